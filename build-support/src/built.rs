@@ -1,0 +1,59 @@
+//! The result of the pipeline for one asset: final bytes, names and precompressed variants.
+
+use crate::compress::Compression;
+use crate::hash;
+
+/// An asset ready to be written: what manifest.json and the generated code describe.
+#[derive(Debug)]
+pub(crate) struct Built {
+    pub logical: String,
+    pub hashed_path: String,
+    pub url: String,
+    pub bytes: Vec<u8>,
+    pub sha256: [u8; 32],
+    pub integrity: String,
+    pub content_type: &'static str,
+    /// Kept variants, least preferred coding first.
+    pub variants: Vec<BuiltVariant>,
+}
+
+/// A precompressed copy of a [`Built`] asset.
+#[derive(Debug)]
+pub(crate) struct BuiltVariant {
+    pub compression: Compression,
+    pub hashed_path: String,
+    pub bytes: Vec<u8>,
+    pub sha256: [u8; 32],
+}
+
+impl Built {
+    pub fn sha256_hex(&self) -> String {
+        hash::hex(&self.sha256)
+    }
+
+    /// Every file this asset puts in the artifact dir: `(hashed path, bytes)`.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        std::iter::once((self.hashed_path.as_str(), self.bytes.as_slice())).chain(
+            self.variants
+                .iter()
+                .map(|v| (v.hashed_path.as_str(), v.bytes.as_slice())),
+        )
+    }
+}
+
+/// The build's identity: a hash of the URL prefix and every asset's names and content.
+pub(crate) fn build_id(url_prefix: &str, assets: &[Built]) -> String {
+    let mut hasher = hash::FieldHasher::default();
+    hasher.field(url_prefix);
+    for asset in assets {
+        hasher
+            .field(&asset.logical)
+            .field(&asset.hashed_path)
+            .field(asset.sha256)
+            .field(asset.content_type);
+        for v in &asset.variants {
+            hasher.field(v.compression.token()).field(v.sha256);
+        }
+    }
+    hash::hex(&hasher.finish()[..8])
+}

@@ -1,0 +1,71 @@
+//! The one place that reads environment variables and prints `cargo::` directives.
+//!
+//! Every variable a build depends on is read here, and every `ASSETLOCK_*` read emits its
+//! `cargo::rerun-if-env-changed` line, so a changed setting always rebuilds the crate.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Diagnostic;
+
+/// A variable cargo sets for build scripts (`OUT_DIR`, `PROFILE`, ...): no rerun directive.
+pub(crate) fn cargo_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// A variable cargo sets that holds a path.
+pub(crate) fn cargo_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name).map(PathBuf::from)
+}
+
+/// A user setting (`ASSETLOCK_*`): read, and tell cargo to rerun when it changes.
+pub(crate) fn user_var(name: &str) -> Option<String> {
+    directive(&format!("rerun-if-env-changed={name}"));
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// A boolean user setting: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`.
+pub(crate) fn user_flag(name: &str) -> Result<Option<bool>, Diagnostic> {
+    let Some(value) = user_var(name) else {
+        return Ok(None);
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(Some(true)),
+        "0" | "false" | "no" | "off" => Ok(Some(false)),
+        _ => Err(Diagnostic::new(
+            name,
+            format!("expected 0 or 1, found `{value}`"),
+        )),
+    }
+}
+
+/// Whether this process is a build script run by cargo (cargo sets `TARGET` only there).
+pub(crate) fn in_build_script() -> bool {
+    std::env::var_os("TARGET").is_some() && std::env::var_os("OUT_DIR").is_some()
+}
+
+/// Asks cargo to rerun the build script when anything under `path` changes (recursive for a
+/// directory).
+pub(crate) fn rerun_if_changed(path: &Path) {
+    directive(&format!("rerun-if-changed={}", path.display()));
+}
+
+/// Reports a problem; cargo fails the build after the script returns.
+pub(crate) fn error(diagnostic: &Diagnostic) {
+    for line in diagnostic.to_string().lines() {
+        directive(&format!("error={line}"));
+    }
+}
+
+/// Reports a warning, shown on this build and replayed by cargo while the script is fresh.
+pub(crate) fn warning(diagnostic: &Diagnostic) {
+    for line in diagnostic.to_string().lines() {
+        directive(&format!("warning={line}"));
+    }
+}
+
+fn directive(line: &str) {
+    if in_build_script() {
+        println!("cargo::{line}");
+    }
+}

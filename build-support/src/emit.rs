@@ -1,0 +1,72 @@
+//! Writes the outputs under the out dir, touching only files whose content changed.
+
+use std::collections::HashSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::built::Built;
+use crate::error::Diagnostic;
+use crate::settings::Settings;
+
+/// Writes the artifact files and removes artifacts of earlier builds, so the artifact dir
+/// holds exactly this build.
+pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnostic> {
+    let dist = settings.dist_dir();
+    let mut problems = Vec::new();
+    let mut wanted = HashSet::new();
+    for asset in assets {
+        for (hashed_path, bytes) in asset.files() {
+            let path = dist.join(hashed_path);
+            if let Err(e) = write_if_changed(&path, bytes) {
+                problems.push(write_error(&path, e));
+            }
+            wanted.insert(path);
+        }
+    }
+    if let Err(e) = remove_stale(&dist, &wanted) {
+        problems.push(write_error(&dist, e));
+    }
+    problems
+}
+
+/// Writes `bytes` to `path` unless it already holds them, creating parent dirs.
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() == bytes.len() as u64 && std::fs::read(path)? == bytes {
+            return Ok(());
+        }
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    // Write a sibling and rename it into place, so a reader never sees half a file.
+    let temp = path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    std::fs::write(&temp, bytes)?;
+    std::fs::rename(&temp, path)
+}
+
+pub(crate) fn write_error(path: &Path, e: io::Error) -> Diagnostic {
+    Diagnostic::new(path.display().to_string(), "cannot write output").caused_by(e)
+}
+
+fn remove_stale(dist: &Path, wanted: &HashSet<PathBuf>) -> io::Result<()> {
+    let mut dirs = Vec::new();
+    for entry in WalkDir::new(dist).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else if !wanted.contains(entry.path()) {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    for dir in dirs {
+        // Only succeeds for dirs left empty.
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! Content hashes, hashed file names and Subresource Integrity values.
+
+use base64::Engine;
+use sha2::{Digest, Sha256, Sha384};
+
+/// SHA-256 of `bytes`.
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// Lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// The Subresource Integrity value of `bytes`: `sha384-<base64>`.
+pub(crate) fn integrity(bytes: &[u8]) -> String {
+    let digest = Sha384::digest(bytes);
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// Inserts `.hash` before the last extension of the file name:
+/// `js/vendor.min.js` -> `js/vendor.min.<hash>.js`, `LICENSE` -> `LICENSE.<hash>`.
+pub(crate) fn hashed_name(logical: &str, hash: &str) -> String {
+    let name_start = logical.rfind('/').map_or(0, |i| i + 1);
+    match logical[name_start..].rfind('.') {
+        Some(dot) if dot > 0 => {
+            let dot = name_start + dot;
+            format!("{}.{hash}{}", &logical[..dot], &logical[dot..])
+        }
+        _ => format!("{logical}.{hash}"),
+    }
+}
+
+/// Feeds length-prefixed fields to a hasher, so field boundaries cannot be confused.
+#[derive(Default)]
+pub(crate) struct FieldHasher(Sha256);
+
+impl FieldHasher {
+    pub fn field(&mut self, bytes: impl AsRef<[u8]>) -> &mut Self {
+        let bytes = bytes.as_ref();
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_goes_before_last_extension() {
+        assert_eq!(hashed_name("js/vendor.min.js", "abcd"), "js/vendor.min.abcd.js");
+        assert_eq!(hashed_name("css/app.css", "abcd"), "css/app.abcd.css");
+    }
+
+    #[test]
+    fn name_without_extension_gets_hash_suffix() {
+        assert_eq!(hashed_name("LICENSE", "abcd"), "LICENSE.abcd");
+        assert_eq!(hashed_name("a.dir/LICENSE", "abcd"), "a.dir/LICENSE.abcd");
+    }
+
+    #[test]
+    fn integrity_is_sha384_base64() {
+        // echo -n "" | openssl dgst -sha384 -binary | base64
+        assert_eq!(
+            integrity(b""),
+            "sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb"
+        );
+    }
+
+    #[test]
+    fn hex_of_sha256() {
+        assert_eq!(
+            hex(&sha256(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn field_hasher_separates_fields() {
+        let mut a = FieldHasher::default();
+        a.field("ab").field("c");
+        let mut b = FieldHasher::default();
+        b.field("a").field("bc");
+        assert_ne!(a.finish(), b.finish());
+    }
+}

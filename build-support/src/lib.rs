@@ -1,0 +1,36 @@
+//! The build-script half of [assetlock](https://docs.rs/assetlock).
+//!
+//! Call it from `build.rs`; it hashes every file of your asset dirs, rewrites references
+//! between them, minifies and precompresses in release builds, and writes the artifact dir,
+//! `manifest.json` and the generated code that `assetlock::include_manifest!()` includes.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     assetlock_build::Config::new()
+//!         .asset_dir("assets")
+//!         .compile();
+//! }
+//! ```
+#![deny(missing_docs)]
+
+mod built;
+mod cargo;
+mod codegen;
+mod compress;
+mod config;
+mod emit;
+mod error;
+mod hash;
+mod manifest;
+mod mime;
+mod output;
+mod pipeline;
+mod settings;
+mod url;
+mod walk;
+
+pub use compress::Compression;
+pub use config::Config;
+pub use error::{Diagnostic, Error};
+pub use output::Output;

@@ -1,0 +1,68 @@
+//! What a successful build reports back.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Diagnostic;
+
+/// The result of a successful [`Config::try_compile`](crate::Config::try_compile).
+///
+/// ```
+/// # let dir = tempfile::tempdir().unwrap();
+/// # std::fs::create_dir(dir.path().join("assets")).unwrap();
+/// # std::fs::write(dir.path().join("assets/app.css"), "body { color: red }").unwrap();
+/// let output = assetlock_build::Config::new()
+///     .asset_dir(dir.path().join("assets"))
+///     .out_dir(dir.path().join("out"))
+///     .try_compile()
+///     .unwrap();
+/// let url = output.url("app.css").unwrap();
+/// assert!(url.starts_with("/assets/app.") && url.ends_with(".css"));
+/// assert!(output.manifest_path().exists());
+/// ```
+#[derive(Debug)]
+pub struct Output {
+    pub(crate) build_id: String,
+    pub(crate) out_dir: PathBuf,
+    pub(crate) urls: Vec<(String, String)>,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+impl Output {
+    /// The build's identity, as `MANIFEST.build_id()` reports it at run time.
+    pub fn build_id(&self) -> &str {
+        &self.build_id
+    }
+
+    /// `<out>/assetlock/manifest.json`.
+    pub fn manifest_path(&self) -> PathBuf {
+        self.out_dir.join("assetlock").join("manifest.json")
+    }
+
+    /// `<out>/assetlock/dist`: the hashed files and their variants.
+    pub fn dist_dir(&self) -> PathBuf {
+        self.out_dir.join("assetlock").join("dist")
+    }
+
+    /// `<out>/assetlock.rs`: the generated code `include_manifest!` includes.
+    pub fn code_path(&self) -> PathBuf {
+        self.out_dir.join("assetlock.rs")
+    }
+
+    /// The out dir the build wrote to.
+    pub fn out_dir(&self) -> &Path {
+        &self.out_dir
+    }
+
+    /// The URL of a logical path.
+    pub fn url(&self, logical: &str) -> Option<&str> {
+        self.urls
+            .binary_search_by(|(l, _)| l.as_str().cmp(logical))
+            .ok()
+            .map(|i| self.urls[i].1.as_str())
+    }
+
+    /// Warnings: problems that did not stop the build.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.warnings.iter()
+    }
+}

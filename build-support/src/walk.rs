@@ -1,0 +1,138 @@
+//! Discovery: the files of the asset dirs, in a deterministic order, with their logical paths.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+use walkdir::WalkDir;
+
+use crate::error::Diagnostic;
+use crate::settings::Settings;
+
+/// A file found in an asset dir.
+#[derive(Clone, Debug)]
+pub(crate) struct Source {
+    /// Path relative to its asset dir, `/`-separated.
+    pub logical: String,
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How diagnostics name it: relative to the crate root where possible.
+    pub display: String,
+}
+
+/// Walks every asset dir. Returns the sources sorted by logical path, and every problem found.
+pub(crate) fn discover(settings: &Settings) -> (Vec<Source>, Vec<Diagnostic>) {
+    let mut found: BTreeMap<String, Source> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for dir in &settings.asset_dirs {
+        for source in walk_dir(settings, dir, &mut problems) {
+            if let Some(first) = found.get(&source.logical) {
+                problems.push(Diagnostic::new(
+                    &source.display,
+                    format!(
+                        "logical path `{}` is also provided by {}; each asset path must come \
+                         from one asset dir",
+                        source.logical, first.display
+                    ),
+                ));
+                continue;
+            }
+            found.insert(source.logical.clone(), source);
+        }
+    }
+    (found.into_values().collect(), problems)
+}
+
+fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Source> {
+    let display_dir = settings.display(dir);
+    let root = match dir.canonicalize() {
+        Ok(root) if root.is_dir() => root,
+        Ok(_) => {
+            problems.push(Diagnostic::new(display_dir, "asset dir is not a directory"));
+            return Vec::new();
+        }
+        Err(e) => {
+            problems.push(Diagnostic::new(display_dir, "asset dir not found").caused_by(e));
+            return Vec::new();
+        }
+    };
+    let mut sources = Vec::new();
+    let mut walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_dotfile(entry.file_name()));
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or(display_dir.clone(), |p| settings.display(p));
+                let message = if e.loop_ancestor().is_some() {
+                    "symlink loop"
+                } else {
+                    "cannot read"
+                };
+                problems.push(Diagnostic::new(path, message).caused_by(e));
+                continue;
+            }
+        };
+        let display = settings.display(entry.path());
+        if entry.path_is_symlink() && !stays_inside(entry.path(), &root) {
+            let target = std::fs::read_link(entry.path()).unwrap_or_default();
+            problems.push(Diagnostic::new(
+                display,
+                format!(
+                    "symlink points outside the asset dir (to {}); copy the file in or add its \
+                     directory as another asset dir",
+                    target.display()
+                ),
+            ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let Some(logical) = logical_path(relative) else {
+            problems.push(Diagnostic::new(
+                display,
+                "file name is not valid UTF-8; rename it so it can appear in a URL",
+            ));
+            continue;
+        };
+        if settings.excludes.is_match(&logical) || is_excluded(&settings.excludes, &logical) {
+            continue;
+        }
+        sources.push(Source {
+            logical,
+            path: entry.path().to_path_buf(),
+            display,
+        });
+    }
+    sources
+}
+
+/// Whether a symlink's final target lies inside the canonical asset dir `root`.
+fn stays_inside(link: &Path, root: &Path) -> bool {
+    link.canonicalize().is_ok_and(|target| target.starts_with(root))
+}
+
+fn is_dotfile(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// A glob like `vendor/**` also excludes when matched against a parent directory.
+fn is_excluded(excludes: &GlobSet, logical: &str) -> bool {
+    logical
+        .match_indices('/')
+        .any(|(i, _)| excludes.is_match(&logical[..i]))
+}
+
+/// The `/`-separated path, or `None` when a component is not UTF-8.
+fn logical_path(relative: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = relative.iter().map(|c| c.to_str()).collect();
+    Some(parts?.join("/"))
+}

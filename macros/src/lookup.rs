@@ -1,0 +1,121 @@
+//! Reads the URL table that `assetlock-build` wrote to `$OUT_DIR` and answers lookups.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// Logical path -> URL, as read from one `manifest.json`.
+type Table = HashMap<String, String>;
+
+/// A table is cached per file, keyed by its size and mtime, so a long-lived proc-macro server
+/// (rust-analyzer) notices a rebuilt manifest while one rustc process reads it once.
+type Stamp = (u64, Option<SystemTime>);
+
+static CACHE: Mutex<Option<HashMap<PathBuf, (Stamp, Arc<Table>)>>> = Mutex::new(None);
+
+/// The URL of `logical`, or the message of the compile error to report.
+pub fn url(logical: &str) -> Result<String, String> {
+    let table = table()?;
+    if let Some(url) = table.get(logical) {
+        return Ok(url.clone());
+    }
+    let mut message = format!("no asset named `{logical}`");
+    match closest(logical, table.keys().map(String::as_str)) {
+        Some(near) => message.push_str(&format!("; did you mean `{near}`?")),
+        None if table.is_empty() => message.push_str(" (this build has no assets)"),
+        None => {}
+    }
+    Err(message)
+}
+
+fn table() -> Result<Arc<Table>, String> {
+    let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
+        "asset_url! needs the table that assetlock-build writes: this crate has no build \
+         script; add a build.rs that runs `assetlock_build::Config::new().asset_dir(\"assets\").compile()`"
+            .to_string()
+    })?;
+    let path = Path::new(&out_dir).join("assetlock").join("manifest.json");
+    let meta = std::fs::metadata(&path).map_err(|_| {
+        format!(
+            "asset_url! found no assetlock manifest in this crate's OUT_DIR: does build.rs run \
+             `assetlock_build::Config::new().asset_dir(\"assets\").compile()`? (looked for {})",
+            path.display()
+        )
+    })?;
+    let stamp = (meta.len(), meta.modified().ok());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let cache = cache.get_or_insert_with(HashMap::new);
+    if let Some((cached, table)) = cache.get(&path) {
+        if *cached == stamp {
+            return Ok(table.clone());
+        }
+    }
+    let table = Arc::new(read(&path)?);
+    cache.insert(path, (stamp, table.clone()));
+    Ok(table)
+}
+
+fn read(path: &Path) -> Result<Table, String> {
+    let bad = |why: String| format!("asset_url!: cannot read {}: {why}", path.display());
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let assets = json["assets"]
+        .as_object()
+        .ok_or_else(|| bad("no `assets` object".into()))?;
+    assets
+        .iter()
+        .map(|(logical, asset)| {
+            let url = asset["url"]
+                .as_str()
+                .ok_or_else(|| bad(format!("asset `{logical}` has no url")))?;
+            Ok((logical.clone(), url.to_string()))
+        })
+        .collect()
+}
+
+/// The candidate nearest to `wanted` by edit distance, if it is near enough to be a typo.
+fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (edit_distance(wanted, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("css/ap.css", "css/app.css"), 1);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn closest_picks_nearest_within_limit() {
+        let names = ["css/app.css", "js/app.js", "img/logo.svg"];
+        assert_eq!(closest("css/ap.css", names.into_iter()), Some("css/app.css"));
+        assert_eq!(closest("fonts/x.woff2", names.into_iter()), None);
+    }
+}

@@ -1,0 +1,115 @@
+//! Static assets locked to the server binary that references them.
+//!
+//! assetlock compiles the map "logical path -> content-hashed URL" into your web server at build
+//! time. A binary can only ever ask for the exact bytes it was built with, and those bytes live
+//! under immutable, content-addressed names, so a rolling deploy never pairs old pages with new
+//! assets or the other way round.
+//!
+//! # 1. Cargo.toml
+//!
+//! ```toml
+//! [dependencies]
+//! assetlock = { version = "0.1", features = ["axum", "upload"] }
+//!
+//! [build-dependencies]
+//! assetlock-build = "0.1"
+//!
+//! # Build scripts run in release builds too, and cargo compiles their dependencies without
+//! # optimisation unless told otherwise: minifying and brotli-compressing get several times
+//! # slower. Add this to the workspace root's Cargo.toml.
+//! [profile.release.build-override]
+//! opt-level = 3
+//! ```
+//!
+//! # 2. build.rs
+//!
+//! ```no_run
+//! fn main() {
+//!     assetlock_build::Config::new()
+//!         .asset_dir("assets") // relative to the crate root
+//!         .compile(); // bad input becomes `cargo::error=` lines, never a panic
+//! }
+//! ```
+//!
+//! The build script hashes every file of `assets/`, rewrites references between CSS and JS
+//! files to the hashed names, minifies and precompresses in release builds, and writes the
+//! results under `$OUT_DIR`. See the `assetlock-build` crate for every option.
+//!
+//! # 3. `include_manifest!` and `asset_url!`
+//!
+//! ```ignore
+//! assetlock::include_manifest!(); // defines `pub static MANIFEST: assetlock::Manifest`
+//! use assetlock::asset_url;
+//!
+//! // A `&'static str` literal, checked at compile time: a typo does not compile.
+//! const STYLESHEET: &str = asset_url!("css/app.css"); // "/assets/css/app.3f2a9c1b7e04d5a6.css"
+//!
+//! // Runtime lookups for paths only known at run time, and the asset's metadata.
+//! let css = MANIFEST.get("css/app.css").unwrap();
+//! let (url, integrity) = (css.url(), css.integrity());
+//! ```
+//!
+//! The [`Manifest`] and [`Asset`] types in action, on the small demo build of these docs:
+//!
+//! ```
+//! # mod demo { assetlock::__doc_manifest!(); }
+//! # use demo::MANIFEST;
+//! let js = MANIFEST.get("js/app.js").unwrap();
+//! let tag = format!(
+//!     r#"<script type="module" src="{}" integrity="{}" crossorigin="anonymous"></script>"#,
+//!     js.url(),
+//!     js.integrity()
+//! );
+//! assert!(tag.contains("/assets/js/app."));
+//! ```
+//!
+//! # `manifest.json`
+//!
+//! Next to the generated code, the build writes `$OUT_DIR/assetlock/manifest.json` for tools
+//! that are not written in Rust:
+//!
+//! ```json
+//! {
+//!   "format": 1,
+//!   "build_id": "9c0f5e3a1b2d4c6e",
+//!   "url_prefix": "/assets/",
+//!   "assets": {
+//!     "css/app.css": {
+//!       "url": "/assets/css/app.3f2a9c1b7e04d5a6.css",
+//!       "path": "css/app.3f2a9c1b7e04d5a6.css",
+//!       "size": 5120,
+//!       "sha256": "3f2a9c1b7e04d5a6…",
+//!       "integrity": "sha384-…",
+//!       "content_type": "text/css; charset=utf-8",
+//!       "encodings": {
+//!         "br": { "path": "css/app.3f2a9c1b7e04d5a6.css.br", "size": 1234, "sha256": "…" }
+//!       }
+//!     }
+//!   }
+//! }
+//! ```
+//!
+//! - `format`: the schema version, `1`; a reader should refuse a version it does not know.
+//! - `build_id`: [`Manifest::build_id`], a hash of everything below it.
+//! - `url_prefix`: [`Manifest::url_prefix`].
+//! - `assets`: one entry per logical path, sorted: [`Asset::url`], the hashed `path` relative to
+//!   the artifact dir `$OUT_DIR/assetlock/dist/`, the `size` and `sha256` (hex) of the served
+//!   bytes, the Subresource Integrity value, the `Content-Type`, and the precompressed variants
+//!   keyed by their `Content-Encoding` token (`br`, `zstd`, `gzip`), each with its file path,
+//!   size and SHA-256.
+#![deny(missing_docs)]
+
+mod asset;
+mod dist;
+mod encoding;
+mod macros;
+mod manifest;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use asset::{Asset, Variant};
+pub use assetlock_macros::asset_url;
+pub use dist::DIST_ENV;
+pub use encoding::{Encoding, negotiate};
+pub use manifest::Manifest;

@@ -1,0 +1,3 @@
+fn main() {
+    assetlock_build::Config::new().asset_dir("assets").compile();
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = assetlock::asset_url!("fonts/never-heard-of-it.woff2");
+}
