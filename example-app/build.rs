@@ -1,1 +1,6 @@
-fn main(){}
+fn main() {
+    assetlock_build::Config::new()
+        .asset_dir("assets")
+        .exclude("**/README.md")
+        .compile();
+}

@@ -143,8 +143,7 @@ impl Asset {
     /// For a non-embedded build: the file cannot be read, or its size or SHA-256 differ from
     /// what this binary was built with (the artifact dir belongs to another build).
     pub fn bytes(&self) -> io::Result<&[u8]> {
-        self.contents
-            .get(self.hashed_path, self.size, self.sha256)
+        self.contents.get(self.hashed_path, self.size, self.sha256)
     }
 }
 
@@ -192,7 +191,6 @@ impl Variant {
     ///
     /// As for [`Asset::bytes`].
     pub fn bytes(&self) -> io::Result<&[u8]> {
-        self.contents
-            .get(self.hashed_path, self.size, self.sha256)
+        self.contents.get(self.hashed_path, self.size, self.sha256)
     }
 }

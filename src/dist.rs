@@ -79,17 +79,22 @@ fn load(default_dir: &str, hashed_path: &str, size: u64, sha256: &str) -> io::Re
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 impl fmt::Debug for Contents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Contents::Embedded(bytes) => write!(f, "Embedded({} bytes)", bytes.len()),
-            Contents::Dist { default_dir, .. } => f.debug_struct("Dist").field("default_dir", default_dir).finish(),
+            Contents::Dist { default_dir, .. } => f
+                .debug_struct("Dist")
+                .field("default_dir", default_dir)
+                .finish(),
         }
     }
 }

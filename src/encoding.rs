@@ -63,7 +63,11 @@ impl Encoding {
         Encoding::ALL
             .into_iter()
             .find(|e| token.eq_ignore_ascii_case(e.as_str()))
-            .or_else(|| token.eq_ignore_ascii_case("x-gzip").then_some(Encoding::Gzip))
+            .or_else(|| {
+                token
+                    .eq_ignore_ascii_case("x-gzip")
+                    .then_some(Encoding::Gzip)
+            })
     }
 }
 
@@ -226,14 +230,20 @@ mod tests {
 
     #[test]
     fn tokens_are_case_insensitive_and_whitespace_tolerant() {
-        assert_eq!(negotiate(Some(" GZIP ; Q=1 , BR;q=0.1"), ALL_VARIANTS), Some(Gzip));
+        assert_eq!(
+            negotiate(Some(" GZIP ; Q=1 , BR;q=0.1"), ALL_VARIANTS),
+            Some(Gzip)
+        );
         assert_eq!(negotiate(Some("x-gzip"), ALL_VARIANTS), Some(Gzip));
     }
 
     #[test]
     fn malformed_q_value_ignores_the_entry() {
         assert_eq!(negotiate(Some("br;q=2, gzip"), ALL_VARIANTS), Some(Gzip));
-        assert_eq!(negotiate(Some("br;q=0.1234, gzip;q=0.5"), ALL_VARIANTS), Some(Gzip));
+        assert_eq!(
+            negotiate(Some("br;q=0.1234, gzip;q=0.5"), ALL_VARIANTS),
+            Some(Gzip)
+        );
         assert_eq!(negotiate(Some("br;q=abc"), ALL_VARIANTS), Some(Identity));
     }
 
@@ -244,6 +254,9 @@ mod tests {
 
     #[test]
     fn unknown_codings_are_ignored() {
-        assert_eq!(negotiate(Some("compress, deflate"), ALL_VARIANTS), Some(Identity));
+        assert_eq!(
+            negotiate(Some("compress, deflate"), ALL_VARIANTS),
+            Some(Identity)
+        );
     }
 }

@@ -104,12 +104,14 @@ mod dist;
 mod encoding;
 mod macros;
 mod manifest;
+#[cfg(feature = "axum")]
+pub mod serve;
 
 #[doc(hidden)]
 pub mod __private;
 
 pub use asset::{Asset, Variant};
-pub use assetlock_macros::asset_url;
+pub use assetlock_macros::{asset_integrity, asset_url};
 pub use dist::DIST_ENV;
 pub use encoding::{Encoding, negotiate};
 pub use manifest::Manifest;

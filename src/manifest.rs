@@ -48,7 +48,9 @@ impl Manifest {
     /// The asset with this logical path (relative to its asset dir, `/`-separated).
     pub fn get(&self, logical_path: &str) -> Option<&'static Asset> {
         let assets = self.assets;
-        self.by_logical.get(logical_path).map(|&i| &assets[i as usize])
+        self.by_logical
+            .get(logical_path)
+            .map(|&i| &assets[i as usize])
     }
 
     /// The asset served at `url`: a full URL as [`Asset::url`] gives it, the same URL's path

@@ -35,6 +35,7 @@ pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built], bytes: 
     .unwrap();
     writeln!(w, "\n#[doc(hidden)]\nmod __assetlock_manifest {{").unwrap();
     writeln!(w, "    use ::assetlock::__private::{{Contents, phf}};").unwrap();
+    writeln!(w, "    #[allow(unused_imports)]").unwrap();
     writeln!(w, "    use ::assetlock::{{Asset, Encoding, Variant}};\n").unwrap();
     if matches!(bytes, Bytes::Dist) {
         writeln!(

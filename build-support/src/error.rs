@@ -95,7 +95,9 @@ impl fmt::Debug for Diagnostic {
 
 impl StdError for Diagnostic {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.cause.as_deref().map(|c| c as &(dyn StdError + 'static))
+        self.cause
+            .as_deref()
+            .map(|c| c as &(dyn StdError + 'static))
     }
 }
 
@@ -133,6 +135,8 @@ impl fmt::Debug for Error {
 impl StdError for Error {
     /// The first problem.
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.diagnostics.first().map(|d| d as &(dyn StdError + 'static))
+        self.diagnostics
+            .first()
+            .map(|d| d as &(dyn StdError + 'static))
     }
 }

@@ -64,7 +64,10 @@ mod tests {
 
     #[test]
     fn hash_goes_before_last_extension() {
-        assert_eq!(hashed_name("js/vendor.min.js", "abcd"), "js/vendor.min.abcd.js");
+        assert_eq!(
+            hashed_name("js/vendor.min.js", "abcd"),
+            "js/vendor.min.abcd.js"
+        );
         assert_eq!(hashed_name("css/app.css", "abcd"), "css/app.abcd.css");
     }
 

@@ -29,7 +29,10 @@ impl Settings {
         let crate_root = cargo::cargo_path("CARGO_MANIFEST_DIR")
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_default();
-        let out_dir = config.out_dir.clone().or_else(|| cargo::cargo_path("OUT_DIR"));
+        let out_dir = config
+            .out_dir
+            .clone()
+            .or_else(|| cargo::cargo_path("OUT_DIR"));
         if out_dir.is_none() {
             problems.push(Diagnostic::new(
                 CONFIG,

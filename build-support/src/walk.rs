@@ -66,7 +66,9 @@ fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> 
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map_or(display_dir.clone(), |p| settings.display(p));
+                let path = e
+                    .path()
+                    .map_or(display_dir.clone(), |p| settings.display(p));
                 let message = if e.loop_ancestor().is_some() {
                     "symlink loop"
                 } else {
@@ -117,7 +119,8 @@ fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> 
 
 /// Whether a symlink's final target lies inside the canonical asset dir `root`.
 fn stays_inside(link: &Path, root: &Path) -> bool {
-    link.canonicalize().is_ok_and(|target| target.starts_with(root))
+    link.canonicalize()
+        .is_ok_and(|target| target.starts_with(root))
 }
 
 fn is_dotfile(name: &std::ffi::OsStr) -> bool {

@@ -9,6 +9,8 @@ use proc_macro2::Span;
 use quote::{ToTokens, quote_spanned};
 use syn::LitStr;
 
+use lookup::Field;
+
 /// The hashed URL of an asset, checked at compile time: expands to a `&'static str` literal.
 ///
 /// The argument is the asset's logical path, relative to its asset dir. An unknown path does
@@ -26,19 +28,44 @@ use syn::LitStr;
 /// For a path known only at run time, use `MANIFEST.get(path)`.
 #[proc_macro]
 pub fn asset_url(input: TokenStream) -> TokenStream {
+    expand(input, "asset_url", Field::Url, "url()")
+}
+
+/// The Subresource Integrity value (`sha384-...`) of an asset, checked at compile time:
+/// expands to a `&'static str` literal, for `integrity="..."` attributes.
+///
+/// Takes the same argument as [`asset_url!`] and fails to compile the same way.
+///
+/// ```ignore
+/// use assetlock::{asset_integrity, asset_url};
+///
+/// let tag = format!(
+///     r#"<link rel="stylesheet" href="{}" integrity="{}" crossorigin="anonymous">"#,
+///     asset_url!("css/app.css"),
+///     asset_integrity!("css/app.css"),
+/// );
+/// ```
+///
+/// For a path known only at run time, use `MANIFEST.get(path)` and `Asset::integrity()`.
+#[proc_macro]
+pub fn asset_integrity(input: TokenStream) -> TokenStream {
+    expand(input, "asset_integrity", Field::Integrity, "integrity()")
+}
+
+fn expand(input: TokenStream, name: &str, field: Field, accessor: &str) -> TokenStream {
     let literal = match syn::parse::<LitStr>(input) {
         Ok(literal) => literal,
         Err(e) => {
-            return compile_error(
-                e.span(),
-                "asset_url! takes one string literal naming an asset, like \
-                 `asset_url!(\"css/app.css\")`; for a path known only at run time use \
-                 `MANIFEST.get(path)`",
+            let message = format!(
+                "{name}! takes one string literal naming an asset, like \
+                 `{name}!(\"css/app.css\")`; for a path known only at run time use \
+                 `MANIFEST.get(path)` and `.{accessor}`"
             );
+            return compile_error(e.span(), &message);
         }
     };
     let span = literal.span();
-    match lookup::url(&literal.value()) {
+    match lookup::find(&literal.value(), field) {
         Ok(url) => LitStr::new(&url, span).into_token_stream().into(),
         Err(message) => compile_error(span, &message),
     }

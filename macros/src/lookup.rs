@@ -5,8 +5,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-/// Logical path -> URL, as read from one `manifest.json`.
-type Table = HashMap<String, String>;
+/// What the macros can expand to for one asset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Url,
+    Integrity,
+}
+
+/// Logical path -> (URL, integrity), as read from one `manifest.json`.
+type Table = HashMap<String, [String; 2]>;
 
 /// A table is cached per file, keyed by its size and mtime, so a long-lived proc-macro server
 /// (rust-analyzer) notices a rebuilt manifest while one rustc process reads it once.
@@ -14,11 +21,11 @@ type Stamp = (u64, Option<SystemTime>);
 
 static CACHE: Mutex<Option<HashMap<PathBuf, (Stamp, Arc<Table>)>>> = Mutex::new(None);
 
-/// The URL of `logical`, or the message of the compile error to report.
-pub fn url(logical: &str) -> Result<String, String> {
+/// The `field` of asset `logical`, or the message of the compile error to report.
+pub fn find(logical: &str, field: Field) -> Result<String, String> {
     let table = table()?;
-    if let Some(url) = table.get(logical) {
-        return Ok(url.clone());
+    if let Some(entry) = table.get(logical) {
+        return Ok(entry[field as usize].clone());
     }
     let mut message = format!("no asset named `{logical}`");
     match closest(logical, table.keys().map(String::as_str)) {
@@ -66,10 +73,13 @@ fn read(path: &Path) -> Result<Table, String> {
     assets
         .iter()
         .map(|(logical, asset)| {
-            let url = asset["url"]
-                .as_str()
-                .ok_or_else(|| bad(format!("asset `{logical}` has no url")))?;
-            Ok((logical.clone(), url.to_string()))
+            let text = |key: &str| {
+                asset[key]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| bad(format!("asset `{logical}` has no {key}")))
+            };
+            Ok((logical.clone(), [text("url")?, text("integrity")?]))
         })
         .collect()
 }
@@ -115,7 +125,10 @@ mod tests {
     #[test]
     fn closest_picks_nearest_within_limit() {
         let names = ["css/app.css", "js/app.js", "img/logo.svg"];
-        assert_eq!(closest("css/ap.css", names.into_iter()), Some("css/app.css"));
+        assert_eq!(
+            closest("css/ap.css", names.into_iter()),
+            Some("css/app.css")
+        );
         assert_eq!(closest("fonts/x.woff2", names.into_iter()), None);
     }
 }

@@ -1,0 +1,13 @@
+// The page's entry module: a static import, a dynamic import, and a URL to another asset.
+import { greeting } from "./greet.js";
+
+const status = document.getElementById("status");
+status.textContent = greeting("assetlock");
+document.body.dataset.moduleRan = "yes";
+
+const logoUrl = new URL("../img/logo.svg", import.meta.url);
+document.getElementById("module-logo").src = logoUrl.href;
+
+const { describe } = await import("./lazy.js");
+status.textContent += " " + describe(logoUrl.pathname);
+document.body.dataset.lazyLoaded = "yes";

@@ -1,0 +1,39 @@
+//! The assetlock example site: one page whose stylesheet, font, images and modules are all
+//! served by the app itself at content-hashed URLs compiled into the binary.
+
+use askama::Template;
+use assetlock::Asset;
+use assetlock::serve::ServeAssets;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+
+assetlock::include_manifest!();
+
+/// The home page. The template names assets with `asset_url!`/`asset_integrity!`, so a missing
+/// asset is a compile error, not a broken page.
+#[derive(Template)]
+#[template(path = "index.html")]
+struct Index {
+    assets: Vec<&'static Asset>,
+    build_id: &'static str,
+}
+
+async fn index() -> impl IntoResponse {
+    let page = Index {
+        assets: MANIFEST.iter().collect(),
+        build_id: MANIFEST.build_id(),
+    };
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// The whole app: the page at `/` and the assets under `/assets/`.
+pub fn app() -> Router {
+    Router::new()
+        .route("/", get(index))
+        .merge(ServeAssets::new(&MANIFEST).into_router())
+}
