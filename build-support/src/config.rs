@@ -28,6 +28,13 @@ pub struct Config {
     pub(crate) hash_len: usize,
     pub(crate) out_dir: Option<PathBuf>,
     pub(crate) embed: bool,
+    pub(crate) minify: Option<bool>,
+    pub(crate) css_targets: Option<String>,
+    pub(crate) source_maps: bool,
+    pub(crate) warn_only: bool,
+    pub(crate) allow_dangling: Vec<String>,
+    pub(crate) warn_dangling: Vec<String>,
+    pub(crate) threads: Option<usize>,
 }
 
 impl Default for Config {
@@ -39,6 +46,13 @@ impl Default for Config {
             hash_len: 16,
             out_dir: None,
             embed: true,
+            minify: None,
+            css_targets: None,
+            source_maps: true,
+            warn_only: false,
+            allow_dangling: Vec::new(),
+            warn_dangling: Vec::new(),
+            threads: None,
         }
     }
 }
@@ -95,6 +109,59 @@ impl Config {
     /// when assets are served only by a CDN and the binary should stay small.
     pub fn embed(&mut self, embed: bool) -> &mut Self {
         self.embed = embed;
+        self
+    }
+
+    /// Whether to minify CSS (lightningcss) and JS (oxc, with name mangling). By default release
+    /// profiles minify and debug profiles do not (references are rewritten and hashed either
+    /// way, so URLs behave the same). `ASSETLOCK_MINIFY=0|1` overrides both.
+    pub fn minify(&mut self, minify: bool) -> &mut Self {
+        self.minify = Some(minify);
+        self
+    }
+
+    /// Browser targets for CSS, as a browserslist query (`"> 0.5%, last 2 versions"`):
+    /// lightningcss adds vendor prefixes and lowers syntax the targets lack. Default: none, the
+    /// CSS is kept as modern as it was written.
+    pub fn css_targets(&mut self, query: impl Into<String>) -> &mut Self {
+        self.css_targets = Some(query.into());
+        self
+    }
+
+    /// Whether minified files get a source map, published as `<logical path>.map` and linked
+    /// with a `sourceMappingURL` comment (default `true`). An input map the file already links
+    /// to is chained, so the new map points at the original sources.
+    pub fn source_maps(&mut self, source_maps: bool) -> &mut Self {
+        self.source_maps = source_maps;
+        self
+    }
+
+    /// Ships a CSS or JS file that does not parse as it is, with a warning, instead of failing
+    /// the build (default `false`).
+    pub fn warn_only(&mut self, warn_only: bool) -> &mut Self {
+        self.warn_only = warn_only;
+        self
+    }
+
+    /// Lets files matching the glob reference assets that do not exist; the reference is kept
+    /// as written. By default such a dangling reference is an error naming file, line and
+    /// column. For vendor CSS that mentions files it does not ship.
+    pub fn allow_dangling(&mut self, referrer_glob: impl Into<String>) -> &mut Self {
+        self.allow_dangling.push(referrer_glob.into());
+        self
+    }
+
+    /// Like [`allow_dangling`](Config::allow_dangling), but each dangling reference is a
+    /// warning.
+    pub fn warn_dangling(&mut self, referrer_glob: impl Into<String>) -> &mut Self {
+        self.warn_dangling.push(referrer_glob.into());
+        self
+    }
+
+    /// How many threads transform and compress files (default: cargo's `NUM_JOBS`, else one
+    /// per core). The output is the same for any thread count.
+    pub fn threads(&mut self, threads: usize) -> &mut Self {
+        self.threads = Some(threads);
         self
     }
 

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use lightningcss::targets::{Browsers, Targets};
 
 use crate::Config;
 use crate::cargo;
@@ -18,6 +19,15 @@ pub(crate) struct Settings {
     pub hash_len: usize,
     pub out_dir: PathBuf,
     pub embed: bool,
+    /// Minify CSS and JS: `ASSETLOCK_MINIFY`, else the config, else release profiles only.
+    pub minify: bool,
+    pub css_targets: Targets,
+    pub source_maps: bool,
+    pub warn_only: bool,
+    pub allow_dangling: GlobSet,
+    pub warn_dangling: GlobSet,
+    /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
+    pub threads: usize,
 }
 
 /// Where problems with the configuration itself are reported.
@@ -59,14 +69,46 @@ impl Settings {
         let url_prefix = check_url_prefix(prefix)
             .map_err(|message| problems.push(Diagnostic::new(origin, message)))
             .unwrap_or_default();
-        let excludes = build_globs(&config.excludes)
-            .map_err(|d| problems.push(d))
-            .unwrap_or_else(|()| GlobSet::empty());
+        let mut globs = |list: &[String], what: &str| {
+            build_globs(list, what)
+                .map_err(|d| problems.push(d))
+                .unwrap_or_else(|()| GlobSet::empty())
+        };
+        let excludes = globs(&config.excludes, "exclude");
+        let allow_dangling = globs(&config.allow_dangling, "allow_dangling");
+        let warn_dangling = globs(&config.warn_dangling, "warn_dangling");
+        let release = cargo::cargo_var("PROFILE").is_some_and(|p| p == "release");
+        let minify = match cargo::user_flag("ASSETLOCK_MINIFY") {
+            Ok(flag) => flag.or(config.minify).unwrap_or(release),
+            Err(problem) => {
+                problems.push(problem);
+                false
+            }
+        };
+        let css_targets = match &config.css_targets {
+            None => Targets::default(),
+            Some(query) => match Browsers::from_browserslist([query.as_str()]) {
+                Ok(browsers) => Targets::from(browsers.unwrap_or_default()),
+                Err(e) => {
+                    problems.push(
+                        Diagnostic::new(CONFIG, format!("invalid css_targets query `{query}`"))
+                            .caused_by(e),
+                    );
+                    Targets::default()
+                }
+            },
+        };
         let asset_dirs: Vec<PathBuf> = config
             .asset_dirs
             .iter()
             .map(|dir| crate_root.join(dir))
             .collect();
+        let threads = config
+            .threads
+            .or_else(|| cargo::cargo_var("NUM_JOBS").and_then(|n| n.parse().ok()))
+            .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+            .unwrap_or(1)
+            .max(1);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -78,6 +120,13 @@ impl Settings {
             hash_len: config.hash_len,
             out_dir: out_dir.unwrap_or_default(),
             embed: config.embed,
+            minify,
+            css_targets,
+            source_maps: config.source_maps,
+            warn_only: config.warn_only,
+            allow_dangling,
+            warn_dangling,
+            threads,
         })
     }
 
@@ -85,6 +134,14 @@ impl Settings {
     pub fn display(&self, path: &Path) -> String {
         let relative = path.strip_prefix(&self.crate_root).unwrap_or(path);
         relative.to_string_lossy().replace('\\', "/")
+    }
+
+    /// The path part of the URL prefix, where the assets are mounted (`/assets/`).
+    pub fn mount_path(&self) -> &str {
+        match self.url_prefix.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => &self.url_prefix,
+        }
     }
 
     /// The artifact dir: `<out>/assetlock/dist`.
@@ -113,17 +170,17 @@ fn check_url_prefix(prefix: &str) -> Result<String, String> {
     Ok(prefix)
 }
 
-fn build_globs(globs: &[String]) -> Result<GlobSet, Diagnostic> {
+fn build_globs(globs: &[String], what: &str) -> Result<GlobSet, Diagnostic> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
         let glob = Glob::new(glob).map_err(|e| {
-            Diagnostic::new(CONFIG, format!("invalid exclude glob `{glob}`")).caused_by(e)
+            Diagnostic::new(CONFIG, format!("invalid {what} glob `{glob}`")).caused_by(e)
         })?;
         builder.add(glob);
     }
     builder
         .build()
-        .map_err(|e| Diagnostic::new(CONFIG, "invalid exclude globs").caused_by(e))
+        .map_err(|e| Diagnostic::new(CONFIG, format!("invalid {what} globs")).caused_by(e))
 }
 
 #[cfg(test)]

@@ -1,0 +1,145 @@
+//! CSS with lightningcss: find and rewrite `url()` and `@import` references, minify.
+//!
+//! lightningcss parses every `url()` (in declarations, `@font-face` `src` lists,
+//! `image-set()`, custom properties) and every `@import`; comments never reach the visitor.
+//! The stylesheet is printed back by lightningcss, minified in release profiles, with a source
+//! map whenever positions change in a way a debugger would notice.
+
+use std::convert::Infallible;
+
+use lightningcss::rules::CssRule;
+use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+use lightningcss::values::url::Url;
+use lightningcss::visitor::{Visit, VisitTypes, Visitor};
+use parcel_sourcemap::SourceMap;
+
+use crate::error::Diagnostic;
+use crate::refs::{Ref, Resolver, Syntax};
+use crate::sourcemap;
+use crate::transform::{Input, Transformed};
+
+/// Parses, rewrites and prints one stylesheet.
+pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    let options = ParserOptions {
+        filename: input.file_name().to_string(),
+        ..ParserOptions::default()
+    };
+    let mut sheet = StyleSheet::parse(text, options).map_err(|e| {
+        let at = e.loc.as_ref().map(|l| (l.line + 1, l.column));
+        error(input, e.kind.to_string(), at)
+    })?;
+    let resolver = input.resolver();
+    let mut rewriter = Rewriter {
+        resolver: &resolver,
+        refs: Vec::new(),
+    };
+    let _ = sheet.visit(&mut rewriter);
+    let mut out = Transformed {
+        refs: rewriter.refs,
+        ..Transformed::default()
+    };
+    let map_url = sheet.source_map_urls.first().cloned().flatten();
+    let input_map = map_url.and_then(|url| {
+        let (line, column) = map_comment_position(text);
+        input.input_map(&url, line, column, &mut out)
+    });
+    let targets = input.settings.css_targets;
+    if input.minify {
+        sheet
+            .minify(MinifyOptions {
+                targets,
+                ..MinifyOptions::default()
+            })
+            .map_err(|e| {
+                let at = e.loc.as_ref().map(|l| (l.line + 1, l.column));
+                error(input, e.kind.to_string(), at)
+            })?;
+    }
+    // Printing moves things around even without minifying, so a map is made whenever the file
+    // is minified or already had one.
+    let mut map = (input.minify || input_map.is_some()).then(|| {
+        let mut map = SourceMap::new("/");
+        let index = map.add_source(input.file_name());
+        let _ = map.set_source_content(index as usize, text);
+        map
+    });
+    let printed = sheet
+        .to_css(PrinterOptions {
+            minify: input.minify,
+            source_map: map.as_mut(),
+            targets,
+            ..PrinterOptions::default()
+        })
+        .map_err(|e| {
+            let at = e.loc.as_ref().map(|l| (l.line + 1, l.column));
+            error(input, e.kind.to_string(), at)
+        })?;
+    out.bytes = printed.code.into_bytes();
+    if let Some(map) = map {
+        let json = sourcemap::finish(map, input_map.as_ref().map(|m| m.json.as_str()))
+            .map_err(|e| error(input, format!("source map: {e}"), None))?;
+        input.attach_map(&mut out, json, "\n/*# sourceMappingURL=", " */\n");
+    }
+    Ok(out)
+}
+
+fn error(input: &Input, message: String, at: Option<(u32, u32)>) -> Diagnostic {
+    let diagnostic = Diagnostic::new(input.display, message);
+    match at {
+        Some((line, column)) => diagnostic.at(line, column),
+        None => diagnostic,
+    }
+}
+
+/// Where a `sourceMappingURL` comment starts, for warnings about it (lightningcss records the
+/// URL but not its position).
+fn map_comment_position(text: &str) -> (u32, u32) {
+    let offset = text.rfind("sourceMappingURL=").unwrap_or(0);
+    crate::position::LineIndex::new(text).position(offset)
+}
+
+/// Rewrites local `url()` and `@import` references to their marker URLs.
+struct Rewriter<'r> {
+    resolver: &'r Resolver<'r>,
+    refs: Vec<Ref>,
+}
+
+impl Rewriter<'_> {
+    fn rewrite(&mut self, url: &str, line: u32, column: u32) -> Option<String> {
+        let r = self.resolver.resolve(url, Syntax::Url, line, column)?;
+        let marker_url = r.marker_url.clone();
+        self.refs.push(r);
+        Some(marker_url)
+    }
+}
+
+impl<'i> Visitor<'i> for Rewriter<'_> {
+    type Error = Infallible;
+
+    fn visit_types(&self) -> VisitTypes {
+        // Every type: lightningcss skips the children of types not asked for, and URLs hide
+        // inside images, image sets, font sources and token lists.
+        VisitTypes::all()
+    }
+
+    fn visit_url(&mut self, url: &mut Url<'i>) -> Result<(), Infallible> {
+        // `Url::loc` is 1-based (unlike rule locations, which count lines from 0).
+        if let Some(new) = self.rewrite(&url.url, url.loc.line, url.loc.column) {
+            url.url = new.into();
+        }
+        Ok(())
+    }
+
+    fn visit_rule(&mut self, rule: &mut CssRule<'i>) -> Result<(), Infallible> {
+        if let CssRule::Import(import) = rule {
+            let (line, column) = (import.loc.line + 1, import.loc.column);
+            if let Some(new) = self.rewrite(&import.url, line, column) {
+                import.url = new.into();
+            }
+        }
+        rule.visit_children(self)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,275 @@
+//! JavaScript with oxc: find and rewrite references, minify.
+//!
+//! `.mjs` is parsed as a module; `.js` as a module when it has `import`/`export` syntax and as a
+//! classic script otherwise (UMD bundles like jquery), which keeps top-level names global.
+//! Rewritten: static `import`/`export ... from`, `import("literal")` and
+//! `new URL("literal", import.meta.url)` naming a local asset, and `sourceMappingURL`.
+
+use oxc::allocator::Allocator;
+use oxc::ast::ast::{
+    Argument, ExportAllDeclaration, ExportFromDeclaration, Expression, ImportDeclaration,
+    ImportExpression, NewExpression, Program, StringLiteral, TemplateLiteral,
+};
+use oxc::ast_visit::{VisitMut, walk_mut};
+use oxc::codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
+use oxc::minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
+use oxc::parser::Parser;
+use oxc::span::{SourceType, Span};
+
+use crate::error::Diagnostic;
+use crate::position::LineIndex;
+use crate::refs::{Ref, Resolver, Syntax};
+use crate::sourcemap;
+use crate::transform::{Input, Transformed};
+
+/// Parses, rewrites and (when `input.minify`) minifies one JS file.
+pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    let allocator = Allocator::default();
+    let source_type = if input.logical.ends_with(".mjs") {
+        SourceType::mjs()
+    } else {
+        SourceType::unambiguous()
+    };
+    let parsed = Parser::new(&allocator, text, source_type).parse();
+    let lines = LineIndex::new(text);
+    if parsed.panicked || parsed.diagnostics.has_errors() {
+        return Err(syntax_error(input, &lines, &parsed.diagnostics));
+    }
+    let mut program = parsed.program;
+    let resolver = input.resolver();
+    let mut finder = Finder {
+        allocator: &allocator,
+        resolver: &resolver,
+        lines: &lines,
+        rewrite: input.minify,
+        found: Vec::new(),
+    };
+    finder.visit_program(&mut program);
+    let found = finder.found;
+    let map_comment = find_map_comment(&program, text);
+    let mut out = Transformed::default();
+    out.refs = found.iter().map(|(_, r)| r.clone()).collect();
+    let input_map = map_comment
+        .as_ref()
+        .and_then(|c| input.input_map(&c.url, c.line, c.column, &mut out));
+    if input.minify {
+        let (code, map) = minify(input, &allocator, &mut program);
+        let map = sourcemap::chain(&map, input_map.as_ref().map(|m| m.json.as_str()))
+            .map_err(|e| Diagnostic::new(input.display, format!("source map: {e}")))?;
+        out.bytes = code.into_bytes();
+        input.attach_map(&mut out, map, "\n//# sourceMappingURL=", "\n");
+    } else {
+        // Keep the file as written; only the reference strings change.
+        let mut edits: Vec<(Span, String)> = found
+            .into_iter()
+            .map(|(span, r)| (span, r.marker_url))
+            .collect();
+        if let Some(comment) = map_comment {
+            match input_map {
+                Some(map) => {
+                    edits.push((comment.url_span, map.reference.marker_url.clone()));
+                    out.refs.push(map.reference);
+                }
+                None => edits.push((comment.span, String::new())),
+            }
+        }
+        out.bytes = apply_edits(text, edits).into_bytes();
+    }
+    Ok(out)
+}
+
+/// Minified code and the source map from `text` to it.
+fn minify<'a>(input: &Input, allocator: &'a Allocator, program: &mut Program<'a>) -> (String, String) {
+    let script = program.source_type.is_script();
+    let options = MinifierOptions {
+        mangle: Some(MangleOptions {
+            // A classic script's top-level names are globals other scripts use.
+            top_level: Some(!script),
+            ..MangleOptions::default()
+        }),
+        compress: Some(CompressOptions::smallest()),
+        ..MinifierOptions::default()
+    };
+    let minified = Minifier::new(options).minify(allocator, program);
+    let codegen = CodegenOptions {
+        comments: CommentOptions {
+            legal: LegalComment::Inline,
+            ..CommentOptions::disabled()
+        },
+        source_map_path: Some(input.file_name().into()),
+        ..CodegenOptions::minify()
+    };
+    let printed = Codegen::new()
+        .with_options(codegen)
+        .with_scoping(minified.scoping)
+        .build(program);
+    let map = printed
+        .map
+        .map(|m| m.to_json_string())
+        .unwrap_or_default();
+    (printed.code, map)
+}
+
+/// Collects local references, rewriting their strings in the AST when asked to.
+struct Finder<'a, 'r> {
+    allocator: &'a Allocator,
+    resolver: &'r Resolver<'r>,
+    lines: &'r LineIndex<'r>,
+    rewrite: bool,
+    /// The span of each reference's string contents (without quotes), and the reference.
+    found: Vec<(Span, Ref)>,
+}
+
+impl<'a> Finder<'a, '_> {
+    fn string(&mut self, literal: &mut StringLiteral<'a>, syntax: Syntax) {
+        let (line, column) = self.lines.position(literal.span.start as usize);
+        let Some(r) = self
+            .resolver
+            .resolve(literal.value.as_str(), syntax, line, column)
+        else {
+            return;
+        };
+        if self.rewrite {
+            literal.value = self.allocator.alloc_str(&r.marker_url).into();
+            literal.raw = None;
+        }
+        let inner = Span::new(literal.span.start + 1, literal.span.end - 1);
+        self.found.push((inner, r));
+    }
+
+    fn template(&mut self, template: &mut TemplateLiteral<'a>, syntax: Syntax) {
+        if !template.expressions.is_empty() || template.quasis.len() != 1 {
+            return;
+        }
+        let quasi = &mut template.quasis[0];
+        let Some(cooked) = quasi.value.cooked else {
+            return;
+        };
+        let (line, column) = self.lines.position(template.span.start as usize);
+        let Some(r) = self.resolver.resolve(cooked.as_str(), syntax, line, column) else {
+            return;
+        };
+        if self.rewrite {
+            let text: &'a str = self.allocator.alloc_str(&r.marker_url);
+            quasi.value.raw = text.into();
+            quasi.value.cooked = Some(text.into());
+        }
+        self.found.push((quasi.span, r));
+    }
+
+    fn expression(&mut self, expression: &mut Expression<'a>, syntax: Syntax) {
+        match expression {
+            Expression::StringLiteral(s) => self.string(s, syntax),
+            Expression::TemplateLiteral(t) => self.template(t, syntax),
+            _ => {}
+        }
+    }
+}
+
+impl<'a> VisitMut<'a> for Finder<'a, '_> {
+    fn visit_import_declaration(&mut self, it: &mut ImportDeclaration<'a>) {
+        self.string(&mut it.source, Syntax::Specifier);
+    }
+
+    fn visit_export_all_declaration(&mut self, it: &mut ExportAllDeclaration<'a>) {
+        self.string(&mut it.source, Syntax::Specifier);
+    }
+
+    fn visit_export_from_declaration(&mut self, it: &mut ExportFromDeclaration<'a>) {
+        self.string(&mut it.source, Syntax::Specifier);
+    }
+
+    fn visit_import_expression(&mut self, it: &mut ImportExpression<'a>) {
+        self.expression(&mut it.source, Syntax::Specifier);
+        walk_mut::walk_import_expression(self, it);
+    }
+
+    fn visit_new_expression(&mut self, it: &mut NewExpression<'a>) {
+        if is_url_of_this_module(it) {
+            if let Some(first) = it.arguments.first_mut().and_then(Argument::as_expression_mut) {
+                self.expression(first, Syntax::Url);
+            }
+        }
+        walk_mut::walk_new_expression(self, it);
+    }
+}
+
+/// `new URL(<string>, import.meta.url)`.
+fn is_url_of_this_module(new: &NewExpression) -> bool {
+    let Expression::Identifier(callee) = &new.callee else {
+        return false;
+    };
+    if callee.name != "URL" || new.arguments.len() != 2 {
+        return false;
+    }
+    match new.arguments[1].as_expression() {
+        Some(Expression::StaticMemberExpression(member)) => {
+            matches!(member.object, Expression::ImportMeta(_)) && member.property.name == "url"
+        }
+        _ => false,
+    }
+}
+
+/// A `//# sourceMappingURL=<url>` comment.
+struct MapComment {
+    /// The whole comment.
+    span: Span,
+    /// The URL inside it.
+    url_span: Span,
+    url: String,
+    line: u32,
+    column: u32,
+}
+
+fn find_map_comment(program: &Program, text: &str) -> Option<MapComment> {
+    let lines = LineIndex::new(text);
+    program.comments.iter().rev().find_map(|comment| {
+        let content = comment.content_span();
+        let body = &text[content.start as usize..content.end as usize];
+        let url = sourcemap::comment_url(body)?;
+        let offset = body.find(url)? as u32 + content.start;
+        let (line, column) = lines.position(offset as usize);
+        Some(MapComment {
+            span: comment.span,
+            url_span: Span::new(offset, offset + url.len() as u32),
+            url: url.to_string(),
+            line,
+            column,
+        })
+    })
+}
+
+/// Replaces byte spans of `text`; spans must not overlap.
+fn apply_edits(text: &str, mut edits: Vec<(Span, String)>) -> String {
+    edits.sort_by_key(|(span, _)| span.start);
+    let mut out = String::with_capacity(text.len() + edits.len() * 20);
+    let mut at = 0;
+    for (span, replacement) in edits {
+        let (start, end) = (span.start as usize, span.end as usize);
+        if start < at {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(&replacement);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+fn syntax_error(
+    input: &Input,
+    lines: &LineIndex,
+    diagnostics: &oxc::diagnostics::Diagnostics,
+) -> Diagnostic {
+    let first = diagnostics.errors().next();
+    let message = first.map_or_else(|| "cannot parse".to_string(), |d| d.message.to_string());
+    let offset = first
+        .and_then(|d| d.labels.first())
+        .map_or(0, |label| label.offset());
+    let (line, column) = lines.position(offset as usize);
+    Diagnostic::new(input.display, message).at(line, column)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+use crate::transform::testing::{run, targets, text};
+
+fn js(logical: &str, text: &str, minify: bool) -> crate::transform::Transformed {
+    run(logical, text, &[], minify).unwrap()
+}
+
+#[test]
+fn static_imports_and_exports_are_rewritten() {
+    let out = js(
+        "js/app.js",
+        "import a from './a.js';\nimport './side.js';\nexport * from '../lib/b.js';\nexport { c } from './c.js';\n",
+        false,
+    );
+    assert_eq!(targets(&out), ["js/a.js", "js/side.js", "lib/b.js", "js/c.js"]);
+    let text = text(&out);
+    assert!(text.contains("from './a.HASH.js'"), "{text}");
+    assert!(text.contains("import './side.HASH.js'"), "{text}");
+    assert!(text.contains("from '../lib/b.HASH.js'"), "{text}");
+    assert!(text.contains("from './c.HASH.js'"), "{text}");
+}
+
+#[test]
+fn bare_specifiers_are_left_alone() {
+    let out = js("js/app.js", "import _ from 'lodash';\nimport 'three/addons/x.js';\n", false);
+    assert!(out.refs.is_empty());
+}
+
+#[test]
+fn dynamic_import_and_new_url_are_rewritten() {
+    let out = js(
+        "js/app.js",
+        "const m = await import('./lazy.js');\nconst t = await import(`./tpl.js`);\n\
+         const u = new URL('../img/logo.svg', import.meta.url);\nconst v = new URL('x.png', 'https://e.test/');\n",
+        false,
+    );
+    assert_eq!(targets(&out), ["js/lazy.js", "js/tpl.js", "img/logo.svg"]);
+    let text = text(&out);
+    assert!(text.contains("import('./lazy.HASH.js')"), "{text}");
+    assert!(text.contains("import(`./tpl.HASH.js`)"), "{text}");
+    assert!(text.contains("new URL('../img/logo.HASH.svg', import.meta.url)"), "{text}");
+}
+
+#[test]
+fn unminified_output_keeps_formatting_and_comments() {
+    let source = "// a comment\nimport a from './a.js'; // trailing\n\nconsole.log(a);\n";
+    let out = js("js/app.js", source, false);
+    assert_eq!(text(&out), source.replace("./a.js", "./a.HASH.js"));
+}
+
+#[test]
+fn classic_scripts_keep_their_top_level_names() {
+    let out = js("js/legacy.js", "var myGlobalLibrary = { version: 1 };\nfunction helperFunction() { return myGlobalLibrary; }\n", true);
+    let text = text(&out);
+    assert!(text.contains("myGlobalLibrary"), "{text}");
+    assert!(text.contains("helperFunction"), "{text}");
+}
+
+#[test]
+fn modules_are_minified_with_mangling() {
+    let out = js(
+        "js/mod.mjs",
+        "export function add(firstNumber, secondNumber) {\n  const totalValue = firstNumber + secondNumber;\n  return totalValue;\n}\n",
+        true,
+    );
+    let text = text(&out);
+    assert!(!text.contains("firstNumber"), "{text}");
+    assert!(text.contains("export"), "{text}");
+}
+
+#[test]
+fn legal_comments_survive_minification() {
+    let out = js(
+        "js/vendor.js",
+        "/*! vendor v1 | MIT */\n/** @license Apache-2.0 */\n/* plain comment */\nvar x = 1 + 2;\nwindow.x = x;\n",
+        true,
+    );
+    let text = text(&out);
+    assert!(text.contains("/*! vendor v1 | MIT */"), "{text}");
+    assert!(text.contains("@license Apache-2.0"), "{text}");
+    assert!(!text.contains("plain comment"), "{text}");
+}
+
+#[test]
+fn minified_imports_point_at_markers() {
+    let out = js("js/app.js", "import { a } from './a.js';\nconsole.log(a);\n", true);
+    let text = text(&out);
+    assert!(text.contains("./a.HASH.js"), "{text}");
+    assert!(text.ends_with("//# sourceMappingURL=app.js.HASH.map\n"), "{text}");
+}
+
+#[test]
+fn source_map_comment_is_rewritten_when_not_minifying() {
+    let out = run(
+        "js/app.js",
+        "console.log(1);\n//# sourceMappingURL=app.js.map\n",
+        &[("js/app.js.map", "{\"version\":3,\"sources\":[],\"names\":[],\"mappings\":\"\"}")],
+        false,
+    )
+    .unwrap();
+    assert!(text(&out).contains("//# sourceMappingURL=app.js.HASH.map"), "{}", text(&out));
+    assert_eq!(targets(&out), ["js/app.js.map"]);
+}
+
+#[test]
+fn dangling_source_map_comment_is_removed_with_a_warning() {
+    let out = js("js/app.js", "console.log(1);\n//# sourceMappingURL=missing.map\n", false);
+    assert_eq!(out.warnings.len(), 1);
+    assert!(!text(&out).contains("sourceMappingURL"));
+}
+
+#[test]
+fn syntax_error_reports_line_and_column() {
+    let problem = run("js/bad.js", "let ok = 1;\nlet = = 2;\n", &[], false).unwrap_err();
+    assert_eq!(problem.path(), "js/bad.js");
+    assert_eq!(problem.position().map(|p| p.0), Some(2), "{problem}");
+}
+
+#[test]
+fn warn_only_ships_a_broken_file_as_is() {
+    let mut settings = crate::transform::testing::settings(false);
+    settings.warn_only = true;
+    let files = crate::transform::Files::new();
+    let input = crate::transform::Input {
+        logical: "js/bad.js",
+        display: "assets/js/bad.js",
+        settings: &settings,
+        files: &files,
+        salt: 0,
+        minify: false,
+    };
+    let out = crate::transform::transform(&input, b"let = = 2;").unwrap();
+    assert_eq!(out.bytes, b"let = = 2;");
+    assert_eq!(out.warnings.len(), 1);
+    assert!(out.warnings[0].to_string().starts_with("assets/js/bad.js:1:"), "{}", out.warnings[0]);
+}

@@ -1,0 +1,232 @@
+//! One file through its transform: CSS and JS are parsed, rewritten and minified; everything
+//! else passes through. Transforms are independent of each other (references carry markers,
+//! not hashes), so they run in parallel and their results can be cached.
+
+use std::collections::BTreeMap;
+
+use crate::error::Diagnostic;
+use crate::refs::{Ref, Resolver, Syntax};
+use crate::settings::Settings;
+use crate::{css, js};
+
+/// The files of the build as read, by logical path.
+pub(crate) type Files = BTreeMap<String, Vec<u8>>;
+
+/// The result of transforming one file.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Transformed {
+    /// The output, with markers where hashes of referenced assets go.
+    pub bytes: Vec<u8>,
+    pub refs: Vec<Ref>,
+    /// A source map for `bytes`, to be published as `<logical>.map`.
+    pub map: Option<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a transform reads: one file, the settings, and the other files (for input maps).
+pub(crate) struct Input<'a> {
+    pub logical: &'a str,
+    pub display: &'a str,
+    pub settings: &'a Settings,
+    pub files: &'a Files,
+    pub salt: u32,
+    pub minify: bool,
+}
+
+/// An input source map the file's `sourceMappingURL` names.
+pub(crate) struct InputMap {
+    pub reference: Ref,
+    pub json: String,
+}
+
+/// Which transform a file gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Css,
+    Js,
+    Other,
+}
+
+impl Kind {
+    pub fn of(logical: &str) -> Kind {
+        let extension = logical.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("css") => Kind::Css,
+            Some("js" | "mjs") => Kind::Js,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// Transforms one file. A malformed CSS or JS file is an error, or with `warn_only` a warning
+/// and the file shipped as it is.
+pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
+    let kind = Kind::of(input.logical);
+    if kind == Kind::Other {
+        return Ok(passthrough(bytes));
+    }
+    let result = std::str::from_utf8(bytes)
+        .map_err(|e| not_utf8(input, bytes, &e))
+        .and_then(|text| with_unique_markers(input, text, kind));
+    match result {
+        Err(problem) if input.settings.warn_only => {
+            let mut out = passthrough(bytes);
+            out.warnings.push(Diagnostic::new(
+                problem.to_string(),
+                "shipped unminified and not rewritten (warn_only)",
+            ));
+            Ok(out)
+        }
+        result => result,
+    }
+}
+
+/// Runs the transform, retrying with other markers in the unlikely case that the file already
+/// contains one of them.
+fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transformed, Diagnostic> {
+    let mut salt = 0;
+    loop {
+        let attempt = Input { salt, ..*input };
+        let out = match kind {
+            Kind::Css => css::transform(&attempt, text)?,
+            _ => js::transform(&attempt, text)?,
+        };
+        let clash = out.refs.iter().any(|r| text.contains(r.marker.as_str()));
+        if !clash || salt == 16 {
+            return Ok(out);
+        }
+        salt += 1;
+    }
+}
+
+fn passthrough(bytes: &[u8]) -> Transformed {
+    Transformed {
+        bytes: bytes.to_vec(),
+        ..Transformed::default()
+    }
+}
+
+fn not_utf8(input: &Input, bytes: &[u8], e: &std::str::Utf8Error) -> Diagnostic {
+    let valid = &bytes[..e.valid_up_to()];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
+    Diagnostic::new(input.display, "not valid UTF-8").at(line, column)
+}
+
+impl<'a> Input<'a> {
+    pub fn resolver(&self) -> Resolver<'a> {
+        Resolver::new(
+            self.logical,
+            self.settings.mount_path(),
+            self.settings.hash_len,
+            self.salt,
+        )
+    }
+
+    /// The file name part of the logical path.
+    pub fn file_name(&self) -> &'a str {
+        self.logical.rsplit('/').next().unwrap_or(self.logical)
+    }
+
+    /// The input map a `sourceMappingURL` names, if it is an asset of this build. A local map
+    /// that does not exist is a warning (the comment is dropped); inline `data:` maps and
+    /// remote maps are not chained.
+    pub fn input_map(
+        &self,
+        url: &str,
+        line: u32,
+        column: u32,
+        out: &mut Transformed,
+    ) -> Option<InputMap> {
+        let reference = self.resolver().resolve(url, Syntax::Url, line, column)?;
+        match self.files.get(&reference.target) {
+            Some(bytes) => Some(InputMap {
+                json: String::from_utf8_lossy(bytes).into_owned(),
+                reference,
+            }),
+            None => {
+                out.warnings.push(
+                    Diagnostic::new(
+                        self.display,
+                        format!(
+                            "sourceMappingURL names `{url}`, which is not an asset; the comment \
+                             is removed"
+                        ),
+                    )
+                    .at(line, column),
+                );
+                None
+            }
+        }
+    }
+
+    /// Publishes `map` as `<logical>.map` and links it from the output with a comment written
+    /// between `open` and `close`. Does nothing when source maps are off.
+    pub fn attach_map(&self, out: &mut Transformed, map: String, open: &str, close: &str) {
+        if !self.settings.source_maps {
+            return;
+        }
+        let name = format!("{}.map", self.file_name());
+        let Some(reference) = self.resolver().resolve(&name, Syntax::Url, 1, 1) else {
+            return;
+        };
+        out.bytes.extend_from_slice(open.as_bytes());
+        out.bytes.extend_from_slice(reference.marker_url.as_bytes());
+        out.bytes.extend_from_slice(close.as_bytes());
+        out.refs.push(reference);
+        out.map = Some(map);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Runs one transform against in-memory files.
+
+    use super::*;
+
+    pub(crate) fn settings(minify: bool) -> Settings {
+        let mut config = crate::Config::new();
+        config
+            .asset_dir("assets")
+            .out_dir(std::env::temp_dir())
+            .minify(minify);
+        Settings::resolve(&config).expect("test settings")
+    }
+
+    /// Transforms `logical` (whose text is `text`) with `others` as the rest of the build.
+    pub(crate) fn run(
+        logical: &str,
+        text: &str,
+        others: &[(&str, &str)],
+        minify: bool,
+    ) -> Result<Transformed, Diagnostic> {
+        let settings = settings(minify);
+        let mut files: Files = others
+            .iter()
+            .map(|(l, t)| (l.to_string(), t.as_bytes().to_vec()))
+            .collect();
+        files.insert(logical.to_string(), text.as_bytes().to_vec());
+        let input = Input {
+            logical,
+            display: logical,
+            settings: &settings,
+            files: &files,
+            salt: 0,
+            minify,
+        };
+        transform(&input, text.as_bytes())
+    }
+
+    /// The output text with every marker replaced by `HASH`, for readable assertions.
+    pub(crate) fn text(out: &Transformed) -> String {
+        let mut text = String::from_utf8(out.bytes.clone()).unwrap();
+        for r in &out.refs {
+            text = text.replace(&r.marker, "HASH");
+        }
+        text
+    }
+
+    pub(crate) fn targets(out: &Transformed) -> Vec<&str> {
+        out.refs.iter().map(|r| r.target.as_str()).collect()
+    }
+}
