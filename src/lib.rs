@@ -106,6 +106,8 @@ mod macros;
 mod manifest;
 #[cfg(feature = "axum")]
 pub mod serve;
+#[cfg(feature = "upload")]
+pub mod upload;
 
 #[doc(hidden)]
 pub mod __private;

@@ -1,0 +1,130 @@
+//! The `upload-assets` command line.
+
+use std::time::Duration;
+
+use clap::Parser;
+
+use super::dest::Target;
+use super::{Destination, Error, Options};
+
+const ABOUT: &str = "Uploads the assets this binary was built with to object storage, under \
+content-hashed keys that are never overwritten; writes the build's release record last.";
+
+const EXAMPLES: &str = "\
+Examples:
+  # Upload this build's assets (create-only; the release record goes last)
+  upload-assets s3://my-bucket/assets
+
+  # Show what would be uploaded, without writing anything
+  upload-assets s3://my-bucket/assets --dry-run
+
+  # Deploy gate: exit 0 only if every object of this build is present and right
+  upload-assets s3://my-bucket/assets --verify
+
+  # Delete objects that none of the 3 newest releases uses and that are older than a week
+  upload-assets s3://my-bucket/assets --prune --keep 3 --grace 7d --dry-run
+  upload-assets s3://my-bucket/assets --prune --keep 3 --grace 7d
+
+  # A local S3-compatible server (MinIO, moto, ...)
+  AWS_ENDPOINT_URL=http://127.0.0.1:9000 AWS_ALLOW_HTTP=true \\
+  AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... AWS_REGION=us-east-1 \\
+    upload-assets s3://my-bucket/assets
+
+  # A local directory served by a web server
+  upload-assets file:///srv/www/assets
+
+Environment:
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
+  AWS_ENDPOINT_URL (S3-compatible servers), AWS_ALLOW_HTTP=true (http:// endpoints)
+
+Exit status: 0 on success, 1 on a failed upload, verify or prune, 2 on a usage error.";
+
+/// Uploads the assets this binary was built with to object storage, under content-hashed keys
+/// that are never overwritten, and writes the build's release record last.
+///
+/// ```
+/// use clap::Parser;
+/// use assetlock::upload::{Action, Args};
+///
+/// let args = Args::try_parse_from(["upload-assets", "s3://bucket/assets", "--verify"]).unwrap();
+/// assert_eq!(args.dest(), "s3://bucket/assets");
+/// assert_eq!(args.options().action(), Action::Verify);
+///
+/// let error = Args::try_parse_from(["upload-assets", "s3://bucket/assets", "--keep", "2"]);
+/// assert_eq!(error.unwrap_err().exit_code(), 2);
+/// ```
+#[derive(Debug, Parser)]
+#[command(name = "upload-assets", version, about = ABOUT, long_about = None, after_help = EXAMPLES)]
+pub struct Args {
+    /// Where to upload: s3://bucket/prefix or file:///absolute/dir.
+    #[arg(value_name = "DEST", value_parser = parse_dest)]
+    dest: String,
+
+    /// Print what would be uploaded or deleted; change nothing.
+    #[arg(long, conflicts_with = "verify")]
+    dry_run: bool,
+
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=512))]
+    concurrency: u16,
+
+    /// Check, without writing, that every object of this build is present with the right size
+    /// and headers; exit 1 otherwise. Run it before rolling out servers.
+    #[arg(long, conflicts_with = "prune")]
+    verify: bool,
+
+    /// Delete objects referenced by none of the newest N release records and not by this
+    /// build, once older than the grace period; old release records likewise.
+    #[arg(long, requires = "keep")]
+    prune: bool,
+
+    /// With --prune: how many of the newest releases keep their objects.
+    #[arg(long, value_name = "N", requires = "prune",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    keep: Option<u32>,
+
+    /// With --prune: keep unreferenced objects modified more recently than this (e.g. 1h,
+    /// 7d, 0s).
+    #[arg(long, value_name = "DURATION", requires = "prune", default_value = "1d",
+          value_parser = humantime::parse_duration)]
+    grace: Duration,
+
+    /// Also upload and verify source maps (assets ending in .map).
+    #[arg(long)]
+    include_maps: bool,
+}
+
+fn parse_dest(url: &str) -> Result<String, String> {
+    Target::parse(url).map(|_| url.to_owned())
+}
+
+impl Args {
+    /// The `DEST` argument as given.
+    pub fn dest(&self) -> &str {
+        &self.dest
+    }
+
+    /// The options the flags ask for.
+    pub fn options(&self) -> Options {
+        let options = match (self.verify, self.prune, self.keep) {
+            (true, _, _) => Options::verify(),
+            (false, true, Some(keep)) => Options::prune(keep as usize, self.grace),
+            _ => Options::upload(),
+        };
+        options
+            .dry_run(self.dry_run)
+            .concurrency(self.concurrency.into())
+            .include_maps(self.include_maps)
+    }
+
+    /// The destination, with credentials and endpoint from the AWS environment; see
+    /// [`Destination::from_url`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Destination::from_url`].
+    pub fn destination(&self) -> Result<Destination, Error> {
+        Destination::from_url(&self.dest)
+    }
+}

@@ -1,0 +1,305 @@
+//! Where objects go: an object store and a key prefix.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path;
+use object_store::{BackoffConfig, ObjectStore, RetryConfig};
+
+use super::Error;
+
+/// An object store and the key prefix the build's objects go under.
+///
+/// From a URL and the standard AWS environment, as the CLI does:
+///
+/// ```no_run
+/// use assetlock::upload::Destination;
+///
+/// // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL, AWS_ALLOW_HTTP ...
+/// let dest = Destination::from_url("s3://my-bucket/assets")?;
+/// let local = Destination::from_url("file:///srv/www/assets")?;
+/// # Ok::<(), assetlock::upload::Error>(())
+/// ```
+///
+/// Or from a store you built yourself:
+///
+/// ```
+/// use std::sync::Arc;
+/// use assetlock::upload::{Destination, object_store::memory::InMemory};
+///
+/// let dest = Destination::new(Arc::new(InMemory::new()), "assets")?;
+/// assert_eq!(dest.prefix(), "assets");
+/// # Ok::<(), assetlock::upload::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Destination {
+    store: Arc<dyn ObjectStore>,
+    prefix: Path,
+    name: String,
+    headers: bool,
+}
+
+/// A parsed `DEST` argument, before any store is built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    S3 { bucket: String, prefix: Path },
+    File { prefix: Path },
+}
+
+impl Target {
+    /// Parses `s3://bucket/prefix` or `file:///dir`.
+    pub(crate) fn parse(url: &str) -> Result<Target, String> {
+        if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if bucket.is_empty() {
+                return Err(format!("`{url}` has no bucket: use s3://bucket/prefix"));
+            }
+            let prefix = Path::parse(prefix).map_err(|e| format!("`{url}`: {e}"))?;
+            Ok(Target::S3 {
+                bucket: bucket.to_owned(),
+                prefix,
+            })
+        } else if let Some(rest) = url.strip_prefix("file://") {
+            if !rest.starts_with('/') {
+                return Err(format!(
+                    "`{url}` is not a local directory URL: use file:///absolute/dir"
+                ));
+            }
+            let prefix = Path::from_url_path(rest).map_err(|e| format!("`{url}`: {e}"))?;
+            Ok(Target::File { prefix })
+        } else {
+            Err(format!(
+                "unsupported destination `{url}`: use s3://bucket/prefix or file:///dir"
+            ))
+        }
+    }
+}
+
+impl Destination {
+    /// Objects under `prefix` (`/`-separated, without leading or trailing `/`; `""` for the
+    /// store's root) of a store you configured, which keeps `Content-Type`, `Content-Encoding`
+    /// and `Cache-Control` (S3, GCS, Azure, in-memory).
+    ///
+    /// Use create-only capable stores: every write is `PutMode::Create`.
+    ///
+    /// # Errors
+    ///
+    /// The prefix has empty, `.` or `..` segments or control characters.
+    pub fn new(store: Arc<dyn ObjectStore>, prefix: &str) -> Result<Destination, Error> {
+        let prefix =
+            Path::parse(prefix).map_err(|e| Error::usage(format!("prefix `{prefix}`: {e}")))?;
+        let name = format!("{store}/{prefix}");
+        Ok(Destination {
+            store,
+            prefix,
+            name,
+            headers: true,
+        })
+    }
+
+    /// A destination from a `DEST` URL: `s3://bucket/prefix` with the endpoint, region and
+    /// credentials of the standard AWS environment variables (`AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `AWS_ENDPOINT_URL`, and
+    /// `AWS_ALLOW_HTTP=true` for an `http://` endpoint), or `file:///dir` for a local directory
+    /// (which stores bytes but no headers: the web server in front of it sets them).
+    ///
+    /// Requests are retried with exponential backoff on errors worth retrying.
+    ///
+    /// # Errors
+    ///
+    /// An unsupported scheme or malformed URL, or an S3 configuration that object_store
+    /// rejects.
+    pub fn from_url(url: &str) -> Result<Destination, Error> {
+        let target = Target::parse(url).map_err(Error::usage)?;
+        let (store, prefix, headers): (Arc<dyn ObjectStore>, _, _) = match target {
+            Target::S3 { bucket, prefix } => {
+                check_http_allowed()?;
+                let store = AmazonS3Builder::from_env()
+                    .with_bucket_name(bucket)
+                    .with_retry(retry_config())
+                    .build()
+                    .map_err(|e| Error::usage(format!("{url}: {}", redact(&e.to_string()))))?;
+                (Arc::new(store), prefix, true)
+            }
+            Target::File { prefix } => (Arc::new(LocalFileSystem::new()), prefix, false),
+        };
+        Ok(Destination {
+            store,
+            prefix,
+            name: url.trim_end_matches('/').to_owned(),
+            headers,
+        })
+    }
+
+    /// Whether the store keeps `Content-Type`, `Content-Encoding` and `Cache-Control` (default
+    /// `true`). With `false` objects are stored without them and `--verify` checks sizes only.
+    pub fn headers(mut self, headers: bool) -> Destination {
+        self.headers = headers;
+        self
+    }
+
+    /// The key prefix, without leading or trailing `/`.
+    pub fn prefix(&self) -> &str {
+        self.prefix.as_ref()
+    }
+
+    pub(crate) fn store(&self) -> &dyn ObjectStore {
+        self.store.as_ref()
+    }
+
+    pub(crate) fn prefix_path(&self) -> &Path {
+        &self.prefix
+    }
+
+    pub(crate) fn keeps_headers(&self) -> bool {
+        self.headers
+    }
+
+    /// The full key of an object given relative to the prefix.
+    pub(crate) fn key(&self, relative: &str) -> Result<Path, String> {
+        let full = if self.prefix.as_ref().is_empty() {
+            relative.to_owned()
+        } else {
+            format!("{}/{relative}", self.prefix)
+        };
+        Path::parse(full).map_err(|e| e.to_string())
+    }
+
+    /// The key relative to the prefix, for a key listed under it.
+    pub(crate) fn relative(&self, key: &Path) -> Option<String> {
+        let key = key.as_ref();
+        let prefix = self.prefix.as_ref();
+        if prefix.is_empty() {
+            return Some(key.to_owned());
+        }
+        key.strip_prefix(prefix)?
+            .strip_prefix('/')
+            .map(str::to_owned)
+    }
+}
+
+impl fmt::Display for Destination {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl fmt::Debug for Destination {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Destination")
+            .field("name", &self.name)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An `http://` endpoint without `AWS_ALLOW_HTTP=true` fails every request with an opaque
+/// "builder error"; say what to do instead.
+fn check_http_allowed() -> Result<(), Error> {
+    let endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ENDPOINT"]
+        .into_iter()
+        .find_map(|var| Some((var, std::env::var(var).ok()?)));
+    let allowed = std::env::var("AWS_ALLOW_HTTP").is_ok_and(|v| v.eq_ignore_ascii_case("true"));
+    match endpoint {
+        Some((var, url)) if url.starts_with("http://") && !allowed => Err(Error::usage(format!(
+            "{var} is an http:// URL: set AWS_ALLOW_HTTP=true to allow unencrypted HTTP"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Retries with exponential backoff, for at most a minute per request.
+fn retry_config() -> RetryConfig {
+    RetryConfig {
+        backoff: BackoffConfig {
+            init_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(10),
+            base: 2.0,
+        },
+        max_retries: 5,
+        retry_timeout: Duration::from_secs(60),
+    }
+}
+
+/// Replaces the values of the AWS credential variables in `text` with `***`, so a message
+/// printed by the CLI never shows them, whatever a server echoed back.
+pub(crate) fn redact(text: &str) -> String {
+    let mut text = text.to_owned();
+    for var in [
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ACCESS_KEY_ID",
+    ] {
+        if let Ok(value) = std::env::var(var)
+            && value.len() >= 4
+        {
+            text = text.replace(&value, "***");
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_url_gives_bucket_and_prefix() {
+        let target = Target::parse("s3://bucket/a/b/").unwrap();
+        assert_eq!(
+            target,
+            Target::S3 {
+                bucket: "bucket".into(),
+                prefix: Path::from("a/b")
+            }
+        );
+    }
+
+    #[test]
+    fn s3_url_without_prefix_uses_the_bucket_root() {
+        let Target::S3 { prefix, .. } = Target::parse("s3://bucket").unwrap() else {
+            panic!("not s3");
+        };
+        assert_eq!(prefix.as_ref(), "");
+    }
+
+    #[test]
+    fn file_url_is_percent_decoded() {
+        let target = Target::parse("file:///srv/my%20assets").unwrap();
+        assert_eq!(
+            target,
+            Target::File {
+                prefix: Path::from("srv/my assets")
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_scheme_and_empty_bucket_are_refused() {
+        assert!(
+            Target::parse("ftp://x/y")
+                .unwrap_err()
+                .contains("unsupported")
+        );
+        assert!(Target::parse("s3:///x").unwrap_err().contains("no bucket"));
+        assert!(
+            Target::parse("file://host/x")
+                .unwrap_err()
+                .contains("file:///")
+        );
+        assert!(Target::parse("s3://b/a//c").is_err());
+    }
+
+    #[test]
+    fn keys_join_and_split_at_the_prefix() {
+        let store = Arc::new(object_store::memory::InMemory::new());
+        let dest = Destination::new(store, "assets").unwrap();
+        let key = dest.key("css/a b.css").unwrap();
+        assert_eq!(key.as_ref(), "assets/css/a b.css");
+        assert_eq!(dest.relative(&key).as_deref(), Some("css/a b.css"));
+        assert_eq!(dest.relative(&Path::from("assetsx/y")), None);
+    }
+}

@@ -1,0 +1,316 @@
+//! The uploader's error type.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why an upload, verify or prune run did not succeed.
+///
+/// `Display` gives one line per problem, ready to print; [`Error::exit_code`] maps the error to
+/// the process exit code of `upload-assets` (2 for usage errors, 1 for everything else).
+pub struct Error {
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// The command line or destination is wrong: exit code 2.
+    Usage(String),
+    /// `manifest.json` cannot be read or is not a format-1 manifest.
+    Manifest { path: PathBuf, message: String },
+    /// The object store refused the credentials.
+    Auth { what: String, code: Option<String> },
+    /// A store operation other than an object upload failed.
+    Store { what: String, message: String },
+    /// Some objects could not be uploaded; no release record was written.
+    Upload {
+        failures: Vec<Failure>,
+        total: usize,
+    },
+    /// `--verify` found missing or wrong objects.
+    Verify {
+        problems: Vec<Failure>,
+        total: usize,
+    },
+    /// `--prune` refused to start.
+    Prune(String),
+    /// Some deletions of a prune failed.
+    Delete { failures: Vec<Failure> },
+    /// The async runtime could not start.
+    Runtime(std::io::Error),
+}
+
+/// One object and what went wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub(crate) key: String,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(key: impl Into<String>, message: impl Into<String>) -> Failure {
+        Failure {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn usage(message: impl Into<String>) -> Error {
+        Error {
+            kind: Kind::Usage(message.into()),
+        }
+    }
+
+    pub(crate) fn manifest(path: impl Into<PathBuf>, message: impl fmt::Display) -> Error {
+        let (path, message) = (path.into(), message.to_string());
+        Error {
+            kind: Kind::Manifest { path, message },
+        }
+    }
+
+    /// An object-store error while doing `what`; rejected credentials get their own message,
+    /// without the server's response body (which may echo the access key id).
+    pub(crate) fn store(what: impl Into<String>, error: &object_store::Error) -> Error {
+        let what = what.into();
+        let kind = match auth_failure(error) {
+            Some(code) => Kind::Auth { what, code },
+            None => Kind::Store {
+                what,
+                message: tidy(&error.to_string()),
+            },
+        };
+        Error { kind }
+    }
+
+    pub(crate) fn upload(failures: Vec<Failure>, total: usize) -> Error {
+        Error {
+            kind: Kind::Upload { failures, total },
+        }
+    }
+
+    pub(crate) fn verify(problems: Vec<Failure>, total: usize) -> Error {
+        Error {
+            kind: Kind::Verify { problems, total },
+        }
+    }
+
+    pub(crate) fn prune(message: impl Into<String>) -> Error {
+        Error {
+            kind: Kind::Prune(message.into()),
+        }
+    }
+
+    pub(crate) fn delete(failures: Vec<Failure>) -> Error {
+        Error {
+            kind: Kind::Delete { failures },
+        }
+    }
+
+    pub(crate) fn runtime(error: std::io::Error) -> Error {
+        Error {
+            kind: Kind::Runtime(error),
+        }
+    }
+
+    /// The exit code `upload-assets` ends with: 2 for a usage error (bad arguments or
+    /// destination), 1 for every other failure, including a failed `--verify`.
+    pub fn exit_code(&self) -> u8 {
+        match self.kind {
+            Kind::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+
+    /// Whether the store refused the credentials.
+    pub fn is_auth(&self) -> bool {
+        matches!(self.kind, Kind::Auth { .. })
+    }
+
+    /// The object keys (relative to the destination prefix) this error is about: the objects
+    /// that failed to upload or delete, or that `--verify` found missing or wrong. Empty for
+    /// errors that are not about single objects.
+    pub fn keys(&self) -> Vec<&str> {
+        match &self.kind {
+            Kind::Upload { failures, .. }
+            | Kind::Verify {
+                problems: failures, ..
+            }
+            | Kind::Delete { failures } => failures.iter().map(|f| f.key.as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The one-line description of a store error about a single object; rejected credentials are
+/// described without the server's response body.
+pub(crate) fn describe(error: &object_store::Error) -> String {
+    match auth_failure(error) {
+        Some(code) => format!(
+            "the object store refused the credentials{}",
+            code.map(|c| format!(" ({c})")).unwrap_or_default()
+        ),
+        None => tidy(&error.to_string()),
+    }
+}
+
+/// Shortens an S3 XML error body to `Code: Message`.
+fn tidy(text: &str) -> String {
+    let tag = |name: &str| {
+        let start = text.find(&format!("<{name}>"))? + name.len() + 2;
+        let len = text[start..].find(&format!("</{name}>"))?;
+        Some(&text[start..start + len])
+    };
+    let (Some(code), Some(body)) = (tag("Code"), text.find("<?xml").or(text.find("<Error>")))
+    else {
+        return text.to_owned();
+    };
+    let head = text[..body].trim_end().trim_end_matches(':');
+    match tag("Message") {
+        Some(message) => format!("{head}: {code}: {message}"),
+        None => format!("{head}: {code}"),
+    }
+}
+
+/// Whether the error says the credentials were refused.
+pub(crate) fn refused(error: &object_store::Error) -> bool {
+    auth_failure(error).is_some()
+}
+
+/// `Some(S3 error code)` when the error says the credentials were refused.
+fn auth_failure(error: &object_store::Error) -> Option<Option<String>> {
+    let text = error.to_string();
+    let code = [
+        "SignatureDoesNotMatch",
+        "InvalidAccessKeyId",
+        "AccessDenied",
+        "ExpiredToken",
+    ]
+    .into_iter()
+    .find(|code| text.contains(code))
+    .map(str::to_owned);
+    let status = matches!(
+        error,
+        object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. }
+    ) || text.contains("403 Forbidden")
+        || text.contains("401 Unauthorized");
+    (status || code.is_some()).then_some(code)
+}
+
+fn write_failures(f: &mut fmt::Formatter<'_>, failures: &[Failure]) -> fmt::Result {
+    for failure in failures {
+        write!(f, "\n  {}: {}", failure.key, failure.message)?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Usage(message) => f.write_str(message),
+            Kind::Manifest { path, message } => write!(f, "{}: {message}", path.display()),
+            Kind::Auth { what, code } => {
+                write!(f, "{what}: the object store refused the credentials")?;
+                if let Some(code) = code {
+                    write!(f, " ({code})")?;
+                }
+                f.write_str(
+                    "; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN \
+                     for temporary credentials)",
+                )
+            }
+            Kind::Store { what, message } => write!(f, "{what}: {message}"),
+            Kind::Upload { failures, total } => {
+                write!(
+                    f,
+                    "{} of {total} objects failed to upload; no release record was written, \
+                     run again to finish:",
+                    failures.len()
+                )?;
+                write_failures(f, failures)
+            }
+            Kind::Verify { problems, total } => {
+                write!(
+                    f,
+                    "verify failed: {} of {total} objects are missing or wrong:",
+                    problems.len()
+                )?;
+                write_failures(f, problems)
+            }
+            Kind::Prune(message) => write!(f, "prune refused: {message}"),
+            Kind::Delete { failures } => {
+                write!(f, "{} objects could not be deleted:", failures.len())?;
+                write_failures(f, failures)
+            }
+            Kind::Runtime(error) => write!(f, "cannot start the async runtime: {error}"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    /// The same text as `Display`, so a `main` returning `Result` prints something readable.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            Kind::Runtime(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_exit_with_2_and_others_with_1() {
+        assert_eq!(Error::usage("bad").exit_code(), 2);
+        assert_eq!(Error::prune("no").exit_code(), 1);
+        assert_eq!(Error::verify(Vec::new(), 0).exit_code(), 1);
+    }
+
+    #[test]
+    fn permission_denied_is_reported_as_refused_credentials_without_the_body() {
+        let error = object_store::Error::PermissionDenied {
+            path: "k".into(),
+            source: "body with AKIDEXAMPLE".into(),
+        };
+        let error = Error::store("listing s3://b/p", &error);
+        assert!(error.is_auth());
+        let text = error.to_string();
+        assert!(text.contains("refused the credentials"), "{text}");
+        assert!(!text.contains("AKIDEXAMPLE"), "{text}");
+    }
+
+    #[test]
+    fn s3_error_bodies_are_shortened_to_code_and_message() {
+        let text = "GET /b failed: 404 Not Found: <?xml version=\"1.0\"?>\n<Error><Code>\
+                    NoSuchBucket</Code><Message>The specified bucket does not exist</Message>\
+                    <RequestId>1</RequestId></Error>";
+        assert_eq!(
+            tidy(text),
+            "GET /b failed: 404 Not Found: NoSuchBucket: The specified bucket does not exist"
+        );
+        assert_eq!(tidy("plain"), "plain");
+    }
+
+    #[test]
+    fn upload_failure_lists_every_failed_key() {
+        let error = Error::upload(
+            vec![Failure::new("a.css", "boom"), Failure::new("b.js", "bang")],
+            10,
+        );
+        assert_eq!(error.keys(), ["a.css", "b.js"]);
+        let text = error.to_string();
+        assert!(
+            text.starts_with("2 of 10 objects failed to upload"),
+            "{text}"
+        );
+        assert!(text.contains("\n  b.js: bang"), "{text}");
+    }
+}

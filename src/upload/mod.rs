@@ -1,0 +1,152 @@
+//! `upload-assets`: pushes a build's assets to object storage so that no deploy can break.
+//!
+//! Every object goes under its content-hashed key with a create-only PUT
+//! (`If-None-Match: *`), so nothing that is stored is ever replaced; what already exists is
+//! skipped after one LIST of the prefix. The build's release record,
+//! `<prefix>/.assetlock/releases/<build id>.json` (the manifest plus its upload time), is
+//! written last and only when every object is stored: its presence means "this build is
+//! complete". `--verify` checks that before servers roll, and `--prune` deletes only what
+//! none of the newest releases (and never the current build) uses.
+//!
+//! Objects carry their headers: the asset's `Content-Type` (with `charset=utf-8` for text),
+//! `Cache-Control: public, max-age=31536000, immutable`, and on the precompressed variants
+//! (`<key>.br`, `.gz`, `.zst`) `Content-Encoding` with the original's `Content-Type`. Source
+//! maps are left out unless `--include-maps`.
+//!
+//! # The binary
+//!
+//! A few lines in the app, so the uploader ships exactly the assets the server binary serves:
+//!
+//! ```ignore
+//! // src/bin/upload-assets.rs
+//! assetlock::include_manifest!();
+//!
+//! fn main() -> std::process::ExitCode {
+//!     assetlock::upload::main(&MANIFEST)
+//! }
+//! ```
+//!
+//! ```text
+//! cargo run --release --bin upload-assets -- s3://my-bucket/assets
+//! cargo run --release --bin upload-assets -- s3://my-bucket/assets --verify
+//! ```
+//!
+//! # As a library
+//!
+//! [`run`] takes the build ([`Source`]), where to put it ([`Destination`]) and what to do
+//! ([`Options`]):
+//!
+//! ```no_run
+//! use assetlock::upload::{Destination, Options, Source};
+//!
+//! # async fn example() -> Result<(), assetlock::upload::Error> {
+//! let source = Source::from_manifest_json("out/assetlock/manifest.json", "out/assetlock/dist")?;
+//! let dest = Destination::from_url("s3://my-bucket/assets")?;
+//! let report = assetlock::upload::run(&source, &dest, &Options::upload()).await?;
+//! println!("{report}");
+//! assetlock::upload::run(&source, &dest, &Options::verify()).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Large files
+//!
+//! Objects are stored with single PUTs of up to 5 GiB. object_store cannot make a multipart
+//! upload create-only (its completion request carries no `If-None-Match`), so larger files
+//! are refused instead of being uploaded in a way that could overwrite a key.
+
+mod cli;
+mod dest;
+mod error;
+mod headers;
+mod listing;
+mod manifest_json;
+mod options;
+mod progress;
+mod prune;
+mod publish;
+mod put;
+mod release;
+mod report;
+mod source;
+mod verify;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser as _;
+
+pub use cli::Args;
+pub use dest::Destination;
+pub use error::Error;
+pub use object_store;
+pub use options::{Action, DEFAULT_CONCURRENCY, Options, Progress};
+pub use report::Report;
+pub use source::Source;
+
+use crate::Manifest;
+
+/// Uploads, verifies or prunes, as `options` says.
+///
+/// # Errors
+///
+/// - the destination cannot be listed, or refuses the credentials;
+/// - upload: some objects could not be stored, or exist with another size (never
+///   overwritten); the error lists their keys and no release record is written, so running
+///   again finishes the job;
+/// - verify: objects are missing or have the wrong size or headers, or the release record is
+///   missing;
+/// - prune: the current build has no release record at the destination, a release record
+///   cannot be read, or deletions failed.
+pub async fn run(source: &Source, dest: &Destination, options: &Options) -> Result<Report, Error> {
+    let started = Instant::now();
+    let report = Report::new(
+        options.action,
+        dest.to_string(),
+        source.build_id().to_owned(),
+        options.dry_run,
+    );
+    let mut report = match options.action {
+        Action::Upload => publish::upload(source, dest, options, report).await?,
+        Action::Verify => verify::verify(source, dest, options, report).await?,
+        Action::Prune { keep, grace } => {
+            prune::prune(source, dest, options, (keep, grace), report).await?
+        }
+    };
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// The whole `upload-assets` program for a binary's `MANIFEST`: parses the command line
+/// ([`Args`]), runs, prints the summary on stdout and errors on stderr.
+///
+/// Returns exit code 0 on success, 1 when the upload, verify or prune failed, 2 for a usage
+/// error. Credentials from the environment never appear in what it prints.
+pub fn main(manifest: &'static Manifest) -> ExitCode {
+    let args = match Args::try_parse_from(std::env::args_os()) {
+        Ok(args) => args,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    match main_with(&args, Source::from_manifest(manifest)) {
+        Ok(report) => {
+            println!("{}", dest::redact(&report.to_string()));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {}", dest::redact(&error.to_string()));
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+fn main_with(args: &Args, source: Source) -> Result<Report, Error> {
+    let dest = args.destination()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::runtime)?;
+    runtime.block_on(run(&source, &dest, &args.options()))
+}

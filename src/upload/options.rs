@@ -1,0 +1,118 @@
+//! What a run does: upload, verify or prune, and how.
+
+use std::time::Duration;
+
+/// What [`run`](super::run) does and how; built by value.
+///
+/// ```
+/// use std::time::Duration;
+/// use assetlock::upload::{Options, Progress};
+///
+/// let upload = Options::upload().concurrency(32).include_maps(true);
+/// let gate = Options::verify();
+/// let plan = Options::prune(3, Duration::from_secs(24 * 3600)).dry_run(true);
+/// # let _ = (upload, gate, plan.progress(Progress::Hidden));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub(crate) action: Action,
+    pub(crate) dry_run: bool,
+    pub(crate) concurrency: usize,
+    pub(crate) include_maps: bool,
+    pub(crate) progress: Progress,
+}
+
+/// The three things `upload-assets` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Uploads the objects missing at the destination, then the release record.
+    Upload,
+    /// Checks that every object of the build is present with the right size and headers.
+    Verify,
+    /// Deletes objects no recent release uses.
+    Prune {
+        /// How many of the newest release records keep their objects.
+        keep: usize,
+        /// Objects modified more recently than this are kept.
+        grace: Duration,
+    },
+}
+
+/// How progress is shown while objects are uploaded, checked or deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Progress {
+    /// A progress bar when stderr is a terminal, one line per object otherwise.
+    #[default]
+    Auto,
+    /// One line per object on stderr.
+    Lines,
+    /// Nothing.
+    Hidden,
+}
+
+/// The default number of requests in flight.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
+impl Options {
+    fn new(action: Action) -> Options {
+        Options {
+            action,
+            dry_run: false,
+            concurrency: DEFAULT_CONCURRENCY,
+            include_maps: false,
+            progress: Progress::Auto,
+        }
+    }
+
+    /// Upload this build (the default of `upload-assets`).
+    pub fn upload() -> Options {
+        Options::new(Action::Upload)
+    }
+
+    /// Verify this build at the destination (`--verify`).
+    pub fn verify() -> Options {
+        Options::new(Action::Verify)
+    }
+
+    /// Prune old builds (`--prune --keep N --grace DURATION`).
+    pub fn prune(keep: usize, grace: Duration) -> Options {
+        Options::new(Action::Prune { keep, grace })
+    }
+
+    /// Plan without writing or deleting anything (`--dry-run`).
+    pub fn dry_run(mut self, dry_run: bool) -> Options {
+        self.dry_run = dry_run;
+        self
+    }
+
+    /// Requests in flight at once (`--concurrency`, default 16; 0 counts as 1).
+    pub fn concurrency(mut self, concurrency: usize) -> Options {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Also upload and verify source maps, the assets whose logical path ends in `.map`
+    /// (`--include-maps`).
+    pub fn include_maps(mut self, include_maps: bool) -> Options {
+        self.include_maps = include_maps;
+        self
+    }
+
+    /// How to show progress (default [`Progress::Auto`]).
+    pub fn progress(mut self, progress: Progress) -> Options {
+        self.progress = progress;
+        self
+    }
+
+    /// What the run does.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+}
+
+impl Default for Options {
+    /// [`Options::upload`].
+    fn default() -> Options {
+        Options::upload()
+    }
+}

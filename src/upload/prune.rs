@@ -1,0 +1,266 @@
+//! `--prune --keep N --grace DURATION`: deletes what no recent release uses.
+//!
+//! Kept: every object of this build, every object referenced by the newest N release records
+//! (by upload time), those records, anything under `.assetlock/` that is not a release record,
+//! and anything modified more recently than the grace period (by the store's last-modified
+//! time). Everything else under the prefix is deleted, old release records included: the
+//! prefix belongs to assetlock.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, SystemTime};
+
+use futures::StreamExt;
+use object_store::ObjectStoreExt;
+
+use super::error::{Failure, describe};
+use super::listing::Listing;
+use super::progress::Meter;
+use super::release::{self, Release};
+use super::report::{self, Report};
+use super::{Destination, Error, Options, Source};
+
+/// What a prune deletes and keeps.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Plan {
+    /// Keys and sizes to delete: release records first, then objects.
+    pub(crate) delete: Vec<(String, u64)>,
+    /// Unreferenced objects kept because they are newer than the grace period.
+    pub(crate) in_grace: usize,
+    /// The builds whose objects are kept, newest release first, this build included.
+    pub(crate) kept_builds: Vec<String>,
+}
+
+/// The decision, from the listing and the parsed records alone.
+pub(crate) fn plan(
+    listing: &Listing,
+    releases: &[Release],
+    current: (&str, BTreeSet<String>),
+    keep: usize,
+    grace: Duration,
+    now: SystemTime,
+) -> Plan {
+    let (current_id, current_keys) = current;
+    let mut newest: Vec<&Release> = releases.iter().collect();
+    newest.sort_by(|a, b| (b.uploaded_at, &b.build_id).cmp(&(a.uploaded_at, &a.build_id)));
+    newest.truncate(keep);
+
+    let mut kept_builds: Vec<String> = newest.iter().map(|r| r.build_id.clone()).collect();
+    if !kept_builds.iter().any(|id| id == current_id) {
+        kept_builds.push(current_id.to_owned());
+    }
+    let mut referenced = current_keys;
+    for release in &newest {
+        referenced.extend(release.keys.iter().cloned());
+    }
+    referenced.extend(kept_builds.iter().map(|id| release::key(id)));
+
+    let mut plan = Plan {
+        kept_builds,
+        ..Plan::default()
+    };
+    let mut objects = Vec::new();
+    for (key, listed) in &listing.objects {
+        let unmanaged = key.starts_with(release::META_DIR) && !release::is_record(key);
+        if referenced.contains(key) || unmanaged {
+            continue;
+        }
+        let age = now.duration_since(listed.last_modified).unwrap_or_default();
+        if age < grace {
+            plan.in_grace += 1;
+        } else if release::is_record(key) {
+            plan.delete.push((key.clone(), listed.size));
+        } else {
+            objects.push((key.clone(), listed.size));
+        }
+    }
+    plan.delete.extend(objects);
+    plan
+}
+
+pub(crate) async fn prune(
+    source: &Source,
+    dest: &Destination,
+    options: &Options,
+    (keep, grace): (usize, Duration),
+    mut report: Report,
+) -> Result<Report, Error> {
+    let listing = Listing::fetch(dest).await?;
+    let current_record = release::key(source.build_id());
+    if listing.get(&current_record).is_none() {
+        return Err(Error::prune(format!(
+            "build {} has no release record at {dest}; upload it first (prune only runs where \
+             the current build is completely uploaded)",
+            source.build_id()
+        )));
+    }
+    let releases = read_releases(dest, &listing, options.concurrency).await?;
+    let current_keys = source.manifest().keys().map(str::to_owned).collect();
+    let current = (source.build_id(), current_keys);
+    let plan = plan(&listing, &releases, current, keep, grace, SystemTime::now());
+    report.in_grace = plan.in_grace;
+    report.kept_builds = plan.kept_builds;
+    if options.dry_run {
+        report.deleted_bytes = plan.delete.iter().map(|(_, size)| size).sum();
+        report.deleted = plan.delete.into_iter().map(|(key, _)| key).collect();
+        return Ok(report);
+    }
+
+    // Records go first: an interrupted prune leaves unreferenced objects (deleted next time),
+    // never a record that names deleted objects.
+    let (records, objects): (Vec<_>, Vec<_>) = plan
+        .delete
+        .into_iter()
+        .partition(|(key, _)| release::is_record(key));
+    let meter = Meter::start(options.progress, records.len() + objects.len(), "deleting");
+    let mut failures = Vec::new();
+    for batch in [records, objects] {
+        let mut deletions = futures::stream::iter(batch)
+            .map(|(key, size)| async move {
+                let result = match dest.key(&key) {
+                    Ok(path) => dest.store().delete(&path).await.map_err(|e| describe(&e)),
+                    Err(message) => Err(message),
+                };
+                (key, size, result)
+            })
+            .buffer_unordered(options.concurrency);
+        while let Some((key, size, result)) = deletions.next().await {
+            match result {
+                Ok(()) => {
+                    meter.step(|| format!("deleted {key} ({})", report::bytes(size)));
+                    report.deleted_bytes += size;
+                    report.deleted.push(key);
+                }
+                Err(message) => failures.push(Failure::new(key, message)),
+            }
+        }
+        if !failures.is_empty() {
+            break;
+        }
+    }
+    meter.finish();
+    report.deleted.sort();
+    match failures.is_empty() {
+        true => Ok(report),
+        false => Err(Error::delete(failures)),
+    }
+}
+
+/// Reads every release record under the prefix; one that cannot be read stops the prune.
+async fn read_releases(
+    dest: &Destination,
+    listing: &Listing,
+    concurrency: usize,
+) -> Result<Vec<Release>, Error> {
+    let keys = listing.objects.keys().filter(|key| release::is_record(key));
+    let mut reads = futures::stream::iter(keys)
+        .map(|key| async move {
+            let path = dest
+                .key(key)
+                .map_err(|e| Error::prune(format!("release record {key}: {e}")))?;
+            let what = || format!("reading release record {key}");
+            let result = dest.store().get(&path).await;
+            let bytes = match result {
+                Ok(result) => result.bytes().await.map_err(|e| Error::store(what(), &e))?,
+                Err(e) => return Err(Error::store(what(), &e)),
+            };
+            Release::parse(&bytes)
+                .map_err(|e| Error::prune(format!("release record {key} cannot be read: {e}")))
+        })
+        .buffer_unordered(concurrency);
+    let mut releases = Vec::new();
+    while let Some(release) = reads.next().await {
+        releases.push(release?);
+    }
+    Ok(releases)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::listing::Listed;
+    use super::*;
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    fn at(hours_ago: u64) -> SystemTime {
+        now() - HOUR * hours_ago as u32
+    }
+
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+    }
+
+    fn release(id: &str, hours_ago: u64, keys: &[&str]) -> Release {
+        Release {
+            build_id: id.into(),
+            uploaded_at: at(hours_ago),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
+    fn listing(objects: &[(&str, u64)]) -> Listing {
+        let objects = objects.iter().map(|&(key, hours_ago)| {
+            let listed = Listed {
+                size: 1,
+                last_modified: at(hours_ago),
+            };
+            (key.to_owned(), listed)
+        });
+        Listing {
+            objects: objects.collect(),
+        }
+    }
+
+    fn keys(plan: &Plan) -> Vec<&str> {
+        plan.delete.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    fn current(keys: &[&str]) -> (&'static str, BTreeSet<String>) {
+        ("c", keys.iter().map(|k| k.to_string()).collect())
+    }
+
+    #[test]
+    fn keeps_the_newest_releases_and_deletes_the_rest_with_their_records() {
+        let releases = [release("a", 30, &["a.css"]), release("b", 20, &["b.css"])];
+        let listing = listing(&[
+            ("a.css", 30),
+            ("b.css", 20),
+            ("c.css", 10),
+            (".assetlock/releases/a.json", 30),
+            (".assetlock/releases/b.json", 20),
+            (".assetlock/releases/c.json", 10),
+        ]);
+        let plan = plan(&listing, &releases, current(&["c.css"]), 1, HOUR, now());
+        assert_eq!(keys(&plan), [".assetlock/releases/a.json", "a.css"]);
+        assert_eq!(plan.kept_builds, ["b", "c"]);
+    }
+
+    #[test]
+    fn never_deletes_an_object_of_the_current_build() {
+        let releases = [release("new", 1, &["new.css"])];
+        let listing = listing(&[("shared.css", 100), ("new.css", 1)]);
+        let plan = plan(
+            &listing,
+            &releases,
+            current(&["shared.css"]),
+            1,
+            HOUR,
+            now(),
+        );
+        assert!(keys(&plan).is_empty());
+    }
+
+    #[test]
+    fn objects_newer_than_the_grace_period_are_kept() {
+        let listing = listing(&[("old.css", 48), ("recent.css", 2)]);
+        let plan = plan(&listing, &[], current(&[]), 1, 24 * HOUR, now());
+        assert_eq!(keys(&plan), ["old.css"]);
+        assert_eq!(plan.in_grace, 1);
+    }
+
+    #[test]
+    fn other_files_under_the_assetlock_folder_are_left_alone() {
+        let listing = listing(&[(".assetlock/lock", 100), (".assetlock/releases/x/y", 100)]);
+        let plan = plan(&listing, &[], current(&[]), 1, HOUR, now());
+        assert!(keys(&plan).is_empty());
+    }
+}

@@ -1,0 +1,122 @@
+//! The upload: one LIST, create-only PUTs of what is missing, then the release record.
+
+use std::time::SystemTime;
+
+use futures::StreamExt;
+
+use super::error::Failure;
+use super::listing::Listing;
+use super::progress::Meter;
+use super::put::{self, Outcome};
+use super::report::{self, Record, Report};
+use super::source::Object;
+use super::{Destination, Error, Options, Source, release};
+
+/// What the LIST says must happen.
+struct Plan {
+    missing: Vec<Object>,
+    present: usize,
+    /// Keys that exist with another size: never overwritten, so the upload fails.
+    conflicts: Vec<Failure>,
+    record_present: bool,
+}
+
+fn plan(objects: Vec<Object>, listing: &Listing, record_key: &str) -> Plan {
+    let mut plan = Plan {
+        missing: Vec::new(),
+        present: 0,
+        conflicts: Vec::new(),
+        record_present: listing.get(record_key).is_some(),
+    };
+    for object in objects {
+        match listing.get(&object.key) {
+            None => plan.missing.push(object),
+            Some(listed) if listed.size == object.size => plan.present += 1,
+            Some(listed) => plan.conflicts.push(Failure::new(
+                &object.key,
+                format!(
+                    "exists with {} bytes instead of {}; left as it is (keys are never \
+                     overwritten)",
+                    listed.size, object.size
+                ),
+            )),
+        }
+    }
+    plan
+}
+
+pub(crate) async fn upload(
+    source: &Source,
+    dest: &Destination,
+    options: &Options,
+    mut report: Report,
+) -> Result<Report, Error> {
+    let objects = source.objects(options.include_maps);
+    let total = objects.len();
+    let record_key = release::key(source.build_id());
+    let listing = Listing::fetch(dest).await?;
+    let plan = plan(objects, &listing, &record_key);
+    report.skipped = plan.present;
+    if options.dry_run {
+        report.uploaded_bytes = plan.missing.iter().map(|o| o.size).sum();
+        report.uploaded = plan.missing.into_iter().map(|o| o.key).collect();
+        report.record = match plan.record_present {
+            true => Record::AlreadyThere,
+            false => Record::WouldWrite,
+        };
+        return match plan.conflicts.is_empty() {
+            true => Ok(report),
+            false => Err(Error::upload(plan.conflicts, total)),
+        };
+    }
+
+    let mut failures = plan.conflicts;
+    let meter = Meter::start(options.progress, plan.missing.len(), "uploading");
+    let mut results = futures::stream::iter(plan.missing)
+        .map(|object| async move {
+            let outcome = put::put_object(dest, &object).await;
+            (object, outcome)
+        })
+        .buffer_unordered(options.concurrency);
+    while let Some((object, outcome)) = results.next().await {
+        match outcome {
+            Ok(Outcome::Created) => {
+                meter.step(|| format!("uploaded {} ({})", object.key, report::bytes(object.size)));
+                report.uploaded_bytes += object.size;
+                report.uploaded.push(object.key);
+            }
+            Ok(Outcome::AlreadyThere) => {
+                meter.step(|| format!("already there: {}", object.key));
+                report.skipped += 1;
+            }
+            Err(message) => {
+                meter.step(|| format!("FAILED {}: {message}", object.key));
+                failures.push(Failure::new(object.key, message));
+            }
+        }
+    }
+    meter.finish();
+    report.uploaded.sort();
+    if !failures.is_empty() {
+        failures.sort_by(|a, b| a.key.cmp(&b.key));
+        return Err(Error::upload(failures, total));
+    }
+
+    report.record = match plan.record_present {
+        true => Record::AlreadyThere,
+        false => {
+            let text = release::render(source.manifest(), SystemTime::now());
+            match put::put_record(dest, &record_key, text).await {
+                Ok(Outcome::Created) => Record::Written,
+                Ok(Outcome::AlreadyThere) => Record::AlreadyThere,
+                Err(message) => {
+                    return Err(Error::upload(
+                        vec![Failure::new(record_key, message)],
+                        total + 1,
+                    ));
+                }
+            }
+        }
+    };
+    Ok(report)
+}

@@ -1,0 +1,93 @@
+//! Release records: `<prefix>/.assetlock/releases/<build id>.json`, the build's manifest plus
+//! its upload time, written after every object of the build is stored.
+
+use std::collections::BTreeSet;
+use std::time::SystemTime;
+
+use super::manifest_json::ManifestJson;
+
+/// The folder of release records, relative to the prefix.
+pub(crate) const DIR: &str = ".assetlock/releases/";
+
+/// The folder of everything assetlock keeps beside the assets.
+pub(crate) const META_DIR: &str = ".assetlock/";
+
+/// The record key of a build, relative to the prefix.
+pub(crate) fn key(build_id: &str) -> String {
+    format!("{DIR}{build_id}.json")
+}
+
+/// Whether a key (relative to the prefix) is a release record.
+pub(crate) fn is_record(key: &str) -> bool {
+    key.strip_prefix(DIR)
+        .is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
+}
+
+/// The record text: the manifest with `uploaded_at` (RFC 3339, UTC, microseconds).
+pub(crate) fn render(manifest: &ManifestJson, uploaded_at: SystemTime) -> String {
+    let mut record = manifest.clone();
+    record.uploaded_at = Some(humantime::format_rfc3339_micros(uploaded_at).to_string());
+    record.render()
+}
+
+/// A release record read back for pruning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Release {
+    pub(crate) build_id: String,
+    pub(crate) uploaded_at: SystemTime,
+    /// Every object key of the release, relative to the prefix.
+    pub(crate) keys: BTreeSet<String>,
+}
+
+impl Release {
+    /// Parses a record; an unreadable record stops a prune rather than being ignored.
+    pub(crate) fn parse(text: &[u8]) -> Result<Release, String> {
+        let manifest = ManifestJson::parse(text)?;
+        let uploaded_at = manifest.uploaded_at.as_deref().ok_or("no `uploaded_at`")?;
+        let uploaded_at = humantime::parse_rfc3339(uploaded_at)
+            .map_err(|e| format!("`uploaded_at` `{uploaded_at}`: {e}"))?;
+        Ok(Release {
+            keys: manifest.keys().map(str::to_owned).collect(),
+            build_id: manifest.build_id,
+            uploaded_at,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_keys_live_under_the_releases_folder() {
+        assert_eq!(key("abc"), ".assetlock/releases/abc.json");
+        assert!(is_record(".assetlock/releases/abc.json"));
+        assert!(!is_record(".assetlock/releases/x/abc.json"));
+        assert!(!is_record("css/abc.json"));
+    }
+
+    #[test]
+    fn a_rendered_record_parses_back_with_its_upload_time() {
+        let text = r#"{"format": 1, "build_id": "b1", "url_prefix": "/assets/", "assets": {
+            "a.css": {"url": "/assets/a.1.css", "path": "a.1.css", "size": 1, "sha256": "00",
+            "integrity": "sha384-x", "content_type": "text/css",
+            "encodings": {"br": {"path": "a.1.css.br", "size": 1, "sha256": "00"}}}}}"#;
+        let manifest = ManifestJson::parse(text.as_bytes()).unwrap();
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(1_700_000_000_123_456);
+        let release = Release::parse(render(&manifest, at).as_bytes()).unwrap();
+        assert_eq!(release.build_id, "b1");
+        assert_eq!(release.uploaded_at, at);
+        let keys: Vec<_> = release.keys.iter().map(String::as_str).collect();
+        assert_eq!(keys, ["a.1.css", "a.1.css.br"]);
+    }
+
+    #[test]
+    fn a_record_without_upload_time_is_refused() {
+        let text = r#"{"format": 1, "build_id": "b1", "url_prefix": "/", "assets": {}}"#;
+        assert!(
+            Release::parse(text.as_bytes())
+                .unwrap_err()
+                .contains("uploaded_at")
+        );
+    }
+}

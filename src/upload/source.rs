@@ -1,0 +1,209 @@
+//! Where the build's assets come from: the binary's own `MANIFEST`, or a `manifest.json` and
+//! its artifact dir.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+
+use super::Error;
+use super::manifest_json::ManifestJson;
+use crate::{Asset, Encoding, Manifest, Variant};
+
+/// The build to upload, verify or prune against: the binary's own assets, or the output of
+/// a build on disk.
+///
+/// ```ignore
+/// assetlock::include_manifest!();
+/// let source = assetlock::upload::Source::from(&MANIFEST);
+/// ```
+///
+/// ```no_run
+/// use assetlock::upload::Source;
+///
+/// let source = Source::from_manifest_json("out/assetlock/manifest.json", "out/assetlock/dist")?;
+/// println!("build {}", source.build_id());
+/// # Ok::<(), assetlock::upload::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Source {
+    manifest: ManifestJson,
+    files: Files,
+}
+
+#[derive(Debug)]
+enum Files {
+    /// The bytes come from the compiled-in manifest.
+    Static(&'static Manifest),
+    /// The bytes come from the artifact dir next to `manifest.json`.
+    Dist(PathBuf),
+}
+
+/// One object to store: an identity file or a variant.
+#[derive(Clone, Debug)]
+pub(crate) struct Object {
+    /// The hashed path: the key relative to the destination prefix.
+    pub(crate) key: String,
+    pub(crate) size: u64,
+    pub(crate) sha256: String,
+    /// The original's Content-Type, also for variants.
+    pub(crate) content_type: String,
+    pub(crate) encoding: Encoding,
+    body: Body,
+}
+
+#[derive(Clone, Debug)]
+enum Body {
+    Asset(&'static Asset),
+    Variant(&'static Variant),
+    File(PathBuf),
+}
+
+impl Source {
+    /// The assets compiled into this binary.
+    pub fn from_manifest(manifest: &'static Manifest) -> Source {
+        Source {
+            manifest: ManifestJson::from_manifest(manifest),
+            files: Files::Static(manifest),
+        }
+    }
+
+    /// The assets a build wrote: its `manifest.json` and its artifact dir (`dist/`), as
+    /// `assetlock_build::Output::{manifest_path, dist_dir}` give them.
+    ///
+    /// # Errors
+    ///
+    /// The manifest cannot be read, is not JSON, is not format 1, or names a path outside the
+    /// artifact dir. Artifact files are read (and checked against their SHA-256) only when
+    /// uploaded.
+    pub fn from_manifest_json(
+        manifest_path: impl AsRef<Path>,
+        dist_dir: impl Into<PathBuf>,
+    ) -> Result<Source, Error> {
+        let path = manifest_path.as_ref();
+        let text = std::fs::read(path).map_err(|e| Error::manifest(path, e))?;
+        let manifest = ManifestJson::parse(&text).map_err(|e| Error::manifest(path, e))?;
+        Ok(Source {
+            manifest,
+            files: Files::Dist(dist_dir.into()),
+        })
+    }
+
+    /// The build's id; its release record is `.assetlock/releases/<build id>.json`.
+    pub fn build_id(&self) -> &str {
+        &self.manifest.build_id
+    }
+
+    pub(crate) fn manifest(&self) -> &ManifestJson {
+        &self.manifest
+    }
+
+    /// The objects to store, sorted by key; source maps only with `include_maps`.
+    pub(crate) fn objects(&self, include_maps: bool) -> Vec<Object> {
+        let mut objects = match self.files {
+            Files::Static(manifest) => static_objects(manifest, include_maps),
+            Files::Dist(ref dir) => self.dist_objects(dir, include_maps),
+        };
+        objects.sort_by(|a, b| a.key.cmp(&b.key));
+        objects
+    }
+
+    fn dist_objects(&self, dir: &Path, include_maps: bool) -> Vec<Object> {
+        let mut objects = Vec::new();
+        for (logical, asset) in &self.manifest.assets {
+            if !include_maps && is_map(logical) {
+                continue;
+            }
+            let variants = asset.encodings.iter().filter_map(|(token, v)| {
+                Some((Encoding::from_token(token)?, &v.path, v.size, &v.sha256))
+            });
+            let identity = (Encoding::Identity, &asset.path, asset.size, &asset.sha256);
+            for (encoding, key, size, sha256) in std::iter::once(identity).chain(variants) {
+                objects.push(Object {
+                    key: key.clone(),
+                    size,
+                    sha256: sha256.clone(),
+                    content_type: asset.content_type.clone(),
+                    encoding,
+                    body: Body::File(dir.join(key)),
+                });
+            }
+        }
+        objects
+    }
+}
+
+impl From<&'static Manifest> for Source {
+    fn from(manifest: &'static Manifest) -> Source {
+        Source::from_manifest(manifest)
+    }
+}
+
+fn static_objects(manifest: &'static Manifest, include_maps: bool) -> Vec<Object> {
+    let mut objects = Vec::new();
+    for asset in manifest {
+        if !include_maps && is_map(asset.logical_path()) {
+            continue;
+        }
+        objects.push(Object {
+            key: asset.hashed_path().to_owned(),
+            size: asset.size(),
+            sha256: asset.sha256().to_owned(),
+            content_type: asset.content_type().to_owned(),
+            encoding: Encoding::Identity,
+            body: Body::Asset(asset),
+        });
+        for variant in asset.variants() {
+            objects.push(Object {
+                key: variant.hashed_path().to_owned(),
+                size: variant.size(),
+                sha256: variant.sha256().to_owned(),
+                content_type: asset.content_type().to_owned(),
+                encoding: variant.encoding(),
+                body: Body::Variant(variant),
+            });
+        }
+    }
+    objects
+}
+
+/// Source maps are assets whose logical path ends in `.map`.
+fn is_map(logical: &str) -> bool {
+    logical.ends_with(".map")
+}
+
+impl Object {
+    /// The bytes to store, checked against the manifest's size and SHA-256: a wrong byte
+    /// under an immutable key could never be fixed.
+    pub(crate) async fn load(&self) -> Result<Bytes, String> {
+        let bytes = match &self.body {
+            Body::Asset(asset) => Bytes::from_static(asset.bytes().map_err(|e| e.to_string())?),
+            Body::Variant(variant) => {
+                Bytes::from_static(variant.bytes().map_err(|e| e.to_string())?)
+            }
+            Body::File(path) => {
+                let bytes = tokio::fs::read(path)
+                    .await
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                self.check(path, &bytes)?;
+                Bytes::from(bytes)
+            }
+        };
+        Ok(bytes)
+    }
+
+    fn check(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
+        let sha256 = crate::dist::hex(&Sha256::digest(bytes));
+        if bytes.len() as u64 != self.size || sha256 != self.sha256 {
+            return Err(format!(
+                "{} is not the file manifest.json describes (expected {} bytes with sha256 {}, \
+                 found {} bytes with sha256 {sha256}); refusing to upload it",
+                path.display(),
+                self.size,
+                self.sha256,
+                bytes.len()
+            ));
+        }
+        Ok(())
+    }
+}

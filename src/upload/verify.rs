@@ -1,0 +1,129 @@
+//! `--verify`: the deploy gate. Every object of the build is present with the right size and
+//! headers, and the release record says the upload finished.
+
+use futures::StreamExt;
+use object_store::{Attributes, GetOptions};
+
+use super::error::{Failure, describe, refused};
+use super::headers;
+use super::listing::Listing;
+use super::progress::Meter;
+use super::report::Report;
+use super::source::Object;
+use super::{Destination, Error, Options, Source, release};
+
+/// Why an object does not pass.
+enum Miss {
+    /// Missing or wrong, described for the user.
+    Problem(String),
+    /// The store refused the credentials: no point checking further objects.
+    Refused(object_store::Error),
+}
+
+/// One LIST for presence and sizes (and for errors about the bucket itself), then a HEAD per
+/// object for its headers when the store keeps them.
+pub(crate) async fn verify(
+    source: &Source,
+    dest: &Destination,
+    options: &Options,
+    mut report: Report,
+) -> Result<Report, Error> {
+    let objects = source.objects(options.include_maps);
+    let total = objects.len() + 1;
+    let listing = Listing::fetch(dest).await?;
+    let mut problems = Vec::new();
+    let record = release::key(source.build_id());
+    if listing.get(&record).is_none() {
+        problems.push(Failure::new(
+            record,
+            "missing: the upload of this build did not finish",
+        ));
+    }
+
+    let meter = Meter::start(options.progress, objects.len(), "verifying");
+    let listing = &listing;
+    let mut checks = futures::stream::iter(objects)
+        .map(|object| async move {
+            let check = check_object(dest, listing, &object).await;
+            (object.key, check)
+        })
+        .buffer_unordered(options.concurrency);
+    while let Some((key, check)) = checks.next().await {
+        match check {
+            Ok(()) => meter.step(|| format!("ok {key}")),
+            Err(Miss::Problem(message)) => {
+                meter.step(|| format!("WRONG {key}: {message}"));
+                problems.push(Failure::new(key, message));
+            }
+            Err(Miss::Refused(error)) => {
+                meter.finish();
+                return Err(Error::store(format!("checking {dest}"), &error));
+            }
+        }
+    }
+    meter.finish();
+
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| a.key.cmp(&b.key));
+        return Err(Error::verify(problems, total));
+    }
+    report.verified = total - 1;
+    Ok(report)
+}
+
+async fn check_object(dest: &Destination, listing: &Listing, object: &Object) -> Result<(), Miss> {
+    let Some(listed) = listing.get(&object.key) else {
+        return Err(Miss::Problem("missing".into()));
+    };
+    let mut wrong = Vec::new();
+    let size = match dest.keeps_headers() {
+        true => {
+            let (size, attributes) = head(dest, &object.key).await?;
+            wrong.extend(wrong_headers(object, &attributes));
+            size
+        }
+        false => listed.size,
+    };
+    if size != object.size {
+        wrong.insert(0, format!("{size} bytes, expected {}", object.size));
+    }
+    match wrong.is_empty() {
+        true => Ok(()),
+        false => Err(Miss::Problem(wrong.join("; "))),
+    }
+}
+
+fn wrong_headers(object: &Object, attributes: &Attributes) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (attribute, expected) in headers::expected(object) {
+        let found = attributes.get(&attribute).map(|v| v.as_ref());
+        if found != expected {
+            wrong.push(format!(
+                "{} is {}, expected {}",
+                headers::name(&attribute),
+                quoted(found),
+                quoted(expected)
+            ));
+        }
+    }
+    wrong
+}
+
+/// The size and headers of an object, from a HEAD request.
+async fn head(dest: &Destination, key: &str) -> Result<(u64, Attributes), Miss> {
+    let path = dest.key(key).map_err(Miss::Problem)?;
+    let options = GetOptions {
+        head: true,
+        ..GetOptions::default()
+    };
+    match dest.store().get_opts(&path, options).await {
+        Ok(result) => Ok((result.meta.size, result.attributes)),
+        Err(object_store::Error::NotFound { .. }) => Err(Miss::Problem("missing".into())),
+        Err(error) if refused(&error) => Err(Miss::Refused(error)),
+        Err(error) => Err(Miss::Problem(format!("cannot check: {}", describe(&error)))),
+    }
+}
+
+fn quoted(value: Option<&str>) -> String {
+    value.map_or_else(|| "absent".to_owned(), |v| format!("`{v}`"))
+}

@@ -1,0 +1,27 @@
+//! Helpers shared by the upload tests. Each test binary uses a part of them.
+#![allow(dead_code)]
+
+pub mod fixture;
+pub mod s3;
+
+use assetlock::upload::object_store::path::Path;
+use assetlock::upload::object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt};
+use assetlock::upload::{Options, Progress};
+
+/// `options` without progress output.
+pub fn quiet(options: Options) -> Options {
+    options.progress(Progress::Hidden)
+}
+
+/// GETs `prefix/key`: its bytes and headers.
+pub async fn get(store: &dyn ObjectStore, prefix: &str, key: &str) -> (Vec<u8>, Attributes) {
+    let path = Path::parse(format!("{prefix}/{key}")).unwrap();
+    let result = store.get(&path).await.unwrap();
+    let attributes = result.attributes.clone();
+    (result.bytes().await.unwrap().to_vec(), attributes)
+}
+
+/// One header of a GET's attributes.
+pub fn header<'a>(attributes: &'a Attributes, name: &Attribute) -> Option<&'a str> {
+    attributes.get(name).map(|v| v.as_ref())
+}

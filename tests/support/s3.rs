@@ -1,0 +1,241 @@
+//! A real S3 server in the test process: s3s + s3s-fs on 127.0.0.1:0, checking SigV4, with
+//! request counters and an optional fault (PUTs failing after the K-th).
+
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assetlock::upload::Destination;
+use assetlock::upload::object_store::aws::AmazonS3Builder;
+use assetlock::upload::object_store::path::Path;
+use assetlock::upload::object_store::{BackoffConfig, ObjectStore, RetryConfig};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use s3s::auth::SimpleAuth;
+use s3s::service::S3ServiceBuilder;
+
+pub const BUCKET: &str = "site-assets";
+pub const ACCESS_KEY: &str = "AKIDUPLOADTEST0001";
+pub const SECRET_KEY: &str = "uploadtestsecretkey0000000000000000000001";
+
+/// What the server saw, and the fault it injects.
+#[derive(Default)]
+struct State {
+    lists: AtomicUsize,
+    puts: AtomicUsize,
+    /// Keys of the object PUTs that succeeded, in order.
+    put_keys: Mutex<Vec<String>>,
+    /// Object PUTs arriving after this many answer 503.
+    fail_after: Mutex<Option<usize>>,
+    /// An object another uploader stores right after the next LIST is answered: the race
+    /// between an uploader's LIST and its PUTs.
+    racer: Mutex<Option<(Path, Vec<u8>)>>,
+    /// The client the racer uses.
+    racer_store: Mutex<Option<Arc<dyn ObjectStore>>>,
+}
+
+/// The server; stops when dropped.
+pub struct S3Server {
+    pub endpoint: String,
+    pub root: tempfile::TempDir,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl S3Server {
+    /// Starts a server with one empty bucket, [`BUCKET`]; call from a tokio runtime.
+    pub async fn start() -> S3Server {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join(BUCKET)).unwrap();
+        let mut builder = S3ServiceBuilder::new(s3s_fs::FileSystem::new(root.path()).unwrap());
+        builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
+        let s3 = builder.build();
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let state = Arc::new(State::default());
+        let shared = Arc::clone(&state);
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let (s3, state) = (s3.clone(), Arc::clone(&shared));
+                let service = service_fn(move |req: hyper::Request<Incoming>| {
+                    let (s3, state) = (s3.clone(), Arc::clone(&state));
+                    async move { Ok::<_, Infallible>(handle(&s3, &state, req).await) }
+                });
+                tokio::spawn(async move {
+                    let io = TokioIo::new(socket);
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, service)
+                        .await;
+                });
+            }
+        });
+        let server = S3Server {
+            endpoint,
+            root,
+            state,
+            task,
+        };
+        *server.state.racer_store.lock().unwrap() = Some(server.store());
+        server
+    }
+
+    /// A client with the right credentials.
+    pub fn store(&self) -> Arc<dyn ObjectStore> {
+        self.store_with_secret(SECRET_KEY)
+    }
+
+    /// A client signing with `secret`.
+    pub fn store_with_secret(&self, secret: &str) -> Arc<dyn ObjectStore> {
+        let store = AmazonS3Builder::new()
+            .with_endpoint(&self.endpoint)
+            .with_bucket_name(BUCKET)
+            .with_region("us-east-1")
+            .with_access_key_id(ACCESS_KEY)
+            .with_secret_access_key(secret)
+            .with_allow_http(true)
+            .with_retry(RetryConfig {
+                backoff: BackoffConfig {
+                    init_backoff: Duration::from_millis(5),
+                    max_backoff: Duration::from_millis(20),
+                    base: 2.0,
+                },
+                max_retries: 2,
+                retry_timeout: Duration::from_secs(10),
+            })
+            .build()
+            .unwrap();
+        Arc::new(store)
+    }
+
+    /// `s3://BUCKET/<prefix>` with the right credentials.
+    pub fn destination(&self, prefix: &str) -> Destination {
+        Destination::new(self.store(), prefix).unwrap()
+    }
+
+    /// LIST requests so far.
+    pub fn lists(&self) -> usize {
+        self.state.lists.load(Ordering::SeqCst)
+    }
+
+    /// Object PUT requests so far, failed ones included.
+    pub fn puts(&self) -> usize {
+        self.state.puts.load(Ordering::SeqCst)
+    }
+
+    /// Keys of the object PUTs the server accepted (2xx), in order.
+    pub fn stored_keys(&self) -> Vec<String> {
+        self.state.put_keys.lock().unwrap().clone()
+    }
+
+    /// From now on, the next `k` object PUTs go through and every later one fails with 503.
+    pub fn fail_puts_after(&self, k: usize) {
+        *self.state.fail_after.lock().unwrap() = Some(self.puts() + k);
+    }
+
+    /// Right after answering the next LIST, another writer stores `bytes` at `prefix/key`.
+    pub fn race_after_next_list(&self, prefix: &str, key: &str, bytes: &[u8]) {
+        let path = Path::parse(format!("{prefix}/{key}")).unwrap();
+        *self.state.racer.lock().unwrap() = Some((path, bytes.to_vec()));
+    }
+
+    /// Stops injecting faults.
+    pub fn heal(&self) {
+        *self.state.fail_after.lock().unwrap() = None;
+    }
+
+    /// Every key in the bucket under `prefix`, relative to it.
+    pub async fn keys(&self, prefix: &str) -> BTreeSet<String> {
+        use futures::TryStreamExt;
+        let prefix = Path::from(prefix);
+        let listed: Vec<_> = self
+            .store()
+            .list(Some(&prefix))
+            .try_collect()
+            .await
+            .unwrap();
+        let strip = format!("{prefix}/");
+        listed
+            .into_iter()
+            .map(|meta| {
+                meta.location
+                    .as_ref()
+                    .strip_prefix(&strip)
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn handle(
+    s3: &s3s::service::S3Service,
+    state: &State,
+    req: hyper::Request<Incoming>,
+) -> hyper::Response<s3s::Body> {
+    use assetlock::upload::object_store::ObjectStoreExt;
+
+    let method = req.method().clone();
+    let query = req.uri().query().unwrap_or("").to_owned();
+    // Path-style: /bucket/key...
+    let key = req
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split_once('/')
+        .map(|(_, k)| k.to_owned());
+    let object_put = method == hyper::Method::PUT && key.as_deref().is_some_and(|k| !k.is_empty());
+    if method == hyper::Method::GET && query.contains("list-type=2") {
+        state.lists.fetch_add(1, Ordering::SeqCst);
+    }
+    if object_put {
+        let arrived_before = state.puts.fetch_add(1, Ordering::SeqCst);
+        if state
+            .fail_after
+            .lock()
+            .unwrap()
+            .is_some_and(|k| arrived_before >= k)
+        {
+            return hyper::Response::builder()
+                .status(503)
+                .body(s3s::Body::from(
+                    "<Error><Code>SlowDown</Code><Message>injected fault</Message></Error>"
+                        .to_owned(),
+                ))
+                .unwrap();
+        }
+    }
+    let response = match hyper::service::Service::call(s3, req).await {
+        Ok(response) => response,
+        Err(_) => hyper::Response::builder()
+            .status(500)
+            .body(s3s::Body::from(String::new()))
+            .unwrap(),
+    };
+    let racer = match method == hyper::Method::GET && query.contains("list-type=2") {
+        true => state.racer.lock().unwrap().take(),
+        false => None,
+    };
+    if let Some((path, bytes)) = racer {
+        let store = state.racer_store.lock().unwrap().clone().unwrap();
+        store.put(&path, bytes.into()).await.unwrap();
+    }
+    if object_put && response.status().is_success() {
+        let key = percent_decode(key.as_deref().unwrap_or(""));
+        state.put_keys.lock().unwrap().push(key);
+    }
+    response
+}
+
+fn percent_decode(s: &str) -> String {
+    Path::from_url_path(s).map_or_else(|_| s.to_owned(), |p| p.to_string())
+}

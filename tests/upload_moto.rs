@@ -1,0 +1,105 @@
+//! The same upload and verify against a second S3 implementation: moto's server, started on a
+//! loopback port. Skipped, with a message, when `moto_server` is not installed
+//! (`pip install 'moto[server]'`).
+
+mod support;
+
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use assetlock::upload::object_store::aws::AmazonS3Builder;
+use assetlock::upload::{Destination, Options, run};
+use support::fixture;
+use support::quiet;
+
+const BUCKET: &str = "moto-assets";
+
+/// A `moto_server` child process, killed when dropped.
+struct Moto {
+    child: Child,
+    endpoint: String,
+}
+
+impl Moto {
+    /// Starts moto on a free loopback port; `None` when it is not installed.
+    fn start() -> Option<Moto> {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let spawned = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let child = match spawned {
+            Ok(child) => child,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => panic!("cannot start moto_server: {e}"),
+        };
+        let moto = Moto {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..300 {
+            if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+                return Some(moto);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("moto_server did not listen on port {port} within 30 s");
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_then_verify_against_moto() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("skipping: moto_server is not installed (pip install 'moto[server]')");
+        return;
+    };
+    let created = reqwest::Client::new()
+        .put(format!("{}/{BUCKET}", moto.endpoint))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        created.status().is_success(),
+        "creating the bucket: {}",
+        created.status()
+    );
+    let store = AmazonS3Builder::new()
+        .with_endpoint(&moto.endpoint)
+        .with_bucket_name(BUCKET)
+        .with_region("us-east-1")
+        .with_access_key_id("testing")
+        .with_secret_access_key("testing")
+        .with_allow_http(true)
+        .build()
+        .unwrap();
+    let dest = Destination::new(Arc::new(store), "assets").unwrap();
+    let build = fixture::site();
+    build.add_variant("css/app.css", "br", ".br", b"pretend brotli bytes");
+
+    let report = run(&build.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    assert_eq!(report.uploaded(), build.keys(false));
+
+    run(&build.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+    let rerun = run(&build.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    assert!(rerun.uploaded().is_empty());
+}

@@ -1,0 +1,195 @@
+//! A rolling deploy: two builds of one site live side by side in one bucket, and pruning
+//! removes only what the newer one does not use.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use assetlock::upload::object_store::path::Path;
+use assetlock::upload::{Options, run};
+use base64::Engine;
+use sha2::{Digest, Sha384};
+use support::fixture::{self, Build};
+use support::s3::S3Server;
+use support::{get, quiet};
+
+const PREFIX: &str = "assets";
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// Build 1 is the fixture site; build 2 changes its stylesheet only.
+fn two_builds() -> (Build, Build) {
+    let one = fixture::site();
+    let mut files = fixture::SITE.to_vec();
+    files[0] = (
+        "css/app.css",
+        "body { background: url(\"../img/logo.svg\"); color: red }\n",
+    );
+    let two = fixture::build(&files);
+    assert_ne!(one.key("css/app.css"), two.key("css/app.css"));
+    (one, two)
+}
+
+/// Both builds uploaded, build 1 first.
+async fn deployed() -> (S3Server, Build, Build) {
+    let server = S3Server::start().await;
+    let (one, two) = two_builds();
+    let dest = server.destination(PREFIX);
+    run(&one.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    run(&two.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    (server, one, two)
+}
+
+fn keys_with_record(build: &Build) -> BTreeSet<String> {
+    let mut keys: BTreeSet<String> = build.keys(false).into_iter().collect();
+    keys.insert(build.record_key());
+    keys
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_url_of_both_builds_resolves_to_bytes_matching_its_integrity() {
+    let (server, one, two) = deployed().await;
+
+    for build in [&one, &two] {
+        let manifest = build.manifest();
+        let url_prefix = manifest["url_prefix"].as_str().unwrap();
+        for (logical, asset) in manifest["assets"].as_object().unwrap() {
+            if logical.ends_with(".map") {
+                continue;
+            }
+            let url = asset["url"].as_str().unwrap();
+            let key = Path::from_url_path(url.strip_prefix(url_prefix).unwrap()).unwrap();
+            let (bytes, _) = get(server.store().as_ref(), PREFIX, key.as_ref()).await;
+            let digest = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes));
+            assert_eq!(
+                format!("sha384-{digest}"),
+                asset["integrity"].as_str().unwrap(),
+                "{url}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_keep_2_keeps_both_builds() {
+    let (server, one, two) = deployed().await;
+    let dest = server.destination(PREFIX);
+    let before = server.keys(PREFIX).await;
+
+    let report = run(
+        &two.source(),
+        &dest,
+        &quiet(Options::prune(2, Duration::ZERO)),
+    )
+    .await
+    .unwrap();
+
+    assert!(report.deleted().is_empty(), "{:?}", report.deleted());
+    assert_eq!(server.keys(PREFIX).await, before);
+    run(&one.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+    run(&two.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_keep_1_grace_0_removes_only_what_build_2_does_not_use() {
+    let (server, one, two) = deployed().await;
+    let dest = server.destination(PREFIX);
+
+    let report = run(
+        &two.source(),
+        &dest,
+        &quiet(Options::prune(1, Duration::ZERO)),
+    )
+    .await
+    .unwrap();
+
+    let only_one: BTreeSet<String> = &keys_with_record(&one) - &keys_with_record(&two);
+    assert_eq!(only_one.len(), 2, "build 1's stylesheet and release record");
+    assert_eq!(report.deleted(), Vec::from_iter(only_one));
+    assert_eq!(server.keys(PREFIX).await, keys_with_record(&two));
+    run(&two.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_keeps_unused_objects_younger_than_the_grace_period() {
+    let (server, one, two) = deployed().await;
+    let dest = server.destination(PREFIX);
+
+    let report = run(&two.source(), &dest, &quiet(Options::prune(1, HOUR)))
+        .await
+        .unwrap();
+
+    assert!(report.deleted().is_empty());
+    assert_eq!(report.kept_in_grace(), 2);
+    run(&one.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_dry_run_prints_the_plan_and_deletes_nothing() {
+    let (server, one, two) = deployed().await;
+    let dest = server.destination(PREFIX);
+    let before = server.keys(PREFIX).await;
+
+    let options = quiet(Options::prune(1, Duration::ZERO).dry_run(true));
+    let report = run(&two.source(), &dest, &options).await.unwrap();
+
+    let only_one: BTreeSet<String> = &keys_with_record(&one) - &keys_with_record(&two);
+    assert_eq!(report.deleted(), Vec::from_iter(only_one.iter().cloned()));
+    let text = report.to_string();
+    for key in &only_one {
+        assert!(text.contains(&format!("would delete {key}")), "{text}");
+    }
+    assert_eq!(server.keys(PREFIX).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_with_an_older_build_never_deletes_that_builds_objects() {
+    let (server, one, _two) = deployed().await;
+    let dest = server.destination(PREFIX);
+
+    // Rolling back: build 1 is current, build 2 is the newest release.
+    run(
+        &one.source(),
+        &dest,
+        &quiet(Options::prune(1, Duration::ZERO)),
+    )
+    .await
+    .unwrap();
+
+    run(&one.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_refuses_when_the_current_build_is_not_uploaded() {
+    let (server, _one, _two) = deployed().await;
+    let three = fixture::build(&[("css/app.css", "body { color: blue }\n")]);
+    let before = server.keys(PREFIX).await;
+
+    let error = run(
+        &three.source(),
+        &server.destination(PREFIX),
+        &quiet(Options::prune(1, Duration::ZERO)),
+    )
+    .await
+    .unwrap_err();
+
+    assert!(
+        error.to_string().contains("has no release record"),
+        "{error}"
+    );
+    assert_eq!(server.keys(PREFIX).await, before);
+}
