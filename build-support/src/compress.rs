@@ -1,17 +1,39 @@
-//! Precompressed variants: gzip, brotli and zstd.
+//! Precompressed variants: gzip, brotli and zstd, with deterministic bytes.
+
+use std::io::{self, Write};
 
 /// A content coding the build can precompress assets with.
+///
+/// ```
+/// use assetlock_build::{Compression, Config};
+///
+/// Config::new()
+///     .asset_dir("assets")
+///     .precompress([Compression::Brotli, Compression::Gzip])
+///     .compression_level(Compression::Brotli, 9);
+/// assert_eq!(Compression::Brotli.token(), "br");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Compression {
-    /// gzip at level 9 with a deterministic header (no name, no mtime).
+    /// gzip (deflate), level 9 by default, with a deterministic header: no name, no mtime.
     Gzip,
-    /// Zstandard at level 19.
+    /// Zstandard, level 19 by default.
     Zstd,
-    /// Brotli at quality 11 with a large window.
+    /// Brotli, quality 11 by default, with the largest window browsers decode (16 MiB) or the
+    /// smallest one that holds the whole file.
     Brotli,
 }
 
+/// Files smaller than this are not worth a variant: headers and round trips dominate.
+pub(crate) const MIN_SIZE: usize = 256;
+
+/// A variant is kept only when it saves at least 5 %.
+const MAX_RATIO: f64 = 0.95;
+
 impl Compression {
+    /// Every coding, least preferred first (the order variants are listed in).
+    pub const ALL: [Compression; 3] = [Compression::Gzip, Compression::Zstd, Compression::Brotli];
+
     /// The `Content-Encoding` token.
     pub fn token(self) -> &'static str {
         match self {
@@ -30,6 +52,30 @@ impl Compression {
         }
     }
 
+    /// The best level: what release builds use unless configured otherwise.
+    pub fn max_level(self) -> u32 {
+        match self {
+            Compression::Gzip => 9,
+            Compression::Zstd => 19,
+            Compression::Brotli => 11,
+        }
+    }
+
+    /// The level debug builds use: fast, so the edit-build loop stays quick while the server
+    /// still negotiates real variants.
+    pub(crate) fn fast_level(self) -> u32 {
+        1
+    }
+
+    /// The valid levels.
+    pub(crate) fn levels(self) -> std::ops::RangeInclusive<u32> {
+        match self {
+            Compression::Gzip => 1..=9,
+            Compression::Zstd => 1..=22,
+            Compression::Brotli => 0..=11,
+        }
+    }
+
     /// The name of the matching `assetlock::Encoding` variant, for generated code.
     pub(crate) fn runtime_name(self) -> &'static str {
         match self {
@@ -37,5 +83,143 @@ impl Compression {
             Compression::Zstd => "Zstd",
             Compression::Brotli => "Brotli",
         }
+    }
+
+    /// Compresses `bytes` at `level`. The output depends only on the input and the level.
+    pub(crate) fn compress(self, bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
+        match self {
+            Compression::Gzip => gzip(bytes, level),
+            Compression::Zstd => zstd::bulk::compress(bytes, level as i32),
+            Compression::Brotli => brotli(bytes, level),
+        }
+    }
+}
+
+/// Whether a content type is worth compressing: text and uncompressed binary formats, not
+/// images, archives, audio, video or woff/woff2 fonts, which are compressed already.
+pub(crate) fn compressible(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.starts_with("text/")
+        || matches!(
+            essence,
+            "application/json"
+                | "application/ld+json"
+                | "application/manifest+json"
+                | "application/xml"
+                | "application/wasm"
+                | "application/vnd.ms-fontobject"
+                | "image/svg+xml"
+                | "image/x-icon"
+                | "image/bmp"
+                | "font/ttf"
+                | "font/otf"
+                | "model/gltf+json"
+        )
+}
+
+/// Whether a variant of `variant_len` bytes is worth keeping beside `identity_len` bytes.
+pub(crate) fn worth_keeping(variant_len: usize, identity_len: usize) -> bool {
+    (variant_len as f64) <= (identity_len as f64) * MAX_RATIO
+}
+
+fn gzip(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(
+            Vec::with_capacity(bytes.len() / 3),
+            flate2::Compression::new(level),
+        );
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+/// The largest window RFC 7932 decoders (every browser) accept.
+const MAX_WINDOW_BITS: i32 = 24;
+
+fn brotli(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: level as i32,
+        lgwin: window_bits(bytes.len()),
+        size_hint: bytes.len(),
+        ..brotli::enc::BrotliEncoderParams::default()
+    };
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
+}
+
+/// The smallest window that holds the whole input, within what decoders accept. A window
+/// larger than the input compresses no better, but at quality 11 the encoder's hash tables
+/// grow with it: tens of megabytes of zeroed memory per file for nothing.
+fn window_bits(len: usize) -> i32 {
+    let needed = usize::BITS - len.max(1).leading_zeros();
+    (needed as i32).clamp(10, MAX_WINDOW_BITS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_uncompressed_fonts_are_compressible() {
+        for t in [
+            "text/css; charset=utf-8",
+            "text/javascript; charset=utf-8",
+            "image/svg+xml",
+            "font/ttf",
+            "application/json",
+            "application/wasm",
+        ] {
+            assert!(compressible(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn compressed_formats_are_not() {
+        for t in [
+            "font/woff2",
+            "font/woff",
+            "image/png",
+            "image/jpeg",
+            "application/zip",
+            "application/octet-stream",
+        ] {
+            assert!(!compressible(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn window_fits_the_input() {
+        assert_eq!(window_bits(0), 10);
+        assert_eq!(window_bits(1000), 10);
+        assert_eq!(window_bits(30_000), 15);
+        assert_eq!(window_bits(1 << 20), 21);
+        assert_eq!(window_bits(100 << 20), 24);
+    }
+
+    #[test]
+    fn gzip_header_has_no_mtime_or_name() {
+        let out = gzip(b"hello hello hello hello", 9).unwrap();
+        assert_eq!(&out[..4], &[0x1f, 0x8b, 8, 0], "no FNAME flag");
+        assert_eq!(&out[4..8], &[0, 0, 0, 0], "mtime zero");
+        assert_eq!(out[9], 255, "unknown OS");
+    }
+
+    #[test]
+    fn compression_is_deterministic() {
+        let text = "body { color: red; background: blue; } ".repeat(200);
+        for c in Compression::ALL {
+            let a = c.compress(text.as_bytes(), c.max_level()).unwrap();
+            let b = c.compress(text.as_bytes(), c.max_level()).unwrap();
+            assert_eq!(a, b, "{c:?}");
+            assert!(a.len() < text.len() / 10, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn keep_rule_needs_five_percent() {
+        assert!(worth_keeping(95, 100));
+        assert!(!worth_keeping(96, 100));
     }
 }

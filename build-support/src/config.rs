@@ -1,7 +1,9 @@
 //! The builder a build script configures.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::compress::Compression;
 use crate::error::Error;
 use crate::{Output, cargo, pipeline, settings::Settings};
 
@@ -35,6 +37,10 @@ pub struct Config {
     pub(crate) allow_dangling: Vec<String>,
     pub(crate) warn_dangling: Vec<String>,
     pub(crate) threads: Option<usize>,
+    pub(crate) precompress: Vec<Compression>,
+    pub(crate) levels: BTreeMap<Compression, u32>,
+    pub(crate) cache_dir: Option<PathBuf>,
+    pub(crate) cache_size: u64,
 }
 
 impl Default for Config {
@@ -53,6 +59,10 @@ impl Default for Config {
             allow_dangling: Vec::new(),
             warn_dangling: Vec::new(),
             threads: None,
+            precompress: Compression::ALL.to_vec(),
+            levels: BTreeMap::new(),
+            cache_dir: None,
+            cache_size: 1 << 30,
         }
     }
 }
@@ -155,6 +165,41 @@ impl Config {
     /// warning.
     pub fn warn_dangling(&mut self, referrer_glob: impl Into<String>) -> &mut Self {
         self.warn_dangling.push(referrer_glob.into());
+        self
+    }
+
+    /// Which precompressed variants to make (default: gzip, zstd and brotli). Only
+    /// compressible types (text, JSON, SVG, wasm, ttf/otf, ...) of at least 256 bytes get
+    /// variants, and a variant is kept only when it is at most 95 % of the original.
+    ///
+    /// Release profiles use each coding's best level ([`compression_level`] overrides it);
+    /// debug profiles use fast levels so rebuilds stay quick. `ASSETLOCK_PRECOMPRESS=0` turns
+    /// variants off, `=1` forces the release levels in any profile.
+    ///
+    /// [`compression_level`]: Config::compression_level
+    pub fn precompress(&mut self, codings: impl IntoIterator<Item = Compression>) -> &mut Self {
+        self.precompress = codings.into_iter().collect();
+        self
+    }
+
+    /// The level release builds use for a coding: gzip 1-9 (default 9), zstd 1-22 (default
+    /// 19), brotli 0-11 (default 11).
+    pub fn compression_level(&mut self, coding: Compression, level: u32) -> &mut Self {
+        self.levels.insert(coding, level);
+        self
+    }
+
+    /// Where to keep the persistent cache of minified and compressed results (default:
+    /// `assetlock-cache` in cargo's target dir). `ASSETLOCK_CACHE_DIR` overrides it.
+    pub fn cache_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+
+    /// The most bytes the cache may hold (default 1 GiB); least recently used entries are
+    /// removed after each build until it fits.
+    pub fn cache_size(&mut self, bytes: u64) -> &mut Self {
+        self.cache_size = bytes;
         self
     }
 

@@ -53,6 +53,20 @@ impl Diagnostic {
         self
     }
 
+    /// The message with the underlying error's text, as `Display` shows it after the position.
+    pub(crate) fn full_message(&self) -> String {
+        match &self.cause {
+            Some(cause) => format!("{}: {cause}", self.message),
+            None => self.message.clone(),
+        }
+    }
+
+    /// Appends a sentence to the message.
+    pub(crate) fn with_note(mut self, note: &str) -> Diagnostic {
+        self.message = format!("{}; {note}", self.message);
+        self
+    }
+
     fn key(&self) -> (&str, Option<(u32, u32)>, &str) {
         (&self.path, self.position, &self.message)
     }

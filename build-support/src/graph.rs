@@ -28,7 +28,11 @@ pub(crate) fn hash_all(mut nodes: Vec<Node>, hash_len: usize) -> Vec<Hashed> {
     let components = strongly_connected(&nodes);
     let mut names: Vec<Option<String>> = vec![None; nodes.len()];
     for component in components {
-        let cyclic = component.len() > 1 || nodes[component[0]].deps.iter().any(|(d, _)| *d == component[0]);
+        let cyclic = component.len() > 1
+            || nodes[component[0]]
+                .deps
+                .iter()
+                .any(|(d, _)| *d == component[0]);
         // References leaving the component point at files hashed already.
         for &i in &component {
             let outside: Vec<(String, String)> = nodes[i]

@@ -79,7 +79,11 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
 }
 
 /// Minified code and the source map from `text` to it.
-fn minify<'a>(input: &Input, allocator: &'a Allocator, program: &mut Program<'a>) -> (String, String) {
+fn minify<'a>(
+    input: &Input,
+    allocator: &'a Allocator,
+    program: &mut Program<'a>,
+) -> (String, String) {
     let script = program.source_type.is_script();
     let options = MinifierOptions {
         mangle: Some(MangleOptions {
@@ -103,10 +107,7 @@ fn minify<'a>(input: &Input, allocator: &'a Allocator, program: &mut Program<'a>
         .with_options(codegen)
         .with_scoping(minified.scoping)
         .build(program);
-    let map = printed
-        .map
-        .map(|m| m.to_json_string())
-        .unwrap_or_default();
+    let map = printed.map.map(|m| m.to_json_string()).unwrap_or_default();
     (printed.code, map)
 }
 
@@ -186,7 +187,11 @@ impl<'a> VisitMut<'a> for Finder<'a, '_> {
 
     fn visit_new_expression(&mut self, it: &mut NewExpression<'a>) {
         if is_url_of_this_module(it) {
-            if let Some(first) = it.arguments.first_mut().and_then(Argument::as_expression_mut) {
+            if let Some(first) = it
+                .arguments
+                .first_mut()
+                .and_then(Argument::as_expression_mut)
+            {
                 self.expression(first, Syntax::Url);
             }
         }

@@ -15,6 +15,8 @@
 #![deny(missing_docs)]
 
 mod built;
+mod cache;
+mod cached;
 mod cargo;
 mod codegen;
 mod compress;
@@ -41,4 +43,4 @@ mod walk;
 pub use compress::Compression;
 pub use config::Config;
 pub use error::{Diagnostic, Error};
-pub use output::Output;
+pub use output::{Output, Stats};

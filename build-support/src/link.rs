@@ -62,7 +62,12 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
             settings.allow_dangling.is_match(&entry.logical),
             settings.warn_dangling.is_match(&entry.logical),
         );
-        for r in entry.out.refs.iter().filter(|r| !index.contains_key(&r.target)) {
+        for r in entry
+            .out
+            .refs
+            .iter()
+            .filter(|r| !index.contains_key(&r.target))
+        {
             let diagnostic = Diagnostic::new(
                 &entry.display,
                 format!(

@@ -25,6 +25,21 @@ pub struct Output {
     pub(crate) out_dir: PathBuf,
     pub(crate) urls: Vec<(String, String)>,
     pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) stats: Stats,
+}
+
+/// How much work a build did and how much the cache saved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// CSS and JS files parsed, rewritten and (in release) minified, not taken from the cache.
+    pub transformed: usize,
+    /// Variants compressed, not taken from the cache.
+    pub compressed: usize,
+    /// Results taken from the cache.
+    pub cache_hits: usize,
+    /// Corrupt or truncated cache entries found, dropped and recomputed.
+    pub cache_recovered: usize,
 }
 
 impl Output {
@@ -59,6 +74,11 @@ impl Output {
             .binary_search_by(|(l, _)| l.as_str().cmp(logical))
             .ok()
             .map(|i| self.urls[i].1.as_str())
+    }
+
+    /// Work done and saved by the cache.
+    pub fn stats(&self) -> Stats {
+        self.stats
     }
 
     /// Warnings: problems that did not stop the build.

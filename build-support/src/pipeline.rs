@@ -1,19 +1,23 @@
 //! The stages of a build, in order: discover, read, transform, link, hash, name, emit.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 
-use crate::built::{self, Built};
+use crate::built::{self, Built, BuiltVariant};
+use crate::cache::Cache;
+use crate::cached::Stages;
 use crate::codegen;
+use crate::compress;
 use crate::emit;
 use crate::error::{Diagnostic, Error};
 use crate::graph::{self, Hashed};
 use crate::link::{self, Entry};
 use crate::settings::Settings;
-use crate::transform::{self, Files, Input};
+use crate::transform::{Files, Input};
 use crate::walk::{self, Source};
-use crate::{Output, cargo, hash, manifest, mime, url};
+use crate::{Output, Stats, cargo, hash, manifest, mime, url};
 
 /// Runs every stage; returns all problems of the build together.
 pub(crate) fn run(settings: &Settings) -> Result<Output, Error> {
@@ -23,15 +27,23 @@ pub(crate) fn run(settings: &Settings) -> Result<Output, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
         .build()
-        .map_err(|e| Error::new(vec![Diagnostic::new("build.rs", "cannot start threads").caused_by(e)]))?;
+        .map_err(|e| {
+            Error::new(vec![
+                Diagnostic::new("build.rs", "cannot start threads").caused_by(e),
+            ])
+        })?;
     pool.install(|| run_stages(settings))
 }
 
 fn run_stages(settings: &Settings) -> Result<Output, Error> {
+    let stages = Stages::new(Cache::new(
+        Some(settings.cache_dir.clone()),
+        settings.cache_max_bytes,
+    ));
     let (sources, mut problems) = walk::discover(settings);
     let (files, read_problems) = read_all(&sources);
     problems.extend(read_problems);
-    let (entries, transform_problems) = transform_all(settings, &sources, &files);
+    let (entries, transform_problems) = transform_all(settings, &stages, &sources, &files);
     problems.extend(transform_problems);
     let linked = link::link(settings, entries);
     problems.extend(linked.problems);
@@ -39,17 +51,100 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         return Err(Error::new(problems));
     }
     let hashed = graph::hash_all(linked.nodes, settings.hash_len);
-    let assets: Vec<Built> = linked
+    let mut assets: Vec<Built> = linked
         .entries
         .into_par_iter()
         .zip(hashed)
         .map(|(entry, hashed)| finish(settings, entry.logical, hashed))
         .collect();
+    let compress_problems = compress_all(settings, &stages, &mut assets);
     let collisions = check_collisions(&assets);
-    if !collisions.is_empty() {
-        return Err(Error::new(collisions));
+    if !compress_problems.is_empty() || !collisions.is_empty() {
+        return Err(Error::new([compress_problems, collisions].concat()));
     }
-    emit_all(settings, assets, linked.warnings)
+    let mut warnings = linked.warnings;
+    warnings.extend(unoptimised_warning(settings, &stages));
+    let stats = Stats {
+        transformed: stages.transformed.load(Ordering::Relaxed),
+        compressed: stages.compressed.load(Ordering::Relaxed),
+        cache_hits: stages.cache.counters.hits.load(Ordering::Relaxed),
+        cache_recovered: stages.cache.counters.recovered.load(Ordering::Relaxed),
+    };
+    let output = emit_all(settings, assets, warnings, stats);
+    stages.cache.evict();
+    output
+}
+
+/// Makes the variants of every compressible asset, in parallel, largest first.
+fn compress_all(settings: &Settings, stages: &Stages, assets: &mut [Built]) -> Vec<Diagnostic> {
+    let mut tasks: Vec<(usize, compress::Compression, u32)> = assets
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| {
+            compress::compressible(a.content_type) && a.bytes.len() >= compress::MIN_SIZE
+        })
+        .flat_map(|(i, _)| {
+            settings
+                .precompress
+                .iter()
+                .map(move |&(c, level)| (i, c, level))
+        })
+        .collect();
+    tasks.sort_by_key(|&(i, c, _)| (std::cmp::Reverse(assets[i].bytes.len()), i, c));
+    let shared: &[Built] = assets;
+    let results: Vec<_> = tasks
+        .par_iter()
+        .map(|&(i, c, level)| (i, c, stages.compress(c, level, &shared[i].bytes)))
+        .collect();
+    let mut problems = Vec::new();
+    for (i, coding, result) in results {
+        let asset = &mut assets[i];
+        match result {
+            Ok(bytes) if compress::worth_keeping(bytes.len(), asset.bytes.len()) => {
+                asset.variants.push(BuiltVariant {
+                    compression: coding,
+                    hashed_path: format!("{}{}", asset.hashed_path, coding.extension()),
+                    sha256: hash::sha256(&bytes),
+                    bytes,
+                });
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(
+                Diagnostic::new(
+                    &asset.logical,
+                    format!("{} compression failed", coding.token()),
+                )
+                .caused_by(e),
+            ),
+        }
+    }
+    for asset in assets.iter_mut() {
+        asset.variants.sort_by_key(|v| v.compression);
+    }
+    problems
+}
+
+/// Input bytes of heavy work below which the unoptimised-build hint is not worth showing.
+const HEAVY_BYTES: usize = 1 << 20;
+
+/// In a release build whose build script links this crate unoptimised (cargo's default for
+/// build dependencies), a hint with the exact lines to add, shown only when the build did heavy
+/// uncached work, so a warm rebuild does not repeat it.
+fn unoptimised_warning(settings: &Settings, stages: &Stages) -> Option<Diagnostic> {
+    let unoptimised = env!("ASSETLOCK_BUILD_OPT_LEVEL") == "0";
+    let heavy = stages.heavy_bytes.load(Ordering::Relaxed);
+    (unoptimised && settings.release && heavy >= HEAVY_BYTES).then(|| {
+        Diagnostic::new(
+            "Cargo.toml",
+            format!(
+                "assetlock-build was compiled without optimisation (cargo's default for build \
+                 dependencies), so minifying and compressing {} MB ran several times slower \
+                 than it needs to; add `[profile.release.build-override]` with `opt-level = 3` \
+                 to the workspace Cargo.toml",
+                heavy >> 20
+            ),
+        )
+    })
 }
 
 fn read_all(sources: &[Source]) -> (Files, Vec<Diagnostic>) {
@@ -75,8 +170,16 @@ fn read_all(sources: &[Source]) -> (Files, Vec<Diagnostic>) {
 }
 
 /// Transforms every file in parallel, largest first so the slowest work starts early.
-fn transform_all(settings: &Settings, sources: &[Source], files: &Files) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let mut order: Vec<&Source> = sources.iter().filter(|s| files.contains_key(&s.logical)).collect();
+fn transform_all(
+    settings: &Settings,
+    stages: &Stages,
+    sources: &[Source],
+    files: &Files,
+) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let mut order: Vec<&Source> = sources
+        .iter()
+        .filter(|s| files.contains_key(&s.logical))
+        .collect();
     order.sort_by_key(|s| std::cmp::Reverse(files[&s.logical].len()));
     let results: Vec<Result<Entry, Diagnostic>> = order
         .par_iter()
@@ -89,7 +192,7 @@ fn transform_all(settings: &Settings, sources: &[Source], files: &Files) -> (Vec
                 salt: 0,
                 minify: settings.minify,
             };
-            let out = transform::transform(&input, &files[&source.logical])?;
+            let out = stages.transform(&input, &files[&source.logical])?;
             Ok(Entry {
                 logical: source.logical.clone(),
                 display: source.display.clone(),
@@ -144,7 +247,12 @@ fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
     problems
 }
 
-fn emit_all(settings: &Settings, assets: Vec<Built>, warnings: Vec<Diagnostic>) -> Result<Output, Error> {
+fn emit_all(
+    settings: &Settings,
+    assets: Vec<Built>,
+    warnings: Vec<Diagnostic>,
+    stats: Stats,
+) -> Result<Output, Error> {
     let build_id = built::build_id(&settings.url_prefix, &assets);
     let mut problems = emit::write_dist(settings, &assets);
     let bytes = if settings.embed {
@@ -175,5 +283,6 @@ fn emit_all(settings: &Settings, assets: Vec<Built>, warnings: Vec<Diagnostic>) 
         out_dir: settings.out_dir.clone(),
         urls: assets.into_iter().map(|a| (a.logical, a.url)).collect(),
         warnings,
+        stats,
     })
 }

@@ -10,7 +10,7 @@ use crate::hash;
 use crate::url::encode_path;
 
 /// One reference from an asset to another asset.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Ref {
     /// The reference as written.
     pub spec: String,
@@ -269,7 +269,10 @@ mod tests {
             target("js/a.js", "./b.js", Syntax::Specifier).as_deref(),
             Some("js/b.js")
         );
-        assert_eq!(target("js/a.js", "b.js", Syntax::Url).as_deref(), Some("js/b.js"));
+        assert_eq!(
+            target("js/a.js", "b.js", Syntax::Url).as_deref(),
+            Some("js/b.js")
+        );
     }
 
     #[test]
@@ -296,7 +299,10 @@ mod tests {
 
     #[test]
     fn relative_path_between_dirs() {
-        assert_eq!(relative_path("css/app.css", "fonts/x.woff2"), "../fonts/x.woff2");
+        assert_eq!(
+            relative_path("css/app.css", "fonts/x.woff2"),
+            "../fonts/x.woff2"
+        );
         assert_eq!(relative_path("app.css", "img/a.png"), "img/a.png");
         assert_eq!(relative_path("a/b/c.css", "a/d.png"), "../d.png");
         assert_eq!(relative_path("a/b.css", "a/b.css"), "b.css");

@@ -7,6 +7,7 @@ use lightningcss::targets::{Browsers, Targets};
 
 use crate::Config;
 use crate::cargo;
+use crate::compress::Compression;
 use crate::error::Diagnostic;
 
 /// Settings after environment overrides, with paths made absolute.
@@ -26,6 +27,13 @@ pub(crate) struct Settings {
     pub warn_only: bool,
     pub allow_dangling: GlobSet,
     pub warn_dangling: GlobSet,
+    /// Where the persistent cache lives.
+    pub cache_dir: PathBuf,
+    pub cache_max_bytes: u64,
+    /// The profile is a release profile (`PROFILE=release`).
+    pub release: bool,
+    /// Variants to make, with their levels; empty for none.
+    pub precompress: Vec<(Compression, u32)>,
     /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
     pub threads: usize,
 }
@@ -103,6 +111,18 @@ impl Settings {
             .iter()
             .map(|dir| crate_root.join(dir))
             .collect();
+        let precompress = match cargo::user_flag("ASSETLOCK_PRECOMPRESS") {
+            Ok(flag) => resolve_precompress(config, flag, release, &mut problems),
+            Err(problem) => {
+                problems.push(problem);
+                Vec::new()
+            }
+        };
+        let out_dir = out_dir.unwrap_or_default();
+        let cache_dir = cargo::user_var("ASSETLOCK_CACHE_DIR")
+            .map(PathBuf::from)
+            .or_else(|| config.cache_dir.clone())
+            .unwrap_or_else(|| default_cache_dir(&out_dir));
         let threads = config
             .threads
             .or_else(|| cargo::cargo_var("NUM_JOBS").and_then(|n| n.parse().ok()))
@@ -118,7 +138,7 @@ impl Settings {
             url_prefix,
             excludes,
             hash_len: config.hash_len,
-            out_dir: out_dir.unwrap_or_default(),
+            out_dir,
             embed: config.embed,
             minify,
             css_targets,
@@ -126,7 +146,11 @@ impl Settings {
             warn_only: config.warn_only,
             allow_dangling,
             warn_dangling,
+            precompress,
             threads,
+            cache_dir,
+            cache_max_bytes: config.cache_size,
+            release,
         })
     }
 
@@ -148,6 +172,59 @@ impl Settings {
     pub fn dist_dir(&self) -> PathBuf {
         self.out_dir.join("assetlock").join("dist")
     }
+}
+
+/// `<target dir>/assetlock-cache` when `out_dir` is cargo's `<target>/<profile>/build/<pkg>/out`,
+/// so the cache outlives build-script reruns, profile switches and new `OUT_DIR`s; otherwise a
+/// folder in the out dir.
+fn default_cache_dir(out_dir: &Path) -> PathBuf {
+    let mut ancestors = out_dir.ancestors();
+    let build = ancestors.nth(2);
+    match (build, ancestors.nth(1)) {
+        (Some(build), Some(target)) if build.file_name().is_some_and(|n| n == "build") => {
+            target.join("assetlock-cache")
+        }
+        _ => out_dir.join("assetlock-cache"),
+    }
+}
+
+/// The variants to make: none with `ASSETLOCK_PRECOMPRESS=0`; the configured levels in release
+/// profiles or with `ASSETLOCK_PRECOMPRESS=1`; fast levels in debug profiles.
+fn resolve_precompress(
+    config: &Config,
+    flag: Option<bool>,
+    release: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(Compression, u32)> {
+    if flag == Some(false) {
+        return Vec::new();
+    }
+    let full = flag == Some(true) || release;
+    let mut chosen: Vec<(Compression, u32)> = config
+        .precompress
+        .iter()
+        .map(|&c| {
+            let level = config
+                .levels
+                .get(&c)
+                .copied()
+                .unwrap_or_else(|| c.max_level());
+            if !c.levels().contains(&level) {
+                problems.push(Diagnostic::new(
+                    CONFIG,
+                    format!(
+                        "{} level must be within {:?}, found {level}",
+                        c.token(),
+                        c.levels()
+                    ),
+                ));
+            }
+            (c, if full { level } else { c.fast_level() })
+        })
+        .collect();
+    chosen.sort();
+    chosen.dedup_by_key(|(c, _)| *c);
+    chosen
 }
 
 fn check_url_prefix(prefix: &str) -> Result<String, String> {
@@ -193,6 +270,20 @@ mod tests {
         assert_eq!(
             check_url_prefix("https://cdn.example.com/a/").unwrap(),
             "https://cdn.example.com/a/"
+        );
+    }
+
+    #[test]
+    fn cache_defaults_to_the_target_dir() {
+        let out = Path::new("/p/target/release/build/app-0123/out");
+        assert_eq!(
+            default_cache_dir(out),
+            Path::new("/p/target/assetlock-cache")
+        );
+        let custom = Path::new("/tmp/x/out");
+        assert_eq!(
+            default_cache_dir(custom),
+            Path::new("/tmp/x/out/assetlock-cache")
         );
     }
 

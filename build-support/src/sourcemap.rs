@@ -64,7 +64,10 @@ mod tests {
 
     #[test]
     fn comment_url_reads_both_markers() {
-        assert_eq!(comment_url("# sourceMappingURL=app.js.map"), Some("app.js.map"));
+        assert_eq!(
+            comment_url("# sourceMappingURL=app.js.map"),
+            Some("app.js.map")
+        );
         assert_eq!(comment_url("@ sourceMappingURL=a.map "), Some("a.map"));
         assert_eq!(comment_url(" a comment"), None);
         assert_eq!(comment_url("# sourceMappingURL="), None);
@@ -78,11 +81,23 @@ mod tests {
         let output = r#"{"version":3,"sources":["a.min.js"],"names":[],"mappings":"AAAA"}"#;
         let json = chain(output, Some(input)).unwrap();
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert!(value["sources"].as_array().unwrap().contains(&"a.ts".into()));
+        assert!(
+            value["sources"]
+                .as_array()
+                .unwrap()
+                .contains(&"a.ts".into())
+        );
         let mut map = parse(&json).unwrap();
         let index = map.get_source_index("a.ts").unwrap().unwrap();
         let mapping = map.find_closest_mapping(0, 0).unwrap().original.unwrap();
-        assert_eq!((mapping.source, mapping.original_line, mapping.original_column), (index, 4, 2));
+        assert_eq!(
+            (
+                mapping.source,
+                mapping.original_line,
+                mapping.original_column
+            ),
+            (index, 4, 2)
+        );
         let _ = map.to_json(None).unwrap();
     }
 

@@ -21,6 +21,9 @@ pub(crate) struct Transformed {
     /// A source map for `bytes`, to be published as `<logical>.map`.
     pub map: Option<String>,
     pub warnings: Vec<Diagnostic>,
+    /// Other files the transform read, with their SHA-256 (`None`: looked for, absent). A
+    /// cached result is only valid while these are unchanged.
+    pub reads: Vec<(String, Option<[u8; 32]>)>,
 }
 
 /// What a transform reads: one file, the settings, and the other files (for input maps).
@@ -49,7 +52,9 @@ pub(crate) enum Kind {
 
 impl Kind {
     pub fn of(logical: &str) -> Kind {
-        let extension = logical.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        let extension = logical
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase());
         match extension.as_deref() {
             Some("css") => Kind::Css,
             Some("js" | "mjs") => Kind::Js,
@@ -71,10 +76,8 @@ pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diag
     match result {
         Err(problem) if input.settings.warn_only => {
             let mut out = passthrough(bytes);
-            out.warnings.push(Diagnostic::new(
-                problem.to_string(),
-                "shipped unminified and not rewritten (warn_only)",
-            ));
+            out.warnings
+                .push(problem.with_note("shipped as it is, not minified or rewritten (warn_only)"));
             Ok(out)
         }
         result => result,
@@ -139,7 +142,12 @@ impl<'a> Input<'a> {
         out: &mut Transformed,
     ) -> Option<InputMap> {
         let reference = self.resolver().resolve(url, Syntax::Url, line, column)?;
-        match self.files.get(&reference.target) {
+        let found = self.files.get(&reference.target);
+        out.reads.push((
+            reference.target.clone(),
+            found.map(|b| crate::hash::sha256(b)),
+        ));
+        match found {
             Some(bytes) => Some(InputMap {
                 json: String::from_utf8_lossy(bytes).into_owned(),
                 reference,

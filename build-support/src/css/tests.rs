@@ -63,7 +63,11 @@ fn image_set_and_custom_properties_are_rewritten() {
 fn names_with_spaces_are_percent_encoded() {
     let out = css(".a{background:url('../img/my image.png')}");
     assert_eq!(targets(&out), ["img/my image.png"]);
-    assert!(text(&out).contains("../img/my%20image.HASH.png"), "{}", text(&out));
+    assert!(
+        text(&out).contains("../img/my%20image.HASH.png"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -86,7 +90,10 @@ fn minified_output_has_a_linked_source_map() {
     let out = run("css/app.css", ".a {\n  color: #ff0000;\n}\n", &[], true).unwrap();
     let text = text(&out);
     assert!(text.starts_with(".a{color:red}"), "{text}");
-    assert!(text.ends_with("/*# sourceMappingURL=app.css.HASH.map */\n"), "{text}");
+    assert!(
+        text.ends_with("/*# sourceMappingURL=app.css.HASH.map */\n"),
+        "{text}"
+    );
     let map: serde_json::Value = serde_json::from_str(out.map.as_ref().unwrap()).unwrap();
     assert_eq!(map["sources"][0], "app.css");
     assert_eq!(map["sourcesContent"][0], ".a {\n  color: #ff0000;\n}\n");
@@ -94,8 +101,13 @@ fn minified_output_has_a_linked_source_map() {
 
 #[test]
 fn dangling_map_reference_warns_and_drops_the_comment() {
-    let out = run("css/app.css", ".a{color:red}\n/*# sourceMappingURL=gone.map */", &[], false)
-        .unwrap();
+    let out = run(
+        "css/app.css",
+        ".a{color:red}\n/*# sourceMappingURL=gone.map */",
+        &[],
+        false,
+    )
+    .unwrap();
     assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
     assert!(!text(&out).contains("sourceMappingURL"));
 }
@@ -112,7 +124,10 @@ fn input_map_is_chained_into_the_new_map() {
     .unwrap();
     let map: serde_json::Value = serde_json::from_str(out.map.as_ref().unwrap()).unwrap();
     assert!(
-        map["sources"].as_array().unwrap().contains(&"../scss/app.scss".into()),
+        map["sources"]
+            .as_array()
+            .unwrap()
+            .contains(&"../scss/app.scss".into()),
         "{map}"
     );
 }

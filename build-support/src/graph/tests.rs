@@ -20,7 +20,10 @@ fn dependency_hash_is_substituted_before_hashing_the_referrer() {
     assert_eq!(font_hash, &hash::hex(&hash::sha256(b"FONT"))[..8]);
     let css = String::from_utf8(hashed[0].bytes.clone()).unwrap();
     assert_eq!(css, format!("url(font.{font_hash}.woff)"));
-    assert_eq!(hashed[0].name_hash, hash::hex(&hash::sha256(css.as_bytes()))[..8]);
+    assert_eq!(
+        hashed[0].name_hash,
+        hash::hex(&hash::sha256(css.as_bytes()))[..8]
+    );
 }
 
 #[test]
@@ -61,7 +64,11 @@ fn cycle_hash_changes_when_any_member_changes() {
         hash_all(
             vec![
                 node("a.js", "import './b.bbbbbbbb.js'", &[(1, "bbbbbbbb")]),
-                node("b.js", &format!("import './a.aaaaaaaa.js'{extra}"), &[(0, "aaaaaaaa")]),
+                node(
+                    "b.js",
+                    &format!("import './a.aaaaaaaa.js'{extra}"),
+                    &[(0, "aaaaaaaa")],
+                ),
             ],
             8,
         )
@@ -100,7 +107,11 @@ fn deep_chains_do_not_overflow_the_stack() {
     let n = 20_000;
     let nodes: Vec<Node> = (0..n)
         .map(|i| {
-            let deps: &[(usize, &str)] = if i + 1 < n { &[(i + 1, "dddddddd")] } else { &[] };
+            let deps: &[(usize, &str)] = if i + 1 < n {
+                &[(i + 1, "dddddddd")]
+            } else {
+                &[]
+            };
             node(&i.to_string(), "x", deps)
         })
         .collect();

@@ -11,7 +11,10 @@ fn static_imports_and_exports_are_rewritten() {
         "import a from './a.js';\nimport './side.js';\nexport * from '../lib/b.js';\nexport { c } from './c.js';\n",
         false,
     );
-    assert_eq!(targets(&out), ["js/a.js", "js/side.js", "lib/b.js", "js/c.js"]);
+    assert_eq!(
+        targets(&out),
+        ["js/a.js", "js/side.js", "lib/b.js", "js/c.js"]
+    );
     let text = text(&out);
     assert!(text.contains("from './a.HASH.js'"), "{text}");
     assert!(text.contains("import './side.HASH.js'"), "{text}");
@@ -21,7 +24,11 @@ fn static_imports_and_exports_are_rewritten() {
 
 #[test]
 fn bare_specifiers_are_left_alone() {
-    let out = js("js/app.js", "import _ from 'lodash';\nimport 'three/addons/x.js';\n", false);
+    let out = js(
+        "js/app.js",
+        "import _ from 'lodash';\nimport 'three/addons/x.js';\n",
+        false,
+    );
     assert!(out.refs.is_empty());
 }
 
@@ -37,7 +44,10 @@ fn dynamic_import_and_new_url_are_rewritten() {
     let text = text(&out);
     assert!(text.contains("import('./lazy.HASH.js')"), "{text}");
     assert!(text.contains("import(`./tpl.HASH.js`)"), "{text}");
-    assert!(text.contains("new URL('../img/logo.HASH.svg', import.meta.url)"), "{text}");
+    assert!(
+        text.contains("new URL('../img/logo.HASH.svg', import.meta.url)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -49,7 +59,11 @@ fn unminified_output_keeps_formatting_and_comments() {
 
 #[test]
 fn classic_scripts_keep_their_top_level_names() {
-    let out = js("js/legacy.js", "var myGlobalLibrary = { version: 1 };\nfunction helperFunction() { return myGlobalLibrary; }\n", true);
+    let out = js(
+        "js/legacy.js",
+        "var myGlobalLibrary = { version: 1 };\nfunction helperFunction() { return myGlobalLibrary; }\n",
+        true,
+    );
     let text = text(&out);
     assert!(text.contains("myGlobalLibrary"), "{text}");
     assert!(text.contains("helperFunction"), "{text}");
@@ -82,10 +96,17 @@ fn legal_comments_survive_minification() {
 
 #[test]
 fn minified_imports_point_at_markers() {
-    let out = js("js/app.js", "import { a } from './a.js';\nconsole.log(a);\n", true);
+    let out = js(
+        "js/app.js",
+        "import { a } from './a.js';\nconsole.log(a);\n",
+        true,
+    );
     let text = text(&out);
     assert!(text.contains("./a.HASH.js"), "{text}");
-    assert!(text.ends_with("//# sourceMappingURL=app.js.HASH.map\n"), "{text}");
+    assert!(
+        text.ends_with("//# sourceMappingURL=app.js.HASH.map\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -93,17 +114,28 @@ fn source_map_comment_is_rewritten_when_not_minifying() {
     let out = run(
         "js/app.js",
         "console.log(1);\n//# sourceMappingURL=app.js.map\n",
-        &[("js/app.js.map", "{\"version\":3,\"sources\":[],\"names\":[],\"mappings\":\"\"}")],
+        &[(
+            "js/app.js.map",
+            "{\"version\":3,\"sources\":[],\"names\":[],\"mappings\":\"\"}",
+        )],
         false,
     )
     .unwrap();
-    assert!(text(&out).contains("//# sourceMappingURL=app.js.HASH.map"), "{}", text(&out));
+    assert!(
+        text(&out).contains("//# sourceMappingURL=app.js.HASH.map"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(targets(&out), ["js/app.js.map"]);
 }
 
 #[test]
 fn dangling_source_map_comment_is_removed_with_a_warning() {
-    let out = js("js/app.js", "console.log(1);\n//# sourceMappingURL=missing.map\n", false);
+    let out = js(
+        "js/app.js",
+        "console.log(1);\n//# sourceMappingURL=missing.map\n",
+        false,
+    );
     assert_eq!(out.warnings.len(), 1);
     assert!(!text(&out).contains("sourceMappingURL"));
 }
@@ -131,5 +163,11 @@ fn warn_only_ships_a_broken_file_as_is() {
     let out = crate::transform::transform(&input, b"let = = 2;").unwrap();
     assert_eq!(out.bytes, b"let = = 2;");
     assert_eq!(out.warnings.len(), 1);
-    assert!(out.warnings[0].to_string().starts_with("assets/js/bad.js:1:"), "{}", out.warnings[0]);
+    assert!(
+        out.warnings[0]
+            .to_string()
+            .starts_with("assets/js/bad.js:1:"),
+        "{}",
+        out.warnings[0]
+    );
 }

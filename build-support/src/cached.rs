@@ -1,0 +1,140 @@
+//! The pipeline's cached stages: transforms and compression through the persistent cache.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::cache::Cache;
+use crate::compress::Compression;
+use crate::error::Diagnostic;
+use crate::hash;
+use crate::refs::Ref;
+use crate::transform::{self, Input, Kind, Transformed};
+
+/// The cache and how much work it saved or did.
+pub(crate) struct Stages {
+    pub cache: Cache,
+    pub transformed: AtomicUsize,
+    pub compressed: AtomicUsize,
+    /// Input bytes of transforms and compressions actually computed.
+    pub heavy_bytes: AtomicUsize,
+}
+
+impl Stages {
+    pub fn new(cache: Cache) -> Stages {
+        Stages {
+            cache,
+            transformed: AtomicUsize::new(0),
+            compressed: AtomicUsize::new(0),
+            heavy_bytes: AtomicUsize::new(0),
+        }
+    }
+
+    /// [`transform::transform`], from the cache when the file, its settings and every other
+    /// file it read are unchanged. Failures are not cached.
+    pub fn transform(&self, input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
+        if Kind::of(input.logical) == Kind::Other {
+            return transform::transform(input, bytes);
+        }
+        let settings = format!(
+            "{}|{}|{}|{}|{}|{:?}|{}",
+            input.logical,
+            input.minify,
+            input.settings.source_maps,
+            input.settings.hash_len,
+            input.settings.mount_path(),
+            input.settings.css_targets,
+            input.settings.warn_only,
+        );
+        let key = Cache::key("transform", &settings, bytes);
+        let mut computed = None;
+        let stored = self.cache.get_or_compute(key, || {
+            let out = transform::transform(input, bytes)?;
+            self.transformed.fetch_add(1, Ordering::Relaxed);
+            self.heavy_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+            let encoded = encode(&out);
+            computed = Some(out);
+            Ok::<_, Diagnostic>(encoded)
+        })?;
+        if let Some(out) = computed {
+            return Ok(out);
+        }
+        match decode(&stored) {
+            Some(out) if reads_unchanged(input, &out) => Ok(out),
+            // Stale (an input map changed) or unreadable: compute afresh.
+            _ => {
+                self.transformed.fetch_add(1, Ordering::Relaxed);
+                transform::transform(input, bytes)
+            }
+        }
+    }
+
+    /// Compresses `bytes`, from the cache when possible.
+    pub fn compress(
+        &self,
+        coding: Compression,
+        level: u32,
+        bytes: &[u8],
+    ) -> std::io::Result<Vec<u8>> {
+        let key = Cache::key(coding.token(), &level.to_string(), bytes);
+        self.cache.get_or_compute(key, || {
+            self.compressed.fetch_add(1, Ordering::Relaxed);
+            self.heavy_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+            coding.compress(bytes, level)
+        })
+    }
+}
+
+fn reads_unchanged(input: &Input, out: &Transformed) -> bool {
+    out.reads
+        .iter()
+        .all(|(logical, sha)| input.files.get(logical).map(|b| hash::sha256(b)) == *sha)
+}
+
+/// A transform result as stored: a JSON header line, then the output bytes.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    refs: Vec<Ref>,
+    map: Option<String>,
+    warnings: Vec<(String, Option<(u32, u32)>, String)>,
+    reads: Vec<(String, Option<[u8; 32]>)>,
+}
+
+fn encode(out: &Transformed) -> Vec<u8> {
+    let stored = Stored {
+        refs: out.refs.clone(),
+        map: out.map.clone(),
+        warnings: out
+            .warnings
+            .iter()
+            .map(|w| (w.path().to_string(), w.position(), w.full_message()))
+            .collect(),
+        reads: out.reads.clone(),
+    };
+    let mut bytes = serde_json::to_vec(&stored).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes.extend_from_slice(&out.bytes);
+    bytes
+}
+
+fn decode(bytes: &[u8]) -> Option<Transformed> {
+    let split = bytes.iter().position(|&b| b == b'\n')?;
+    let stored: Stored = serde_json::from_slice(&bytes[..split]).ok()?;
+    Some(Transformed {
+        bytes: bytes[split + 1..].to_vec(),
+        refs: stored.refs,
+        map: stored.map,
+        warnings: stored
+            .warnings
+            .into_iter()
+            .map(|(path, position, message)| {
+                let d = Diagnostic::new(path, message);
+                match position {
+                    Some((line, column)) => d.at(line, column),
+                    None => d,
+                }
+            })
+            .collect(),
+        reads: stored.reads,
+    })
+}
