@@ -94,7 +94,14 @@ fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> 
             }
             continue;
         }
+        if entry.file_type().is_dir() {
+            continue;
+        }
         if !entry.file_type().is_file() {
+            problems.push(Diagnostic::new(
+                display,
+                "not a regular file (a device, socket or pipe); remove it from the asset dir",
+            ));
             continue;
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());

@@ -1,0 +1,87 @@
+//! The same assets give byte-identical outputs from any directory, with any thread count, from
+//! a cold or a warm cache.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use support::{Site, fixture};
+
+/// Every output file (artifacts, variants, manifest.json, generated code) by relative path.
+fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.path().starts_with(out.join("assetlock-cache")))
+        .map(|e| {
+            let relative = e.path().strip_prefix(out).unwrap().display().to_string();
+            (relative, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn build(site: &Site, threads: usize) -> BTreeMap<String, Vec<u8>> {
+    site.config()
+        .minify(true)
+        .threads(threads)
+        .try_compile()
+        .unwrap();
+    snapshot(&site.out())
+}
+
+fn assert_same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in a {
+        assert!(bytes == &b[path], "{path} differs");
+    }
+}
+
+#[test]
+fn two_directories_give_identical_outputs() {
+    let (one, two) = (
+        Site::copy_of(&fixture("refs")),
+        Site::copy_of(&fixture("refs")),
+    );
+    assert_ne!(one.dir.path(), two.dir.path());
+    let a = build(&one, 2);
+    assert!(a.contains_key("assetlock/manifest.json") && a.contains_key("assetlock.rs"));
+    assert!(
+        a.keys().any(|k| k.ends_with(".br")),
+        "variants are part of the comparison"
+    );
+    assert_same(&a, &build(&two, 2));
+}
+
+#[test]
+fn one_and_two_threads_give_identical_outputs() {
+    let (one, two) = (
+        Site::copy_of(&fixture("refs")),
+        Site::copy_of(&fixture("refs")),
+    );
+    assert_same(&build(&one, 1), &build(&two, 2));
+}
+
+#[test]
+fn warm_cache_gives_the_cold_build_bytes() {
+    let site = Site::copy_of(&fixture("refs"));
+    let cold = build(&site, 2);
+    std::fs::remove_dir_all(site.out()).unwrap();
+    let warm = build(&site, 2);
+    assert_same(&cold, &warm);
+}
+
+#[test]
+fn outputs_hold_no_absolute_path() {
+    let site = Site::copy_of(&fixture("refs"));
+    let files = build(&site, 2);
+    let needle = site.dir.path().to_str().unwrap().as_bytes();
+    for (path, bytes) in &files {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{path} holds {}",
+            site.dir.path().display()
+        );
+    }
+}

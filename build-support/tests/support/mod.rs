@@ -1,0 +1,128 @@
+//! A temporary site: an asset dir, an out dir and a cache dir, built with the library directly.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assetlock_build::{Config, Error, Output};
+use serde_json::Value;
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new(files: &[(&str, &str)]) -> Site {
+        let site = Site {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        for (path, text) in files {
+            site.write(path, text.as_bytes());
+        }
+        site
+    }
+
+    /// A site holding a copy of a directory tree.
+    pub fn copy_of(source: &Path) -> Site {
+        let site = Site {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        copy_tree(source, &site.assets());
+        site
+    }
+
+    pub fn assets(&self) -> PathBuf {
+        self.dir.path().join("assets")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    pub fn write(&self, path: &str, bytes: &[u8]) {
+        let path = self.assets().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// The configuration tests start from: this site's dirs, one thread count fixed by the
+    /// caller where it matters.
+    pub fn config(&self) -> Config {
+        let mut config = Config::new();
+        config
+            .asset_dir(self.assets())
+            .out_dir(self.out())
+            .cache_dir(self.dir.path().join("cache"));
+        config
+    }
+
+    pub fn build(&self) -> Result<Output, Error> {
+        self.config().try_compile()
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+pub fn manifest(output: &Output) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(output.manifest_path()).unwrap()).unwrap()
+}
+
+/// The served bytes of a logical path.
+pub fn bytes(output: &Output, logical: &str) -> Vec<u8> {
+    let manifest = manifest(output);
+    let path = manifest["assets"][logical]["path"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no asset {logical}"));
+    std::fs::read(output.dist_dir().join(path)).unwrap()
+}
+
+pub fn text(output: &Output, logical: &str) -> String {
+    String::from_utf8(bytes(output, logical)).unwrap()
+}
+
+pub fn hashed_path(output: &Output, logical: &str) -> String {
+    manifest(output)["assets"][logical]["path"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The workspace's fixture dir.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Every local reference in the output (CSS `url()`/`@import`, JS imports, `sourceMappingURL`)
+/// names a file of the output: building the artifact dir itself as an asset dir must succeed
+/// without a dangling reference or a warning.
+pub fn assert_references_resolve(output: &Output) {
+    let check = tempfile::tempdir().unwrap();
+    let mut config = Config::new();
+    config
+        .asset_dir(output.dist_dir())
+        .exclude("**/*.br")
+        .exclude("**/*.gz")
+        .exclude("**/*.zst")
+        .out_dir(check.path().join("out"))
+        .cache_dir(check.path().join("cache"))
+        .minify(false)
+        .precompress([]);
+    match config.try_compile() {
+        Ok(rebuilt) => {
+            let warnings: Vec<String> = rebuilt.warnings().map(|w| w.to_string()).collect();
+            assert!(warnings.is_empty(), "warnings: {warnings:#?}");
+        }
+        Err(e) => panic!("references in the output do not resolve:\n{e}"),
+    }
+}
