@@ -44,9 +44,16 @@ pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built], bytes: 
         )
         .unwrap();
     }
+    // Variant lists are statics of their own: a temporary array of a type with a destructor
+    // (the lazily loaded bytes) cannot be promoted to `'static` inside another static.
+    for (i, asset) in assets.iter().enumerate() {
+        if !asset.variants.is_empty() {
+            render_variants(w, i, asset, bytes);
+        }
+    }
     writeln!(w, "    pub static ASSETS: [Asset; {}] = [", assets.len()).unwrap();
-    for asset in assets {
-        render_asset(w, asset, bytes);
+    for (i, asset) in assets.iter().enumerate() {
+        render_asset(w, i, asset, bytes);
     }
     writeln!(w, "    ];\n").unwrap();
     render_index(w, "BY_LOGICAL", assets.iter().map(|a| a.logical.as_str()));
@@ -55,7 +62,29 @@ pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built], bytes: 
     out
 }
 
-fn render_asset(w: &mut String, asset: &Built, bytes: Bytes) {
+fn render_variants(w: &mut String, index: usize, asset: &Built, bytes: Bytes) {
+    writeln!(
+        w,
+        "    static VARIANTS_{index}: [Variant; {}] = [",
+        asset.variants.len()
+    )
+    .unwrap();
+    for v in &asset.variants {
+        writeln!(
+            w,
+            "        Variant::__new(Encoding::{}, {:?}, {}, {:?}, {}),",
+            v.compression.runtime_name(),
+            v.hashed_path,
+            v.bytes.len(),
+            crate::hash::hex(&v.sha256),
+            contents(&v.hashed_path, bytes)
+        )
+        .unwrap();
+    }
+    writeln!(w, "    ];\n").unwrap();
+}
+
+fn render_asset(w: &mut String, index: usize, asset: &Built, bytes: Bytes) {
     writeln!(w, "        Asset::__new(").unwrap();
     for field in [&asset.logical, &asset.url, &asset.hashed_path] {
         writeln!(w, "            {field:?},").unwrap();
@@ -67,20 +96,7 @@ fn render_asset(w: &mut String, asset: &Built, bytes: Bytes) {
     if asset.variants.is_empty() {
         writeln!(w, "            &[],").unwrap();
     } else {
-        writeln!(w, "            &[").unwrap();
-        for v in &asset.variants {
-            writeln!(
-                w,
-                "                Variant::__new(Encoding::{}, {:?}, {}, {:?}, {}),",
-                v.compression.runtime_name(),
-                v.hashed_path,
-                v.bytes.len(),
-                crate::hash::hex(&v.sha256),
-                contents(&v.hashed_path, bytes)
-            )
-            .unwrap();
-        }
-        writeln!(w, "            ],").unwrap();
+        writeln!(w, "            &VARIANTS_{index},").unwrap();
     }
     writeln!(w, "            {},", contents(&asset.hashed_path, bytes)).unwrap();
     writeln!(w, "        ),").unwrap();
