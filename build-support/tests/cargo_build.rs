@@ -1,0 +1,161 @@
+//! End to end through cargo: a temporary crate with a build script, built, edited and rebuilt
+//! without `cargo clean` or `touch`, and the exact error lines cargo prints for bad input.
+//!
+//! The crates build in `target/tests/e2e` of this workspace with this workspace's lock file, so
+//! dependencies are compiled once and reused across runs.
+#![allow(clippy::disallowed_methods)] // tests read CARGO and set up child environments
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A crate in a temporary dir that uses assetlock from this workspace.
+struct TempCrate {
+    dir: tempfile::TempDir,
+    name: &'static str,
+}
+
+impl TempCrate {
+    fn new(name: &'static str, main: &str) -> TempCrate {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace();
+        let manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\nassetlock = {{ path = {:?} }}\n\n\
+             [build-dependencies]\nassetlock-build = {{ path = {:?} }}\n\n[workspace]\n",
+            ws.display().to_string(),
+            ws.join("build-support").display().to_string(),
+        );
+        std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+        std::fs::copy(ws.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+        std::fs::write(
+            dir.path().join("build.rs"),
+            "fn main() {\n    assetlock_build::Config::new().asset_dir(\"assets\").compile();\n}\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/main.rs"), main).unwrap();
+        TempCrate { dir, name }
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn path(&self, path: &str) -> PathBuf {
+        self.dir.path().join(path)
+    }
+
+    fn target_dir() -> PathBuf {
+        workspace().join("target/tests/e2e")
+    }
+
+    fn cargo(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut command = Command::new(cargo);
+        command
+            .args(args)
+            .arg("--offline")
+            .current_dir(self.dir.path())
+            .env("CARGO_TARGET_DIR", Self::target_dir())
+            .env("CARGO_TERM_COLOR", "never")
+            .env_remove("ASSETLOCK_URL_PREFIX")
+            .env_remove("RUSTFLAGS");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().unwrap()
+    }
+
+    /// Builds (with `env`) and runs the binary; returns its stdout lines.
+    fn build_and_run(&self, env: &[(&str, &str)]) -> Vec<String> {
+        let build = self.cargo(&["build", "--quiet"], env);
+        assert!(
+            build.status.success(),
+            "cargo build failed:\n{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        let binary = Self::target_dir().join("debug").join(self.name);
+        let run = Command::new(binary).output().unwrap();
+        assert!(run.status.success());
+        String::from_utf8(run.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+const LISTING_MAIN: &str = r#"assetlock::include_manifest!();
+
+fn main() {
+    println!("{}", assetlock::asset_url!("app.css"));
+    for asset in MANIFEST.iter() {
+        println!("{} {}", asset.logical_path(), asset.url());
+    }
+}
+"#;
+
+#[test]
+fn edits_additions_renames_removals_and_env_changes_rebuild_the_crate() {
+    let krate = TempCrate::new("assetlock_e2e_rebuild", LISTING_MAIN);
+    krate.write("assets/app.css", "body { color: red; }\n");
+    let first = krate.build_and_run(&[]);
+    assert!(first[0].starts_with("/assets/app.") && first[0].ends_with(".css"), "{first:?}");
+
+    krate.write("assets/app.css", "body { color: blue; }\n");
+    let edited = krate.build_and_run(&[]);
+    assert_ne!(edited[0], first[0], "editing an asset changes its URL");
+
+    krate.write("assets/img/new.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
+    let added = krate.build_and_run(&[]);
+    assert!(added.iter().any(|l| l.starts_with("img/new.svg /assets/img/new.")), "{added:?}");
+
+    std::fs::rename(krate.path("assets/img/new.svg"), krate.path("assets/img/renamed.svg")).unwrap();
+    let renamed = krate.build_and_run(&[]);
+    assert!(renamed.iter().any(|l| l.starts_with("img/renamed.svg ")), "{renamed:?}");
+    assert!(!renamed.iter().any(|l| l.starts_with("img/new.svg ")), "{renamed:?}");
+
+    std::fs::remove_file(krate.path("assets/img/renamed.svg")).unwrap();
+    let removed = krate.build_and_run(&[]);
+    assert_eq!(removed.len(), 2, "{removed:?}");
+
+    let cdn = krate.build_and_run(&[("ASSETLOCK_URL_PREFIX", "https://cdn.example.com/assets/")]);
+    assert!(cdn[0].starts_with("https://cdn.example.com/assets/app."), "{cdn:?}");
+    let back = krate.build_and_run(&[]);
+    assert_eq!(back[0], edited[0], "unsetting the variable rebuilds again");
+}
+
+#[test]
+fn bad_input_gives_one_cargo_error_line_per_problem() {
+    let krate = TempCrate::new("assetlock_e2e_errors", "fn main() {}\n");
+    krate.write("assets/css/bad.css", ".a { color: red; }\n.b] { color: blue; }\n");
+    krate.write("assets/js/bad.js", "const ok = 1;\nconst = 2;\n");
+    krate.write("assets/css/dangle.css", "a {\n  background: url(missing.png);\n}\n");
+    std::os::unix::fs::symlink("/etc/hostname", krate.path("assets/escape.txt")).unwrap();
+    let build = krate.cargo(&["build", "--quiet"], &[]);
+    assert!(!build.status.success());
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: assetlock_e2e_errors@")).collect();
+    let prefix = "error: assetlock_e2e_errors@0.0.0: ";
+    let expected = [
+        "assets/css/bad.css:2:3: Unexpected token CloseSquareBracket".to_string(),
+        "assets/css/dangle.css:2:15: `missing.png` refers to `css/missing.png`, which is not an asset of this build".to_string(),
+        "assets/escape.txt: symlink points outside the asset dir (to /etc/hostname); copy the file in or add its directory as another asset dir".to_string(),
+    ];
+    for line in &expected {
+        let full = format!("{prefix}{line}");
+        assert!(errors.contains(&full.as_str()), "missing `{full}` in:\n{stderr}");
+    }
+    assert!(
+        errors.iter().any(|l| l.starts_with(&format!("{prefix}assets/js/bad.js:2:"))),
+        "{stderr}"
+    );
+    assert_eq!(errors.len(), 4, "one line per problem:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
