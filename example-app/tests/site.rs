@@ -1,0 +1,86 @@
+//! The page and every asset it names, over real HTTP.
+
+mod support;
+
+use example_app::MANIFEST;
+
+/// Every `/assets/...` URL in a page.
+fn asset_urls(html: &str) -> Vec<String> {
+    html.match_indices("\"/assets/")
+        .map(|(i, _)| {
+            let rest = &html[i + 1..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_asset_url_of_the_page_returns_the_manifest_bytes() {
+    let addr = support::start().await;
+    let html = reqwest::get(format!("http://{addr}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let urls = asset_urls(&html);
+    for logical in ["css/site.css", "js/main.js", "img/logo.svg"] {
+        let url = MANIFEST.get(logical).unwrap().url();
+        assert!(
+            urls.iter().any(|u| u == url),
+            "{logical} ({url}) not in the page"
+        );
+    }
+    for url in &urls {
+        let asset = MANIFEST
+            .by_url(url)
+            .unwrap_or_else(|| panic!("{url} is not in the manifest"));
+        let response = reqwest::get(format!("http://{addr}{url}")).await.unwrap();
+        assert_eq!(response.status(), 200, "{url}");
+        assert_eq!(
+            response.headers()["content-type"].to_str().unwrap(),
+            asset.content_type()
+        );
+        assert_eq!(
+            &response.bytes().await.unwrap()[..],
+            asset.bytes().unwrap(),
+            "{url}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn integrity_attributes_match_the_served_bytes() {
+    let addr = support::start().await;
+    let html = reqwest::get(format!("http://{addr}/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for logical in ["css/site.css", "js/main.js"] {
+        let asset = MANIFEST.get(logical).unwrap();
+        let attribute = format!("integrity=\"{}\"", asset.integrity());
+        assert!(html.contains(&attribute), "{logical}: {attribute} missing");
+    }
+}
+
+#[tokio::test]
+async fn stylesheet_references_point_at_served_hashed_files() {
+    let addr = support::start().await;
+    let css = MANIFEST.get("css/site.css").unwrap();
+    let text = String::from_utf8(css.bytes().unwrap().to_vec()).unwrap();
+    for logical in [
+        "fonts/katex-main-regular.woff2",
+        "img/grid.svg",
+        "css/theme.css",
+    ] {
+        let target = MANIFEST.get(logical).unwrap();
+        let name = target.hashed_path().rsplit('/').next().unwrap();
+        assert!(text.contains(name), "site.css does not reference {name}");
+        let response = reqwest::get(format!("http://{addr}{}", target.url()))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{logical}");
+    }
+}
