@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// A crate in a temporary dir that uses assetlock from this workspace.
@@ -106,27 +109,51 @@ fn edits_additions_renames_removals_and_env_changes_rebuild_the_crate() {
     let krate = TempCrate::new("assetlock_e2e_rebuild", LISTING_MAIN);
     krate.write("assets/app.css", "body { color: red; }\n");
     let first = krate.build_and_run(&[]);
-    assert!(first[0].starts_with("/assets/app.") && first[0].ends_with(".css"), "{first:?}");
+    assert!(
+        first[0].starts_with("/assets/app.") && first[0].ends_with(".css"),
+        "{first:?}"
+    );
 
     krate.write("assets/app.css", "body { color: blue; }\n");
     let edited = krate.build_and_run(&[]);
     assert_ne!(edited[0], first[0], "editing an asset changes its URL");
 
-    krate.write("assets/img/new.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
+    krate.write(
+        "assets/img/new.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
     let added = krate.build_and_run(&[]);
-    assert!(added.iter().any(|l| l.starts_with("img/new.svg /assets/img/new.")), "{added:?}");
+    assert!(
+        added
+            .iter()
+            .any(|l| l.starts_with("img/new.svg /assets/img/new.")),
+        "{added:?}"
+    );
 
-    std::fs::rename(krate.path("assets/img/new.svg"), krate.path("assets/img/renamed.svg")).unwrap();
+    std::fs::rename(
+        krate.path("assets/img/new.svg"),
+        krate.path("assets/img/renamed.svg"),
+    )
+    .unwrap();
     let renamed = krate.build_and_run(&[]);
-    assert!(renamed.iter().any(|l| l.starts_with("img/renamed.svg ")), "{renamed:?}");
-    assert!(!renamed.iter().any(|l| l.starts_with("img/new.svg ")), "{renamed:?}");
+    assert!(
+        renamed.iter().any(|l| l.starts_with("img/renamed.svg ")),
+        "{renamed:?}"
+    );
+    assert!(
+        !renamed.iter().any(|l| l.starts_with("img/new.svg ")),
+        "{renamed:?}"
+    );
 
     std::fs::remove_file(krate.path("assets/img/renamed.svg")).unwrap();
     let removed = krate.build_and_run(&[]);
     assert_eq!(removed.len(), 2, "{removed:?}");
 
     let cdn = krate.build_and_run(&[("ASSETLOCK_URL_PREFIX", "https://cdn.example.com/assets/")]);
-    assert!(cdn[0].starts_with("https://cdn.example.com/assets/app."), "{cdn:?}");
+    assert!(
+        cdn[0].starts_with("https://cdn.example.com/assets/app."),
+        "{cdn:?}"
+    );
     let back = krate.build_and_run(&[]);
     assert_eq!(back[0], edited[0], "unsetting the variable rebuilds again");
 }
@@ -134,14 +161,23 @@ fn edits_additions_renames_removals_and_env_changes_rebuild_the_crate() {
 #[test]
 fn bad_input_gives_one_cargo_error_line_per_problem() {
     let krate = TempCrate::new("assetlock_e2e_errors", "fn main() {}\n");
-    krate.write("assets/css/bad.css", ".a { color: red; }\n.b] { color: blue; }\n");
+    krate.write(
+        "assets/css/bad.css",
+        ".a { color: red; }\n.b] { color: blue; }\n",
+    );
     krate.write("assets/js/bad.js", "const ok = 1;\nconst = 2;\n");
-    krate.write("assets/css/dangle.css", "a {\n  background: url(missing.png);\n}\n");
+    krate.write(
+        "assets/css/dangle.css",
+        "a {\n  background: url(missing.png);\n}\n",
+    );
     std::os::unix::fs::symlink("/etc/hostname", krate.path("assets/escape.txt")).unwrap();
     let build = krate.cargo(&["build", "--quiet"], &[]);
     assert!(!build.status.success());
     let stderr = String::from_utf8_lossy(&build.stderr);
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: assetlock_e2e_errors@")).collect();
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: assetlock_e2e_errors@"))
+        .collect();
     let prefix = "error: assetlock_e2e_errors@0.0.0: ";
     let expected = [
         "assets/css/bad.css:2:3: Unexpected token CloseSquareBracket".to_string(),
@@ -150,10 +186,15 @@ fn bad_input_gives_one_cargo_error_line_per_problem() {
     ];
     for line in &expected {
         let full = format!("{prefix}{line}");
-        assert!(errors.contains(&full.as_str()), "missing `{full}` in:\n{stderr}");
+        assert!(
+            errors.contains(&full.as_str()),
+            "missing `{full}` in:\n{stderr}"
+        );
     }
     assert!(
-        errors.iter().any(|l| l.starts_with(&format!("{prefix}assets/js/bad.js:2:"))),
+        errors
+            .iter()
+            .any(|l| l.starts_with(&format!("{prefix}assets/js/bad.js:2:"))),
         "{stderr}"
     );
     assert_eq!(errors.len(), 4, "one line per problem:\n{stderr}");
