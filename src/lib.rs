@@ -97,7 +97,35 @@
 //!   bytes, the Subresource Integrity value, the `Content-Type`, and the precompressed variants
 //!   keyed by their `Content-Encoding` token (`br`, `zstd`, `gzip`), each with its file path,
 //!   size and SHA-256.
+//!
+//! # 5. Upload
+//!
+//! With the `upload` feature, a three-line binary in your app uploads exactly the assets that
+//! the server binary was built with (the `upload` module has the details and the library API):
+//!
+//! ```ignore
+//! // src/bin/upload-assets.rs
+//! assetlock::include_manifest!();
+//!
+//! fn main() -> std::process::ExitCode {
+//!     assetlock::upload::main(&MANIFEST)
+//! }
+//! ```
+//!
+//! ```text
+//! cargo run --release --bin upload-assets -- s3://my-bucket/assets           # upload
+//! cargo run --release --bin upload-assets -- s3://my-bucket/assets --verify  # deploy gate
+//! cargo run --release --bin upload-assets -- s3://my-bucket/assets --prune --keep 3 --grace 7d
+//! ```
+//!
+//! Objects go under their content-hashed keys with create-only PUTs, so nothing stored is ever
+//! overwritten, and a re-run only uploads what is missing. The release record
+//! `.assetlock/releases/<build id>.json` is written last; `--verify` exits non-zero unless
+//! every object is there with the right size and headers, so run it before rolling servers.
+//! Endpoint and credentials come from the standard AWS environment variables.
 #![deny(missing_docs)]
+// The examples show build scripts, where `fn main` is the point.
+#![allow(clippy::needless_doctest_main)]
 
 mod asset;
 mod dist;

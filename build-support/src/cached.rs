@@ -91,12 +91,15 @@ fn reads_unchanged(input: &Input, out: &Transformed) -> bool {
         .all(|(logical, sha)| input.files.get(logical).map(|b| hash::sha256(b)) == *sha)
 }
 
+/// A warning as stored: path, position, message.
+type StoredWarning = (String, Option<(u32, u32)>, String);
+
 /// A transform result as stored: a JSON header line, then the output bytes.
 #[derive(Serialize, Deserialize)]
 struct Stored {
     refs: Vec<Ref>,
     map: Option<String>,
-    warnings: Vec<(String, Option<(u32, u32)>, String)>,
+    warnings: Vec<StoredWarning>,
     reads: Vec<(String, Option<[u8; 32]>)>,
 }
 

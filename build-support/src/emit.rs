@@ -33,10 +33,11 @@ pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnosti
 
 /// Writes `bytes` to `path` unless it already holds them, creating parent dirs.
 pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() == bytes.len() as u64 && std::fs::read(path)? == bytes {
-            return Ok(());
-        }
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(path)? == bytes
+    {
+        return Ok(());
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;

@@ -47,8 +47,10 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     finder.visit_program(&mut program);
     let found = finder.found;
     let map_comment = find_map_comment(&program, text);
-    let mut out = Transformed::default();
-    out.refs = found.iter().map(|(_, r)| r.clone()).collect();
+    let mut out = Transformed {
+        refs: found.iter().map(|(_, r)| r.clone()).collect(),
+        ..Transformed::default()
+    };
     let input_map = map_comment
         .as_ref()
         .and_then(|c| input.input_map(&c.url, c.line, c.column, &mut out));
@@ -186,14 +188,13 @@ impl<'a> VisitMut<'a> for Finder<'a, '_> {
     }
 
     fn visit_new_expression(&mut self, it: &mut NewExpression<'a>) {
-        if is_url_of_this_module(it) {
-            if let Some(first) = it
+        if is_url_of_this_module(it)
+            && let Some(first) = it
                 .arguments
                 .first_mut()
                 .and_then(Argument::as_expression_mut)
-            {
-                self.expression(first, Syntax::Url);
-            }
+        {
+            self.expression(first, Syntax::Url);
         }
         walk_mut::walk_new_expression(self, it);
     }

@@ -13,6 +13,8 @@
 //! }
 //! ```
 #![deny(missing_docs)]
+// The examples show build scripts, where `fn main` is the point.
+#![allow(clippy::needless_doctest_main)]
 
 mod built;
 mod cache;

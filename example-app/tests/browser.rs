@@ -50,15 +50,13 @@ impl Driver {
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if let Ok(r) = driver
+            let status = driver
                 .http
                 .get(format!("{}/status", driver.base))
                 .send()
-                .await
-            {
-                if r.status().is_success() {
-                    return driver;
-                }
+                .await;
+            if status.is_ok_and(|r| r.status().is_success()) {
+                return driver;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -19,7 +19,10 @@ type Table = HashMap<String, [String; 2]>;
 /// (rust-analyzer) notices a rebuilt manifest while one rustc process reads it once.
 type Stamp = (u64, Option<SystemTime>);
 
-static CACHE: Mutex<Option<HashMap<PathBuf, (Stamp, Arc<Table>)>>> = Mutex::new(None);
+/// Tables read so far, by manifest path.
+type Cache = HashMap<PathBuf, (Stamp, Arc<Table>)>;
+
+static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
 /// The `field` of asset `logical`, or the message of the compile error to report.
 pub fn find(logical: &str, field: Field) -> Result<String, String> {
@@ -53,10 +56,10 @@ fn table() -> Result<Arc<Table>, String> {
     let stamp = (meta.len(), meta.modified().ok());
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     let cache = cache.get_or_insert_with(HashMap::new);
-    if let Some((cached, table)) = cache.get(&path) {
-        if *cached == stamp {
-            return Ok(table.clone());
-        }
+    if let Some((cached, table)) = cache.get(&path)
+        && *cached == stamp
+    {
+        return Ok(table.clone());
     }
     let table = Arc::new(read(&path)?);
     cache.insert(path, (stamp, table.clone()));

@@ -40,7 +40,7 @@ async fn get(
     request.send().await.unwrap()
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers
         .get(name)
         .and_then(|v: &HeaderValue| v.to_str().ok())
