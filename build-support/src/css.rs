@@ -5,8 +5,12 @@
 //! The stylesheet is printed back by lightningcss, minified in release profiles, with a source
 //! map whenever positions change in a way a debugger would notice.
 
-use std::convert::Infallible;
+mod inline;
 
+use std::convert::Infallible;
+use std::path::Path;
+
+use lightningcss::bundler::Bundler;
 use lightningcss::rules::CssRule;
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 use lightningcss::values::url::Url;
@@ -14,28 +18,53 @@ use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 use parcel_sourcemap::SourceMap;
 
 use crate::error::Diagnostic;
-use crate::refs::{Ref, Resolver, Syntax};
+use crate::refs::{Ref, Resolver, Syntax, relative_path};
 use crate::sourcemap;
 use crate::transform::{Input, Transformed};
 
 /// Parses, rewrites and prints one stylesheet.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    // Declared first so it outlives the parser options and style sheet that borrow it.
+    let provider;
     let options = ParserOptions {
-        filename: input.file_name().to_string(),
+        filename: input.source_name(),
         ..ParserOptions::default()
     };
-    let mut sheet = StyleSheet::parse(text, options).map_err(|e| {
-        let at = e.loc.as_ref().map(|l| (l.line + 1, l.column));
-        error(input, e.kind.to_string(), at)
-    })?;
-    let resolver = input.resolver();
-    let mut rewriter = Rewriter {
-        resolver: &resolver,
-        refs: Vec::new(),
+    let mut reads = Vec::new();
+    let (mut sheet, refs) = if input.settings.inline_css_imports {
+        let prepared = inline::prepare(input, text)?;
+        provider = prepared.provider;
+        reads = prepared.reads;
+        let refs = prepared.refs;
+        let mut bundler = Bundler::new(&provider, None, options);
+        let sheet = bundler.bundle(Path::new(input.logical)).map_err(|e| {
+            let at = e.loc.as_ref().map(|l| (l.line + 1, l.column));
+            error(input, e.kind.to_string(), at)
+        })?;
+        (sheet, refs)
+    } else {
+        let mut sheet = StyleSheet::parse(text, options).map_err(|e| {
+            let at = e.loc.as_ref().map(|l| (l.line + 1, l.column));
+            error(input, e.kind.to_string(), at)
+        })?;
+        let resolver = input.resolver();
+        let mut rewriter = Rewriter {
+            resolver: &resolver,
+            refs: Vec::new(),
+            import_at: None,
+        };
+        let _ = sheet.visit(&mut rewriter);
+        if let (true, Some(at)) = (input.part, rewriter.import_at) {
+            let message = "bundle inputs cannot use @import (it would land mid-file, where \
+                           browsers ignore it); enable inline_css_imports or list the imported \
+                           file in the bundle";
+            return Err(error(input, message.to_string(), Some(at)));
+        }
+        (sheet, rewriter.refs)
     };
-    let _ = sheet.visit(&mut rewriter);
     let mut out = Transformed {
-        refs: rewriter.refs,
+        refs,
+        reads,
         ..Transformed::default()
     };
     let map_url = sheet.source_map_urls.first().cloned().flatten();
@@ -57,10 +86,31 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     }
     // Printing moves things around even without minifying, so a map is made whenever the file
     // is minified or already had one.
+    // Sources are named relative to the output; an inlined import is one source more.
+    if input.settings.inline_css_imports {
+        // The bundler names sources by the logical paths it was given.
+        let location = input.location;
+        sheet.sources = sheet
+            .sources
+            .iter()
+            .map(|s| relative_path(location, s))
+            .collect();
+    }
+    let contents: Vec<String> = sheet
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, _)| match i {
+            0 => text.to_string(),
+            _ => provider_text(input, &sheet.sources[i]),
+        })
+        .collect();
     let mut map = (input.minify || input_map.is_some()).then(|| {
         let mut map = SourceMap::new("/");
-        let index = map.add_source(input.file_name());
-        let _ = map.set_source_content(index as usize, text);
+        for (source, content) in sheet.sources.iter().zip(&contents) {
+            let index = map.add_source(source);
+            let _ = map.set_source_content(index as usize, content);
+        }
         map
     });
     let printed = sheet
@@ -78,7 +128,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     if let Some(map) = map {
         let json = sourcemap::finish(map, input_map.as_ref().map(|m| m.json.as_str()))
             .map_err(|e| error(input, format!("source map: {e}"), None))?;
-        input.attach_map(&mut out, json, "\n/*# sourceMappingURL=", " */\n");
+        out.map = Some(json);
     }
     Ok(out)
 }
@@ -98,10 +148,28 @@ fn map_comment_position(text: &str) -> (u32, u32) {
     crate::position::LineIndex::new(text).position(offset)
 }
 
+/// The original text of an inlined stylesheet, by its name relative to the output.
+fn provider_text(input: &Input, relative: &str) -> String {
+    let dir = input.location.rsplit_once('/').map_or("", |(d, _)| d);
+    let logical = if dir.is_empty() {
+        relative.to_string()
+    } else {
+        format!("{dir}/{relative}")
+    };
+    let logical = crate::refs::normalize_path(&logical);
+    input
+        .files
+        .get(&logical)
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default()
+}
+
 /// Rewrites local `url()` and `@import` references to their marker URLs.
 struct Rewriter<'r> {
     resolver: &'r Resolver<'r>,
     refs: Vec<Ref>,
+    /// Where the first `@import` is, if any.
+    import_at: Option<(u32, u32)>,
 }
 
 impl Rewriter<'_> {
@@ -133,6 +201,7 @@ impl<'i> Visitor<'i> for Rewriter<'_> {
     fn visit_rule(&mut self, rule: &mut CssRule<'i>) -> Result<(), Infallible> {
         if let CssRule::Import(import) = rule {
             let (line, column) = (import.loc.line + 1, import.loc.column);
+            self.import_at.get_or_insert((line, column));
             if let Some(new) = self.rewrite(&import.url, line, column) {
                 import.url = new.into();
             }

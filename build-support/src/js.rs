@@ -36,6 +36,13 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         return Err(syntax_error(input, &lines, &parsed.diagnostics));
     }
     let mut program = parsed.program;
+    if input.part && program.source_type.is_module() {
+        return Err(Diagnostic::new(
+            input.display,
+            "has import/export syntax: bundles join classic scripts; load ES modules with \
+             <script type=\"module\"> and let them import each other instead",
+        ));
+    }
     let resolver = input.resolver();
     let mut finder = Finder {
         allocator: &allocator,
@@ -59,7 +66,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         let map = sourcemap::chain(&map, input_map.as_ref().map(|m| m.json.as_str()))
             .map_err(|e| Diagnostic::new(input.display, format!("source map: {e}")))?;
         out.bytes = code.into_bytes();
-        input.attach_map(&mut out, map, "\n//# sourceMappingURL=", "\n");
+        out.map = Some(map);
     } else {
         // Keep the file as written; only the reference strings change.
         let mut edits: Vec<(Span, String)> = found
@@ -68,6 +75,8 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
             .collect();
         if let Some(comment) = map_comment {
             match input_map {
+                // A bundle part's map comment would point the whole bundle at it.
+                Some(_) if input.part => edits.push((comment.span, String::new())),
                 Some(map) => {
                     edits.push((comment.url_span, map.reference.marker_url.clone()));
                     out.refs.push(map.reference);
@@ -102,7 +111,7 @@ fn minify<'a>(
             legal: LegalComment::Inline,
             ..CommentOptions::disabled()
         },
-        source_map_path: Some(input.file_name().into()),
+        source_map_path: Some(input.source_name().into()),
         ..CodegenOptions::minify()
     };
     let printed = Codegen::new()

@@ -17,6 +17,7 @@
 #![allow(clippy::needless_doctest_main)]
 
 mod built;
+mod bundle;
 mod cache;
 mod cached;
 mod cargo;

@@ -69,7 +69,7 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
             .filter(|r| !index.contains_key(&r.target))
         {
             let diagnostic = Diagnostic::new(
-                &entry.display,
+                r.origin.as_deref().unwrap_or(&entry.display),
                 format!(
                     "`{}` refers to `{}`, which is not an asset of this build",
                     r.spec, r.target

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 
 use crate::built::{self, Built, BuiltVariant};
+use crate::bundle;
 use crate::cache::Cache;
 use crate::cached::Stages;
 use crate::codegen;
@@ -15,7 +16,7 @@ use crate::error::{Diagnostic, Error};
 use crate::graph::{self, Hashed};
 use crate::link::{self, Entry};
 use crate::settings::Settings;
-use crate::transform::{Files, Input};
+use crate::transform::{Files, Input, Kind};
 use crate::walk::{self, Source};
 use crate::{Output, Stats, cargo, hash, manifest, mime, url};
 
@@ -184,14 +185,7 @@ fn transform_all(
     let results: Vec<Result<Entry, Diagnostic>> = order
         .par_iter()
         .map(|source| {
-            let input = Input {
-                logical: &source.logical,
-                display: &source.display,
-                settings,
-                files,
-                salt: 0,
-                minify: settings.minify,
-            };
+            let input = Input::new(&source.logical, &source.display, settings, files);
             let out = stages.transform(&input, &files[&source.logical])?;
             Ok(Entry {
                 logical: source.logical.clone(),
@@ -208,7 +202,47 @@ fn transform_all(
             Err(problem) => problems.push(problem),
         }
     }
+    let (bundles, bundle_problems) = build_bundles(settings, sources, files);
+    entries.extend(bundles);
+    problems.extend(bundle_problems);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));
+    (entries, problems)
+}
+
+/// The configured bundles, each an entry of its own.
+fn build_bundles(
+    settings: &Settings,
+    sources: &[Source],
+    files: &Files,
+) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let display = |logical: &str| {
+        sources
+            .iter()
+            .find(|s| s.logical == logical)
+            .map_or_else(|| logical.to_string(), |s| s.display.clone())
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut problems = Vec::new();
+    for (name, inputs) in &settings.bundles {
+        if entries.iter().any(|e| &e.logical == name) {
+            problems.push(Diagnostic::new(
+                format!("bundle `{name}`"),
+                "is configured twice",
+            ));
+            continue;
+        }
+        match bundle::build(settings, files, name, inputs, display) {
+            Ok(mut out) => {
+                Input::new(name, name, settings, files).link_map(&mut out, Kind::of(name));
+                entries.push(Entry {
+                    logical: name.clone(),
+                    display: format!("bundle `{name}`"),
+                    out,
+                });
+            }
+            Err(bundle_problems) => problems.extend(bundle_problems),
+        }
+    }
     (entries, problems)
 }
 

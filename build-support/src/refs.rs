@@ -25,6 +25,10 @@ pub(crate) struct Ref {
     /// 1-based position of the reference in the source file.
     pub line: u32,
     pub column: u32,
+    /// The file the reference is written in, when it is not the asset being built (a bundle
+    /// part, an inlined `@import`), for diagnostics.
+    #[serde(default)]
+    pub origin: Option<String>,
 }
 
 /// How a reference is written, which decides what counts as local.
@@ -38,7 +42,11 @@ pub(crate) enum Syntax {
 
 /// Resolves references for one referring asset.
 pub(crate) struct Resolver<'a> {
+    /// The file the references are written in: relative references resolve against it.
     referrer: &'a str,
+    /// Where the rewritten file will live: rewritten URLs are relative to it (the referrer
+    /// itself, or the bundle or entry stylesheet it is joined into).
+    location: &'a str,
     mount_path: &'a str,
     hash_len: usize,
     salt: u32,
@@ -50,10 +58,17 @@ impl<'a> Resolver<'a> {
     pub fn new(referrer: &'a str, mount_path: &'a str, hash_len: usize, salt: u32) -> Self {
         Resolver {
             referrer,
+            location: referrer,
             mount_path,
             hash_len,
             salt,
         }
+    }
+
+    /// Writes URLs relative to `location` instead of the referrer.
+    pub fn located_at(mut self, location: &'a str) -> Self {
+        self.location = location;
+        self
     }
 
     /// The reference `spec` names, or `None` when it is not local (data:, http:, `//host`,
@@ -83,7 +98,7 @@ impl<'a> Resolver<'a> {
         // reference to a path that cannot exist so it is reported as dangling.
         let target = target.unwrap_or_else(|| format!("../{}", decoded.trim_start_matches('/')));
         let marker = self.marker(&target);
-        let relative = relative_path(self.referrer, &target);
+        let relative = relative_path(self.location, &target);
         let dot_slash = syntax == Syntax::Specifier && !relative.starts_with("../");
         let prefix = if dot_slash { "./" } else { "" };
         let plain_url = format!("{prefix}{}{suffix}", encode_path(&relative));
@@ -97,6 +112,7 @@ impl<'a> Resolver<'a> {
             marker_url,
             line,
             column,
+            origin: None,
         })
     }
 
@@ -105,7 +121,7 @@ impl<'a> Resolver<'a> {
         let mut hasher = hash::FieldHasher::default();
         hasher
             .field("assetlock marker")
-            .field(self.referrer)
+            .field(self.location)
             .field(target)
             .field(self.salt.to_le_bytes());
         hash::hex(&hasher.finish())[..self.hash_len].to_string()
@@ -146,6 +162,21 @@ fn normalize(dir: &str, path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// Resolves `.` and `..` in a `/`-separated path (segments above the root are dropped).
+pub(crate) fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
 }
 
 /// The path from the directory of `from` to `to`, both logical paths.
@@ -295,6 +326,16 @@ mod tests {
             .resolve("./b.js", Syntax::Specifier, 1, 1)
             .unwrap();
         assert!(r.marker_url.starts_with("./b."), "{}", r.marker_url);
+    }
+
+    #[test]
+    fn located_resolver_writes_urls_relative_to_the_location() {
+        let r = Resolver::new("css/parts/a.css", "/assets/", 16, 0)
+            .located_at("bundle.css")
+            .resolve("../../img/x.png", Syntax::Url, 1, 1)
+            .unwrap();
+        assert_eq!(r.target, "img/x.png");
+        assert_eq!(r.plain_url, "img/x.png");
     }
 
     #[test]

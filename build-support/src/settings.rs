@@ -27,6 +27,9 @@ pub(crate) struct Settings {
     pub warn_only: bool,
     pub allow_dangling: GlobSet,
     pub warn_dangling: GlobSet,
+    /// `(bundle name, input logical paths)`.
+    pub bundles: Vec<(String, Vec<String>)>,
+    pub inline_css_imports: bool,
     /// Where the persistent cache lives.
     pub cache_dir: PathBuf,
     pub cache_max_bytes: u64,
@@ -150,6 +153,8 @@ impl Settings {
             threads,
             cache_dir,
             cache_max_bytes: config.cache_size,
+            bundles: config.bundles.clone(),
+            inline_css_imports: config.inline_css_imports,
             release,
         })
     }

@@ -28,12 +28,17 @@ pub(crate) struct Transformed {
 
 /// What a transform reads: one file, the settings, and the other files (for input maps).
 pub(crate) struct Input<'a> {
+    /// The file being read.
     pub logical: &'a str,
+    /// Where the output lives: `logical`, or the bundle a part is joined into.
+    pub location: &'a str,
     pub display: &'a str,
     pub settings: &'a Settings,
     pub files: &'a Files,
     pub salt: u32,
     pub minify: bool,
+    /// A part of a bundle: no `@import` (CSS), no module syntax (JS), map comments dropped.
+    pub part: bool,
 }
 
 /// An input source map the file's `sourceMappingURL` names.
@@ -90,10 +95,11 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
     let mut salt = 0;
     loop {
         let attempt = Input { salt, ..*input };
-        let out = match kind {
+        let mut out = match kind {
             Kind::Css => css::transform(&attempt, text)?,
             _ => js::transform(&attempt, text)?,
         };
+        attempt.link_map(&mut out, kind);
         let clash = out.refs.iter().any(|r| text.contains(r.marker.as_str()));
         if !clash || salt == 16 {
             return Ok(out);
@@ -117,6 +123,25 @@ fn not_utf8(input: &Input, bytes: &[u8], e: &std::str::Utf8Error) -> Diagnostic 
 }
 
 impl<'a> Input<'a> {
+    /// A file read and written in place.
+    pub fn new(
+        logical: &'a str,
+        display: &'a str,
+        settings: &'a Settings,
+        files: &'a Files,
+    ) -> Self {
+        Input {
+            logical,
+            location: logical,
+            display,
+            settings,
+            files,
+            salt: 0,
+            minify: settings.minify,
+            part: false,
+        }
+    }
+
     pub fn resolver(&self) -> Resolver<'a> {
         Resolver::new(
             self.logical,
@@ -124,11 +149,17 @@ impl<'a> Input<'a> {
             self.settings.hash_len,
             self.salt,
         )
+        .located_at(self.location)
     }
 
-    /// The file name part of the logical path.
+    /// The file name of the output.
     pub fn file_name(&self) -> &'a str {
-        self.logical.rsplit('/').next().unwrap_or(self.logical)
+        self.location.rsplit('/').next().unwrap_or(self.location)
+    }
+
+    /// How source maps name the file read: relative to the output's location.
+    pub fn source_name(&self) -> String {
+        crate::refs::relative_path(self.location, self.logical)
     }
 
     /// The input map a `sourceMappingURL` names, if it is an asset of this build. A local map
@@ -168,21 +199,33 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// Publishes `map` as `<logical>.map` and links it from the output with a comment written
-    /// between `open` and `close`. Does nothing when source maps are off.
-    pub fn attach_map(&self, out: &mut Transformed, map: String, open: &str, close: &str) {
+    /// Links the map a transform made, published as `<location>.map`, from the end of the
+    /// output with a `sourceMappingURL` comment. Drops the map when source maps are off.
+    pub fn link_map(&self, out: &mut Transformed, kind: Kind) {
         if !self.settings.source_maps {
+            out.map = None;
+        }
+        if out.map.is_none() {
             return;
         }
         let name = format!("{}.map", self.file_name());
-        let Some(reference) = self.resolver().resolve(&name, Syntax::Url, 1, 1) else {
+        let resolver = Resolver::new(
+            self.location,
+            self.settings.mount_path(),
+            self.settings.hash_len,
+            self.salt,
+        );
+        let Some(reference) = resolver.resolve(&name, Syntax::Url, 1, 1) else {
             return;
+        };
+        let (open, close) = match kind {
+            Kind::Css => ("\n/*# sourceMappingURL=", " */\n"),
+            _ => ("\n//# sourceMappingURL=", "\n"),
         };
         out.bytes.extend_from_slice(open.as_bytes());
         out.bytes.extend_from_slice(reference.marker_url.as_bytes());
         out.bytes.extend_from_slice(close.as_bytes());
         out.refs.push(reference);
-        out.map = Some(map);
     }
 }
 
@@ -214,14 +257,8 @@ pub(crate) mod testing {
             .map(|(l, t)| (l.to_string(), t.as_bytes().to_vec()))
             .collect();
         files.insert(logical.to_string(), text.as_bytes().to_vec());
-        let input = Input {
-            logical,
-            display: logical,
-            settings: &settings,
-            files: &files,
-            salt: 0,
-            minify,
-        };
+        let mut input = Input::new(logical, logical, &settings, &files);
+        input.minify = minify;
         transform(&input, text.as_bytes())
     }
 

@@ -152,14 +152,7 @@ fn warn_only_ships_a_broken_file_as_is() {
     let mut settings = crate::transform::testing::settings(false);
     settings.warn_only = true;
     let files = crate::transform::Files::new();
-    let input = crate::transform::Input {
-        logical: "js/bad.js",
-        display: "assets/js/bad.js",
-        settings: &settings,
-        files: &files,
-        salt: 0,
-        minify: false,
-    };
+    let input = crate::transform::Input::new("js/bad.js", "assets/js/bad.js", &settings, &files);
     let out = crate::transform::transform(&input, b"let = = 2;").unwrap();
     assert_eq!(out.bytes, b"let = = 2;");
     assert_eq!(out.warnings.len(), 1);

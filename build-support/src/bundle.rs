@@ -1,0 +1,110 @@
+//! Bundles: several assets joined into one, minified and hashed as one.
+
+use parcel_sourcemap::SourceMap;
+
+use crate::error::Diagnostic;
+use crate::refs::Ref;
+use crate::settings::Settings;
+use crate::sourcemap;
+use crate::transform::{Files, Input, Kind, Transformed};
+use crate::{css, js};
+
+/// Between JS parts: ends a statement a file left open, and a `//` comment on its last line.
+const JS_SEPARATOR: &str = "\n;\n";
+
+/// Builds bundle `name` from `inputs`. `display` names each input's file for diagnostics.
+pub(crate) fn build(
+    settings: &Settings,
+    files: &Files,
+    name: &str,
+    inputs: &[String],
+    display: impl Fn(&str) -> String,
+) -> Result<Transformed, Vec<Diagnostic>> {
+    let kind = Kind::of(name);
+    let problem = |message: String| Diagnostic::new(format!("bundle `{name}`"), message);
+    if kind == Kind::Other {
+        return Err(vec![problem(
+            "a bundle's name must end in .js, .mjs or .css".into(),
+        )]);
+    }
+    if files.contains_key(name) {
+        return Err(vec![problem(
+            "is also the name of an asset; choose another name".into(),
+        )]);
+    }
+    if inputs.is_empty() {
+        return Err(vec![problem("lists no inputs".into())]);
+    }
+    let mut problems = Vec::new();
+    let mut parts = Vec::new();
+    for logical in inputs {
+        let Some(bytes) = files.get(logical) else {
+            problems.push(problem(format!("lists `{logical}`, which is not an asset")));
+            continue;
+        };
+        if Kind::of(logical) != kind {
+            problems.push(problem(format!(
+                "lists `{logical}`, which is not a {kind:?} file"
+            )));
+            continue;
+        }
+        let display = display(logical);
+        let input = Input {
+            location: name,
+            part: true,
+            ..Input::new(logical, &display, settings, files)
+        };
+        let part = std::str::from_utf8(bytes)
+            .map_err(|_| Diagnostic::new(&display, "not valid UTF-8"))
+            .and_then(|text| match kind {
+                Kind::Css => css::transform(&input, text),
+                _ => js::transform(&input, text),
+            });
+        match part {
+            Ok(mut part) => {
+                for r in &mut part.refs {
+                    r.origin = Some(display.clone());
+                }
+                parts.push(part);
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    join(kind, parts).map_err(|e| vec![problem(format!("source map: {e}"))])
+}
+
+/// Concatenates the parts, and their maps with the right line offsets.
+fn join(kind: Kind, parts: Vec<Transformed>) -> Result<Transformed, String> {
+    let separator = if kind == Kind::Css {
+        "\n"
+    } else {
+        JS_SEPARATOR
+    };
+    let with_maps = parts.iter().all(|p| p.map.is_some());
+    let mut out = Transformed::default();
+    let mut map = SourceMap::new("/");
+    let mut refs: Vec<Ref> = Vec::new();
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.bytes.extend_from_slice(separator.as_bytes());
+        }
+        let line = out.bytes.iter().filter(|&&b| b == b'\n').count() as i64;
+        if let (true, Some(json)) = (with_maps, &part.map) {
+            let mut part_map = sourcemap::parse(json)?;
+            map.add_sourcemap(&mut part_map, line)
+                .map_err(|e| format!("{e:?}"))?;
+        }
+        out.bytes.extend_from_slice(&part.bytes);
+        refs.extend(part.refs);
+        out.warnings.extend(part.warnings);
+        out.reads.extend(part.reads);
+    }
+    out.refs = refs;
+    if with_maps {
+        out.map = Some(sourcemap::finish(map, None)?);
+    }
+    Ok(out)
+}
