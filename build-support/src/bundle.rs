@@ -7,18 +7,19 @@ use crate::refs::Ref;
 use crate::settings::Settings;
 use crate::sourcemap;
 use crate::transform::{Files, Input, Kind, Transformed};
-use crate::{css, js};
 
 /// Between JS parts: ends a statement a file left open, and a `//` comment on its last line.
 const JS_SEPARATOR: &str = "\n;\n";
 
-/// Builds bundle `name` from `inputs`. `display` names each input's file for diagnostics.
+/// Builds bundle `name` from `inputs` with `transform` (the cached transform of a part).
+/// `display` names each input's file for diagnostics.
 pub(crate) fn build(
     settings: &Settings,
     files: &Files,
     name: &str,
     inputs: &[String],
     display: impl Fn(&str) -> String,
+    transform: impl Fn(&Input, &[u8]) -> Result<Transformed, Diagnostic>,
 ) -> Result<Transformed, Vec<Diagnostic>> {
     let kind = Kind::of(name);
     let problem = |message: String| Diagnostic::new(format!("bundle `{name}`"), message);
@@ -54,13 +55,7 @@ pub(crate) fn build(
             part: true,
             ..Input::new(logical, &display, settings, files)
         };
-        let part = std::str::from_utf8(bytes)
-            .map_err(|_| Diagnostic::new(&display, "not valid UTF-8"))
-            .and_then(|text| match kind {
-                Kind::Css => css::transform(&input, text),
-                _ => js::transform(&input, text),
-            });
-        match part {
+        match transform(&input, bytes) {
             Ok(mut part) => {
                 for r in &mut part.refs {
                     r.origin = Some(display.clone());

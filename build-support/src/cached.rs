@@ -37,14 +37,17 @@ impl Stages {
             return transform::transform(input, bytes);
         }
         let settings = format!(
-            "{}|{}|{}|{}|{}|{:?}|{}",
+            "{}|{}|{}|{}|{}|{}|{}|{:?}|{}|{}",
             input.logical,
+            input.location,
+            input.part,
             input.minify,
             input.settings.source_maps,
             input.settings.hash_len,
             input.settings.mount_path(),
             input.settings.css_targets,
             input.settings.warn_only,
+            input.settings.inline_css_imports,
         );
         let key = Cache::key("transform", &settings, bytes);
         let mut computed = None;

@@ -202,7 +202,7 @@ fn transform_all(
             Err(problem) => problems.push(problem),
         }
     }
-    let (bundles, bundle_problems) = build_bundles(settings, sources, files);
+    let (bundles, bundle_problems) = build_bundles(settings, stages, sources, files);
     entries.extend(bundles);
     problems.extend(bundle_problems);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));
@@ -212,6 +212,7 @@ fn transform_all(
 /// The configured bundles, each an entry of its own.
 fn build_bundles(
     settings: &Settings,
+    stages: &Stages,
     sources: &[Source],
     files: &Files,
 ) -> (Vec<Entry>, Vec<Diagnostic>) {
@@ -231,7 +232,8 @@ fn build_bundles(
             ));
             continue;
         }
-        match bundle::build(settings, files, name, inputs, display) {
+        let transform = |input: &Input, bytes: &[u8]| stages.transform(input, bytes);
+        match bundle::build(settings, files, name, inputs, display, transform) {
             Ok(mut out) => {
                 Input::new(name, name, settings, files).link_map(&mut out, Kind::of(name));
                 entries.push(Entry {

@@ -69,7 +69,8 @@ impl Kind {
 }
 
 /// Transforms one file. A malformed CSS or JS file is an error, or with `warn_only` a warning
-/// and the file shipped as it is.
+/// and the file shipped as it is. A bundle part (`input.part`) is transformed the same way but
+/// its map is not linked: the bundle links one map for all its parts.
 pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
     let kind = Kind::of(input.logical);
     if kind == Kind::Other {
@@ -79,7 +80,7 @@ pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diag
         .map_err(|e| not_utf8(input, bytes, &e))
         .and_then(|text| with_unique_markers(input, text, kind));
     match result {
-        Err(problem) if input.settings.warn_only => {
+        Err(problem) if input.settings.warn_only && !input.part => {
             let mut out = passthrough(bytes);
             out.warnings
                 .push(problem.with_note("shipped as it is, not minified or rewritten (warn_only)"));
@@ -99,7 +100,9 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
             Kind::Css => css::transform(&attempt, text)?,
             _ => js::transform(&attempt, text)?,
         };
-        attempt.link_map(&mut out, kind);
+        if !attempt.part {
+            attempt.link_map(&mut out, kind);
+        }
         let clash = out.refs.iter().any(|r| text.contains(r.marker.as_str()));
         if !clash || salt == 16 {
             return Ok(out);

@@ -254,3 +254,17 @@ fn missing_inlined_import_is_a_dangling_reference() {
         "{error}"
     );
 }
+
+#[test]
+fn unchanged_bundle_parts_come_from_the_cache() {
+    let site = scripts_site();
+    let build = || {
+        site.config()
+            .minify(true)
+            .bundle("js/vendor.js", ["vendor/one.js", "vendor/two.js"])
+            .try_compile()
+            .unwrap()
+    };
+    assert!(build().stats().transformed >= 2);
+    assert_eq!(build().stats().transformed, 0);
+}
