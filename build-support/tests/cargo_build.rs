@@ -23,6 +23,14 @@ struct TempCrate {
 
 impl TempCrate {
     fn new(name: &'static str, main: &str) -> TempCrate {
+        Self::with_build(
+            name,
+            main,
+            "assetlock_build::Config::new().asset_dir(\"assets\").compile();",
+        )
+    }
+
+    fn with_build(name: &'static str, main: &str, build: &str) -> TempCrate {
         let dir = tempfile::tempdir().unwrap();
         let ws = workspace();
         let manifest = format!(
@@ -36,7 +44,7 @@ impl TempCrate {
         std::fs::copy(ws.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
         std::fs::write(
             dir.path().join("build.rs"),
-            "fn main() {\n    assetlock_build::Config::new().asset_dir(\"assets\").compile();\n}\n",
+            format!("fn main() {{\n    {build}\n}}\n"),
         )
         .unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
@@ -75,16 +83,23 @@ impl TempCrate {
         command.output().unwrap()
     }
 
-    /// Builds (with `env`) and runs the binary; returns its stdout lines.
-    fn build_and_run(&self, env: &[(&str, &str)]) -> Vec<String> {
+    fn binary(&self) -> PathBuf {
+        Self::target_dir().join("debug").join(self.name)
+    }
+
+    fn build(&self, env: &[(&str, &str)]) {
         let build = self.cargo(&["build", "--quiet"], env);
         assert!(
             build.status.success(),
             "cargo build failed:\n{}",
             String::from_utf8_lossy(&build.stderr)
         );
-        let binary = Self::target_dir().join("debug").join(self.name);
-        let run = Command::new(binary).output().unwrap();
+    }
+
+    /// Builds (with `env`) and runs the binary; returns its stdout lines.
+    fn build_and_run(&self, env: &[(&str, &str)]) -> Vec<String> {
+        self.build(env);
+        let run = Command::new(self.binary()).output().unwrap();
         assert!(run.status.success());
         String::from_utf8(run.stdout)
             .unwrap()
@@ -199,4 +214,96 @@ fn bad_input_gives_one_cargo_error_line_per_problem() {
     );
     assert_eq!(errors.len(), 4, "one line per problem:\n{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+const BYTES_MAIN: &str = r#"assetlock::include_manifest!();
+
+fn main() {
+    let asset = MANIFEST.get("app.txt").unwrap();
+    match asset.bytes() {
+        Ok(bytes) => print!("{}", String::from_utf8_lossy(bytes)),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(3);
+        }
+    }
+}
+"#;
+
+/// A string that only the asset contains, to look for in the binary.
+const MARKER: &str = "only-in-the-asset:e2e4f1c0d9";
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn embedded_bytes_are_in_the_binary() {
+    let krate = TempCrate::new("assetlock_e2e_embedded", BYTES_MAIN);
+    krate.write("assets/app.txt", MARKER);
+    let printed = krate.build_and_run(&[]);
+    assert_eq!(printed, [MARKER]);
+    assert!(contains(&std::fs::read(krate.binary()).unwrap(), MARKER));
+}
+
+#[test]
+fn non_embedded_bytes_come_from_the_artifact_dir_and_are_checked() {
+    let krate = TempCrate::with_build(
+        "assetlock_e2e_dist",
+        BYTES_MAIN,
+        "assetlock_build::Config::new().asset_dir(\"assets\").embed(false).compile();",
+    );
+    krate.write("assets/app.txt", MARKER);
+    krate.build(&[]);
+    assert!(
+        !contains(&std::fs::read(krate.binary()).unwrap(), MARKER),
+        "bytes must not be embedded"
+    );
+    // By default the binary reads its own build's artifact dir.
+    let run = Command::new(krate.binary()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), MARKER);
+    // ASSETLOCK_DIST points it elsewhere, e.g. a copy shipped beside the binary.
+    let shipped = tempfile::tempdir().unwrap();
+    let out_dir = std::fs::read_dir(TempCrate::target_dir().join("debug/build"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("out/assetlock/dist"))
+        .filter(|p| p.exists())
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .unwrap();
+    for entry in walkdir::WalkDir::new(&out_dir) {
+        let entry = entry.unwrap();
+        let target = shipped
+            .path()
+            .join(entry.path().strip_prefix(&out_dir).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let run = Command::new(krate.binary())
+        .env("ASSETLOCK_DIST", shipped.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), MARKER);
+    // A dir of another build is refused, not served.
+    for entry in walkdir::WalkDir::new(shipped.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            std::fs::write(entry.path(), "another build's bytes").unwrap();
+        }
+    }
+    let run = Command::new(krate.binary())
+        .env("ASSETLOCK_DIST", shipped.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("not the bytes this binary was built with"),
+        "{stderr}"
+    );
 }
