@@ -71,3 +71,37 @@ fn remove_stale(dist: &Path, wanted: &HashSet<PathBuf>) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_if_changed_leaves_identical_files_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b.txt");
+        write_if_changed(&path, b"one").unwrap();
+        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_if_changed(&path, b"one").unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            before
+        );
+        write_if_changed(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+    }
+
+    #[test]
+    fn stale_artifacts_and_empty_dirs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = dir.path().join("css/app.1.css");
+        let stale = dir.path().join("old/app.0.css");
+        write_if_changed(&keep, b"keep").unwrap();
+        write_if_changed(&stale, b"stale").unwrap();
+        remove_stale(dir.path(), &HashSet::from([keep.clone()])).unwrap();
+        assert!(keep.exists());
+        assert!(!stale.exists());
+        assert!(!dir.path().join("old").exists());
+    }
+}

@@ -132,9 +132,13 @@ const HEAVY_BYTES: usize = 1 << 20;
 /// build dependencies), a hint with the exact lines to add, shown only when the build did heavy
 /// uncached work, so a warm rebuild does not repeat it.
 fn unoptimised_warning(settings: &Settings, stages: &Stages) -> Option<Diagnostic> {
-    let unoptimised = env!("ASSETLOCK_BUILD_OPT_LEVEL") == "0";
+    let opt_level = env!("ASSETLOCK_BUILD_OPT_LEVEL");
     let heavy = stages.heavy_bytes.load(Ordering::Relaxed);
-    (unoptimised && settings.release && heavy >= HEAVY_BYTES).then(|| {
+    unoptimised_hint(opt_level, settings.release, heavy)
+}
+
+fn unoptimised_hint(opt_level: &str, release: bool, heavy: usize) -> Option<Diagnostic> {
+    (opt_level == "0" && release && heavy >= HEAVY_BYTES).then(|| {
         Diagnostic::new(
             "Cargo.toml",
             format!(
@@ -321,4 +325,45 @@ fn emit_all(
         warnings,
         stats,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_only_for_unoptimised_release_builds_with_heavy_uncached_work() {
+        assert!(unoptimised_hint("0", true, 5 << 20).is_some());
+        assert!(unoptimised_hint("3", true, 5 << 20).is_none(), "optimised");
+        assert!(
+            unoptimised_hint("0", false, 5 << 20).is_none(),
+            "debug profile"
+        );
+        assert!(unoptimised_hint("0", true, 1000).is_none(), "warm cache");
+        let hint = unoptimised_hint("0", true, 5 << 20).unwrap().to_string();
+        assert!(
+            hint.contains("[profile.release.build-override]") && hint.contains("opt-level = 3")
+        );
+    }
+
+    #[test]
+    fn colliding_hashed_paths_are_reported() {
+        let built = |logical: &str| Built {
+            logical: logical.to_string(),
+            hashed_path: "same.0123.css".to_string(),
+            url: String::new(),
+            bytes: Vec::new(),
+            sha256: [0; 32],
+            integrity: String::new(),
+            content_type: "text/css",
+            variants: Vec::new(),
+        };
+        let problems = check_collisions(&[built("a.css"), built("b.css")]);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("collides with the output of `a.css`")
+        );
+    }
 }

@@ -146,3 +146,65 @@ fn logical_path(relative: &Path) -> Option<String> {
     let parts: Option<Vec<&str>> = relative.iter().map(|c| c.to_str()).collect();
     Some(parts?.join("/"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn discover_in(files: &[&str], configure: impl FnOnce(&mut crate::Config)) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        for file in files {
+            let path = dir.path().join("assets").join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let mut config = crate::Config::new();
+        config
+            .asset_dir(dir.path().join("assets"))
+            .out_dir(dir.path().join("out"));
+        configure(&mut config);
+        let settings = Settings::resolve(&config).unwrap();
+        let (sources, problems) = discover(&settings);
+        assert!(problems.is_empty(), "{problems:?}");
+        sources.into_iter().map(|s| s.logical).collect()
+    }
+
+    #[test]
+    fn discovery_is_sorted_by_logical_path() {
+        let found = discover_in(&["b.css", "a/z.js", "a/b/c.txt", "A.txt"], |_| {});
+        assert_eq!(found, ["A.txt", "a/b/c.txt", "a/z.js", "b.css"]);
+    }
+
+    #[test]
+    fn dotfiles_and_dot_directories_are_skipped() {
+        let found = discover_in(
+            &[".DS_Store", ".git/config", "ok.css", "dir/.hidden"],
+            |_| {},
+        );
+        assert_eq!(found, ["ok.css"]);
+    }
+
+    #[test]
+    fn exclude_globs_match_files_and_directories() {
+        let found = discover_in(&["a.psd", "img/b.psd", "drafts/x.css", "keep.css"], |c| {
+            c.exclude("**/*.psd").exclude("drafts");
+        });
+        assert_eq!(found, ["keep.css"]);
+    }
+
+    #[test]
+    fn symlinks_inside_the_asset_dir_are_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let assets = dir.path().join("assets");
+        std::fs::create_dir_all(assets.join("real")).unwrap();
+        std::fs::write(assets.join("real/a.css"), "a{}").unwrap();
+        std::os::unix::fs::symlink(assets.join("real"), assets.join("alias")).unwrap();
+        let mut config = crate::Config::new();
+        config.asset_dir(&assets).out_dir(dir.path().join("out"));
+        let settings = Settings::resolve(&config).unwrap();
+        let (sources, problems) = discover(&settings);
+        assert!(problems.is_empty(), "{problems:?}");
+        let found: Vec<_> = sources.iter().map(|s| s.logical.as_str()).collect();
+        assert_eq!(found, ["alias/a.css", "real/a.css"]);
+    }
+}
