@@ -1,14 +1,81 @@
-//! The build-script half of [assetlock](https://docs.rs/assetlock).
+//! The build-script half of [assetlock](https://docs.rs/assetlock): content-hashed assets
+//! compiled into your server binary.
 //!
-//! Call it from `build.rs`; it hashes every file of your asset dirs, rewrites references
-//! between them, minifies and precompresses in release builds, and writes the artifact dir,
-//! `manifest.json` and the generated code that `assetlock::include_manifest!()` includes.
+//! # Quick start
+//!
+//! ```toml
+//! # Cargo.toml
+//! [dependencies]
+//! assetlock = "0.1"
+//! [build-dependencies]
+//! assetlock-build = "0.1"
+//!
+//! # In the workspace root: cargo compiles build-script dependencies without optimisation,
+//! # even in release builds, which makes minification and brotli several times slower.
+//! [profile.release.build-override]
+//! opt-level = 3
+//! ```
 //!
 //! ```no_run
 //! // build.rs
 //! fn main() {
 //!     assetlock_build::Config::new()
 //!         .asset_dir("assets")
+//!         .compile();
+//! }
+//! ```
+//!
+//! Then `assetlock::include_manifest!()` in the crate defines `MANIFEST`, and
+//! `assetlock::asset_url!("css/app.css")` is the hashed URL, checked at compile time.
+//!
+//! # What a build does
+//!
+//! 1. **Discover** every file of the asset dirs, sorted; dotfiles and [`Config::exclude`]
+//!    globs are left out. A file's *logical path* is its path inside its asset dir.
+//! 2. **Transform** CSS with lightningcss and JS with oxc: every `url()`, `@import`, static
+//!    `import`/`export ... from`, `import("literal")`, `new URL("literal", import.meta.url)` and
+//!    `sourceMappingURL` naming another asset is rewritten to that asset's hashed file, relative
+//!    to the referring file, keeping `?query` and `#fragment`. Release profiles also minify
+//!    (with name mangling for JS, keeping `/*!`, `@license` and `@preserve` comments) and write
+//!    a source map per file, chained through the file's own map when it has one.
+//! 3. **Hash** in dependency order: a file's hash covers its final bytes, so changing a font
+//!    changes the hash of every stylesheet that uses it. Import cycles are hashed as one.
+//! 4. **Precompress** text-like assets with gzip, zstd and brotli (best levels in release, fast
+//!    ones in debug), keeping a variant only when it saves 5 % or more.
+//! 5. **Emit** `$OUT_DIR/assetlock/dist/` (hashed files and variants), `manifest.json` and the
+//!    generated `assetlock.rs`.
+//!
+//! Minification and compression results live in a persistent cache (by default
+//! `target/assetlock-cache`), so a rebuild only redoes the files that changed.
+//!
+//! # Settings and environment
+//!
+//! [`Config`] holds the settings; these environment variables override them at build time,
+//! and changing one rebuilds the crate:
+//!
+//! | variable | effect |
+//! | --- | --- |
+//! | `ASSETLOCK_URL_PREFIX` | prefix of every URL, e.g. `https://cdn.example.com/assets/` |
+//! | `ASSETLOCK_MINIFY=0\|1` | minify or not, whatever the profile |
+//! | `ASSETLOCK_PRECOMPRESS=0\|1` | no variants, or release levels in any profile |
+//! | `ASSETLOCK_CACHE_DIR` | where the cache lives |
+//!
+//! # Errors
+//!
+//! Bad input never passes silently and never panics. [`Config::compile`] reports each problem
+//! as one line that cargo prints as
+//! `error: app@0.1.0: assets/css/site.css:12:3: Unexpected token CloseSquareBracket`, all problems
+//! of a build at once; [`Config::try_compile`] returns them as an [`Error`].
+//!
+//! ```no_run
+//! // build.rs of a site with vendor CSS that mentions files it does not ship.
+//! fn main() {
+//!     assetlock_build::Config::new()
+//!         .asset_dir("assets")
+//!         .asset_dir("vendor")
+//!         .warn_dangling("bootstrap/**")
+//!         .css_targets("defaults")
+//!         .bundle("js/legacy.js", ["jquery/jquery.js", "js/plugins.js"])
 //!         .compile();
 //! }
 //! ```
