@@ -1,8 +1,9 @@
 //! Golden files: the generated code and manifest.json of a small build, checked byte for byte.
 //!
-//! The same build is the demo manifest of the `assetlock` crate's documentation examples
-//! (`src/doc/` in the workspace root), so those examples always run against real generated
-//! code. Run with `BLESS=1` to rewrite both after an intended change, then review the diff.
+//! The generated code and artifacts are the demo build the `assetlock` crate's documentation
+//! examples include (`src/doc/` in the workspace root), so those examples always run against
+//! real generated code; manifest.json is kept in `tests/golden/`. Run with `BLESS=1` to rewrite
+//! them after an intended change, then review the diff.
 
 mod support;
 
