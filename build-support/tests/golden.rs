@@ -35,7 +35,6 @@ fn pairs(site: &Site) -> Vec<(PathBuf, PathBuf)> {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let doc = workspace().join("src/doc");
     let mut pairs = vec![
-        (golden.join("assetlock.rs"), site.out().join("assetlock.rs")),
         (
             golden.join("manifest.json"),
             site.out().join("assetlock/manifest.json"),
