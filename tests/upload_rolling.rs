@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use assetlock::upload::object_store::path::Path;
+use assetlock::upload::object_store::{ObjectStoreExt, PutPayload};
 use assetlock::upload::{Options, run};
 use base64::Engine;
 use sha2::{Digest, Sha384};
@@ -121,7 +122,7 @@ async fn prune_keep_1_grace_0_removes_only_what_build_2_does_not_use() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn prune_keeps_unused_objects_younger_than_the_grace_period() {
+async fn prune_keeps_the_objects_of_a_release_within_the_grace_period() {
     let (server, one, two) = deployed().await;
     let dest = server.destination(PREFIX);
 
@@ -130,10 +131,33 @@ async fn prune_keeps_unused_objects_younger_than_the_grace_period() {
         .unwrap();
 
     assert!(report.deleted().is_empty());
-    assert_eq!(report.kept_in_grace(), 2);
+    assert_eq!(
+        report.kept_builds(),
+        [two.build_id.clone(), one.build_id.clone()]
+    );
     run(&one.source(), &dest, &quiet(Options::verify()))
         .await
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_keeps_unreferenced_objects_younger_than_the_grace_period() {
+    let (server, _one, two) = deployed().await;
+    let dest = server.destination(PREFIX);
+    let stray = Path::parse(format!("{PREFIX}/stray.txt")).unwrap();
+    server
+        .store()
+        .put(&stray, PutPayload::from_static(b"x"))
+        .await
+        .unwrap();
+
+    let report = run(&two.source(), &dest, &quiet(Options::prune(2, HOUR)))
+        .await
+        .unwrap();
+
+    assert!(report.deleted().is_empty());
+    assert_eq!(report.kept_in_grace(), 1);
+    assert!(server.keys(PREFIX).await.contains("stray.txt"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

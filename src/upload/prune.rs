@@ -1,10 +1,15 @@
 //! `--prune --keep N --grace DURATION`: deletes what no recent release uses.
 //!
 //! Kept: every object of this build, every object referenced by the newest N release records
-//! (by upload time), those records, anything under `.assetlock/` that is not a release record,
-//! and anything modified more recently than the grace period (by the store's last-modified
-//! time). Everything else under the prefix is deleted, old release records included: the
-//! prefix belongs to assetlock.
+//! (by upload time) or by a release uploaded within the grace period, those records, anything
+//! under `.assetlock/` that is not a release record, and anything modified more recently than
+//! the grace period (by the store's last-modified time). Everything else under the prefix is
+//! deleted, old release records included: the prefix belongs to assetlock.
+//!
+//! Releases within the grace period keep their objects because a content-addressed object's
+//! last-modified time is its *first* upload: a build released a minute ago may share a font
+//! first uploaded a year ago, and servers may be rolling out that build right now. So every
+//! record that survives a prune has all its objects.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, SystemTime};
@@ -26,7 +31,8 @@ pub(crate) struct Plan {
     pub(crate) delete: Vec<(String, u64)>,
     /// Unreferenced objects kept because they are newer than the grace period.
     pub(crate) in_grace: usize,
-    /// The builds whose objects are kept, newest release first, this build included.
+    /// The builds whose objects are kept, newest release first: the newest N, those released
+    /// within the grace period, and this build.
     pub(crate) kept_builds: Vec<String>,
 }
 
@@ -40,9 +46,15 @@ pub(crate) fn plan(
     now: SystemTime,
 ) -> Plan {
     let (current_id, current_keys) = current;
+    let in_grace = |time: SystemTime| now.duration_since(time).unwrap_or_default() < grace;
     let mut newest: Vec<&Release> = releases.iter().collect();
     newest.sort_by(|a, b| (b.uploaded_at, &b.build_id).cmp(&(a.uploaded_at, &a.build_id)));
-    newest.truncate(keep);
+    let recent = newest
+        .iter()
+        .skip(keep)
+        .take_while(|r| in_grace(r.uploaded_at))
+        .count();
+    newest.truncate(keep + recent);
 
     let mut kept_builds: Vec<String> = newest.iter().map(|r| r.build_id.clone()).collect();
     if !kept_builds.iter().any(|id| id == current_id) {
@@ -64,8 +76,7 @@ pub(crate) fn plan(
         if referenced.contains(key) || unmanaged {
             continue;
         }
-        let age = now.duration_since(listed.last_modified).unwrap_or_default();
-        if age < grace {
+        if in_grace(listed.last_modified) {
             plan.in_grace += 1;
         } else if release::is_record(key) {
             plan.delete.push((key.clone(), listed.size));
@@ -255,6 +266,25 @@ mod tests {
         let plan = plan(&listing, &[], current(&[]), 1, 24 * HOUR, now());
         assert_eq!(keys(&plan), ["old.css"]);
         assert_eq!(plan.in_grace, 1);
+    }
+
+    #[test]
+    fn a_release_within_the_grace_period_keeps_its_old_objects() {
+        let releases = [
+            release("x", 1, &["font.woff2"]),
+            release("c", 0, &["c.css"]),
+        ];
+        let listing = listing(&[("font.woff2", 100), (".assetlock/releases/x.json", 1)]);
+        let plan = plan(
+            &listing,
+            &releases,
+            current(&["c.css"]),
+            1,
+            24 * HOUR,
+            now(),
+        );
+        assert!(keys(&plan).is_empty());
+        assert_eq!(plan.kept_builds, ["c", "x"]);
     }
 
     #[test]

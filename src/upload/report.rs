@@ -95,6 +95,12 @@ impl Report {
         self.in_grace
     }
 
+    /// The builds whose objects a prune kept: the newest releases, those released within the
+    /// grace period, and this build.
+    pub fn kept_builds(&self) -> &[String] {
+        &self.kept_builds
+    }
+
     /// Whether nothing was written or deleted.
     pub fn is_dry_run(&self) -> bool {
         self.dry_run
