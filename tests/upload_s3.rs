@@ -452,3 +452,30 @@ async fn uploaded_bytes_match_the_manifest_hashes() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compiled_in_manifest_uploads_every_asset_byte_for_byte() {
+    let server = S3Server::start().await;
+    let manifest = &fixture_site::MANIFEST;
+    let source = assetlock::upload::Source::from_manifest(manifest);
+    let dest = server.destination(PREFIX);
+
+    run(&source, &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+
+    run(&source, &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+    for asset in manifest
+        .iter()
+        .filter(|a| !a.logical_path().ends_with(".map"))
+    {
+        let (bytes, attributes) = get(server.store().as_ref(), PREFIX, asset.hashed_path()).await;
+        assert_eq!(bytes, asset.bytes().unwrap(), "{}", asset.logical_path());
+        assert_eq!(
+            header(&attributes, &Attribute::ContentType),
+            Some(asset.content_type())
+        );
+    }
+}
