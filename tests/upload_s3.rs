@@ -1,13 +1,11 @@
-//! Upload and verify against a real S3 server (s3s + s3s-fs, SigV4 checked) in the test process.
+//! Uploads against a real S3 server (s3s + s3s-fs, SigV4 checked) in the test process.
 
 mod support;
 
 use std::collections::BTreeSet;
 
 use assetlock::upload::object_store::path::Path;
-use assetlock::upload::object_store::{
-    Attribute, Attributes, ObjectStoreExt, PutMode, PutOptions, PutPayload,
-};
+use assetlock::upload::object_store::{Attribute, ObjectStoreExt, PutPayload};
 use assetlock::upload::{Options, run};
 use support::fixture::{self, hex_sha256};
 use support::s3::{S3Server, SECRET_KEY};
@@ -169,100 +167,6 @@ async fn two_concurrent_uploaders_of_one_build_both_succeed() {
         .filter(|k| k.starts_with(".assetlock/"))
         .collect();
     assert_eq!(records, [build.record_key()]);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn verify_passes_when_every_object_is_right() {
-    let server = S3Server::start().await;
-    let build = fixture::site();
-    let dest = server.destination(PREFIX);
-    run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-
-    let report = run(&build.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
-
-    assert_eq!(report.verified(), build.keys(false).len());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn verify_catches_a_deleted_object() {
-    let server = S3Server::start().await;
-    let build = fixture::site();
-    let dest = server.destination(PREFIX);
-    run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-    let key = build.key("js/app.js");
-    let path = Path::parse(format!("{PREFIX}/{key}")).unwrap();
-    server.store().delete(&path).await.unwrap();
-
-    let error = run(&build.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap_err();
-
-    assert_eq!(error.keys(), [key.as_str()]);
-    assert_eq!(error.exit_code(), 1);
-    assert!(error.to_string().contains("missing"), "{error}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn verify_catches_a_wrong_content_type() {
-    let server = S3Server::start().await;
-    let build = fixture::site();
-    let dest = server.destination(PREFIX);
-    run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-    // Someone replaces the object behind the uploader's back, with the wrong header.
-    let key = build.key("css/app.css");
-    let bytes = std::fs::read(build.dist_dir.join(&key)).unwrap();
-    let mut attributes = Attributes::new();
-    attributes.insert(Attribute::ContentType, "text/plain".into());
-    attributes.insert(Attribute::CacheControl, IMMUTABLE.into());
-    let options = PutOptions {
-        mode: PutMode::Overwrite,
-        attributes,
-        ..PutOptions::default()
-    };
-    let path = Path::parse(format!("{PREFIX}/{key}")).unwrap();
-    server
-        .store()
-        .put_opts(&path, PutPayload::from(bytes), options)
-        .await
-        .unwrap();
-
-    let error = run(&build.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap_err();
-
-    assert_eq!(error.keys(), [key.as_str()]);
-    let text = error.to_string();
-    assert!(
-        text.contains("Content-Type is `text/plain`, expected `text/css; charset=utf-8`"),
-        "{text}"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn verify_fails_before_the_upload_finished() {
-    let server = S3Server::start().await;
-    let build = fixture::site();
-
-    let error = run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::verify()),
-    )
-    .await
-    .unwrap_err();
-
-    let mut expected = build.keys(false);
-    expected.push(build.record_key());
-    expected.sort();
-    assert_eq!(error.keys(), expected);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
