@@ -14,10 +14,9 @@ fn main() -> ExitCode {
     let mut config = assetlock_build::Config::new();
     config.asset_dir(dir.as_str()).out_dir(out.as_str());
     config.minify(args.iter().any(|a| a == "--minify"));
-    if let Some(i) = args.iter().position(|a| a == "--threads") {
-        if let Some(n) = args.get(i + 1).and_then(|n| n.parse().ok()) {
-            config.threads(n);
-        }
+    let threads = args.iter().position(|a| a == "--threads");
+    if let Some(n) = threads.and_then(|i| args.get(i + 1)?.parse().ok()) {
+        config.threads(n);
     }
     let start = Instant::now();
     match config.try_compile() {
