@@ -44,6 +44,11 @@ impl Cache {
 
     /// The cache key of a stage's result for `input`.
     pub fn key(stage: &str, settings: &str, input: &[u8]) -> [u8; 32] {
+        Cache::key_of_digest(stage, settings, hash::sha256(input))
+    }
+
+    /// [`Cache::key`] for an input whose SHA-256 is known already.
+    pub fn key_of_digest(stage: &str, settings: &str, input_sha256: [u8; 32]) -> [u8; 32] {
         let mut hasher = FieldHasher::default();
         hasher
             .field("assetlock cache")
@@ -51,7 +56,7 @@ impl Cache {
             .field(code_fingerprint())
             .field(stage)
             .field(settings)
-            .field(hash::sha256(input));
+            .field(input_sha256);
         hasher.finish()
     }
 

@@ -72,14 +72,15 @@ impl Stages {
         }
     }
 
-    /// Compresses `bytes`, from the cache when possible.
+    /// Compresses `bytes` (whose SHA-256 is `sha256`), from the cache when possible.
     pub fn compress(
         &self,
         coding: Compression,
         level: u32,
         bytes: &[u8],
+        sha256: [u8; 32],
     ) -> std::io::Result<Vec<u8>> {
-        let key = Cache::key(coding.token(), &level.to_string(), bytes);
+        let key = Cache::key_of_digest(coding.token(), &level.to_string(), sha256);
         self.cache.get_or_compute(key, || {
             self.compressed.fetch_add(1, Ordering::Relaxed);
             self.heavy_bytes.fetch_add(bytes.len(), Ordering::Relaxed);

@@ -27,6 +27,8 @@ pub(crate) struct Hashed {
 pub(crate) fn hash_all(mut nodes: Vec<Node>, hash_len: usize) -> Vec<Hashed> {
     let components = strongly_connected(&nodes);
     let mut names: Vec<Option<String>> = vec![None; nodes.len()];
+    // The SHA-256 of a file outside a cycle is known once its name is.
+    let mut digests: Vec<Option<[u8; 32]>> = vec![None; nodes.len()];
     for component in components {
         let cyclic = component.len() > 1
             || nodes[component[0]]
@@ -67,14 +69,17 @@ pub(crate) fn hash_all(mut nodes: Vec<Node>, hash_len: usize) -> Vec<Hashed> {
             }
         } else {
             let i = component[0];
-            names[i] = Some(hash::hex(&hash::sha256(&nodes[i].bytes))[..hash_len].to_string());
+            let digest = hash::sha256(&nodes[i].bytes);
+            names[i] = Some(hash::hex(&digest)[..hash_len].to_string());
+            digests[i] = Some(digest);
         }
     }
     nodes
         .into_iter()
         .zip(names)
-        .map(|(node, name)| Hashed {
-            sha256: hash::sha256(&node.bytes),
+        .zip(digests)
+        .map(|((node, name), digest)| Hashed {
+            sha256: digest.unwrap_or_else(|| hash::sha256(&node.bytes)),
             bytes: node.bytes,
             name_hash: name.unwrap_or_default(),
         })

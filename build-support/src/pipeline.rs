@@ -95,7 +95,10 @@ fn compress_all(settings: &Settings, stages: &Stages, assets: &mut [Built]) -> V
     let shared: &[Built] = assets;
     let results: Vec<_> = tasks
         .par_iter()
-        .map(|&(i, c, level)| (i, c, stages.compress(c, level, &shared[i].bytes)))
+        .map(|&(i, c, level)| {
+            let asset = &shared[i];
+            (i, c, stages.compress(c, level, &asset.bytes, asset.sha256))
+        })
         .collect();
     let mut problems = Vec::new();
     for (i, coding, result) in results {

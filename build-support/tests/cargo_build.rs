@@ -83,6 +83,19 @@ impl TempCrate {
         command.output().unwrap()
     }
 
+    /// The artifact dir of this crate's newest build script run.
+    fn artifact_dir(&self) -> PathBuf {
+        let prefix = format!("{}-", self.name);
+        std::fs::read_dir(Self::target_dir().join("debug/build"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|e| e.path().join("out/assetlock/dist"))
+            .filter(|p| p.exists())
+            .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+            .expect("the build script ran")
+    }
+
     fn binary(&self) -> PathBuf {
         Self::target_dir().join("debug").join(self.name)
     }
@@ -266,13 +279,7 @@ fn non_embedded_bytes_come_from_the_artifact_dir_and_are_checked() {
     assert_eq!(String::from_utf8_lossy(&run.stdout), MARKER);
     // ASSETLOCK_DIST points it elsewhere, e.g. a copy shipped beside the binary.
     let shipped = tempfile::tempdir().unwrap();
-    let out_dir = std::fs::read_dir(TempCrate::target_dir().join("debug/build"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path().join("out/assetlock/dist"))
-        .filter(|p| p.exists())
-        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-        .unwrap();
+    let out_dir = krate.artifact_dir();
     for entry in walkdir::WalkDir::new(&out_dir) {
         let entry = entry.unwrap();
         let target = shipped
