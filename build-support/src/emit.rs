@@ -32,17 +32,30 @@ pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnosti
 }
 
 /// Writes `bytes` to `path` unless it already holds them, creating parent dirs.
+///
+/// A file that exists is replaced through a sibling and a rename, so a reader never sees half
+/// of it; a new file is written in place, which costs one file creation instead of two.
 pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.len() == bytes.len() as u64
-        && std::fs::read(path)? == bytes
-    {
-        return Ok(());
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() == bytes.len() as u64 && std::fs::read(path)? == bytes => Ok(()),
+        Ok(_) => replace(path, bytes),
+        Err(_) => write_new(path, bytes),
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    match std::fs::write(path, bytes) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, bytes)
+        }
+        result => result,
     }
-    // Write a sibling and rename it into place, so a reader never sees half a file.
+}
+
+fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let temp = path.with_file_name(format!(
         ".{}.tmp",
         path.file_name().unwrap_or_default().to_string_lossy()
