@@ -117,6 +117,12 @@ pub(crate) fn compressible(content_type: &str) -> bool {
         )
 }
 
+/// Whether source maps get a variant in this coding. Only gzip: maps are fetched by developer
+/// tools alone, and brotli-11 over them was most of a release build's compression time.
+pub(crate) fn for_source_maps(coding: Compression) -> bool {
+    coding == Compression::Gzip
+}
+
 /// Whether a variant of `variant_len` bytes is worth keeping beside `identity_len` bytes.
 pub(crate) fn worth_keeping(variant_len: usize, identity_len: usize) -> bool {
     (variant_len as f64) <= (identity_len as f64) * MAX_RATIO

@@ -193,3 +193,20 @@ fn corrupted_cache_entries_are_recovered_from() {
     let third = site.build().unwrap();
     assert_eq!(third.stats().cache_recovered, 0, "entries were rewritten");
 }
+
+#[test]
+fn source_maps_get_only_a_gzip_variant() {
+    let site = Site::new(&[("app.css", &big_css())]);
+    let output = site.config().minify(true).try_compile().unwrap();
+    let manifest = manifest(&output);
+    let map = manifest["assets"]["app.css.map"]["encodings"]
+        .as_object()
+        .unwrap()
+        .clone();
+    assert_eq!(map.keys().collect::<Vec<_>>(), ["gzip"]);
+    let css = manifest["assets"]["app.css"]["encodings"]
+        .as_object()
+        .unwrap()
+        .len();
+    assert_eq!(css, 3);
+}
