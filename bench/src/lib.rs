@@ -1,0 +1,9 @@
+//! The in-process half of assetlock's benchmark suite (`bench/run.sh` drives it): per-stage
+//! costs of the pipeline's libraries, brotli's scaling across threads and processes, and the
+//! generated crates of the compile-time benchmark.
+
+pub mod brotli_threads;
+pub mod built;
+pub mod compile_crates;
+pub mod stages;
+pub mod timing;

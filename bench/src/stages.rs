@@ -1,0 +1,306 @@
+//! What the pipeline's stages cost when the same libraries are called directly, one file at a
+//! time on one thread, with nothing around them: no cache, no scheduling, no file I/O (inputs
+//! are read before the clock starts). Their sum divided by the thread count is the floor a
+//! parallel build of the same files could reach.
+//!
+//! The calls mirror `build-support/src/{css,js,sourcemap,compress,hash}.rs`: lightningcss parse,
+//! URL visit, minify and print with a source map; oxc parse, minify (with mangling) and codegen
+//! with a source map; chaining to an input map the file links to; SHA-256 of every output file
+//! and SHA-384 (integrity) of every asset; gzip 9, zstd 19 and brotli 11 (window sized to the
+//! input) of every compressible output of at least 256 bytes.
+
+use std::convert::Infallible;
+use std::io::{self, Write};
+use std::path::Path;
+
+use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+use lightningcss::values::url::Url;
+use lightningcss::visitor::{Visit, VisitTypes, Visitor};
+use parcel_sourcemap::SourceMap;
+use sha2::{Digest, Sha256, Sha384};
+
+use crate::built::{self, BuiltAsset};
+use crate::timing::timed;
+
+/// Files, input bytes and single-threaded seconds of one stage.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stage {
+    /// Files the stage processed.
+    pub files: usize,
+    /// Bytes it read.
+    pub bytes: u64,
+    /// Seconds it took on one thread.
+    pub seconds: f64,
+}
+
+impl Stage {
+    fn add(&mut self, bytes: usize, seconds: f64) {
+        self.files += 1;
+        self.bytes += bytes as u64;
+        self.seconds += seconds;
+    }
+}
+
+/// The stages, in pipeline order.
+#[derive(Clone, Debug, Default)]
+pub struct Costs {
+    /// `(name, stage)` pairs.
+    pub stages: Vec<(&'static str, Stage)>,
+}
+
+impl Costs {
+    /// The sum of all stages' seconds.
+    pub fn total(&self) -> f64 {
+        self.stages.iter().map(|(_, s)| s.seconds).sum()
+    }
+}
+
+/// Measures every stage over the sources in `asset_dir` and the outputs of the release build
+/// of them in `out_dir` (whose artifact dir holds the minified files to compress).
+///
+/// # Errors
+///
+/// When a file cannot be read, or a file the pipeline accepted fails to parse here.
+pub fn measure(asset_dir: &Path, out_dir: &Path, source_maps: bool) -> io::Result<Costs> {
+    let mut css = Stage::default();
+    let mut js = Stage::default();
+    let mut maps = Stage::default();
+    for relative in built::files_under(asset_dir)? {
+        let name = relative.to_string_lossy().replace('\\', "/");
+        let kind = match name.rsplit_once('.').map(|(_, e)| e) {
+            Some("css") => Kind::Css,
+            Some("js") => Kind::Js { module: false },
+            Some("mjs") => Kind::Js { module: true },
+            _ => continue,
+        };
+        let path = asset_dir.join(&relative);
+        let text = std::fs::read_to_string(&path)?;
+        let input_map = input_map(&path, &text);
+        let file_name = name.rsplit('/').next().unwrap_or(&name).to_string();
+        let (map, seconds) = match kind {
+            Kind::Css => timed(|| minify_css(&file_name, &text, source_maps)),
+            Kind::Js { module } => timed(|| minify_js(&file_name, &text, module, source_maps)),
+        };
+        let map = map.map_err(|e| io::Error::other(format!("{name}: {e}")))?;
+        match kind {
+            Kind::Css => css.add(text.len(), seconds),
+            Kind::Js { .. } => js.add(text.len(), seconds),
+        }
+        if let Some(map) = map {
+            let (chained, seconds) = timed(|| chain(&map, input_map.as_deref()));
+            chained.map_err(|e| io::Error::other(format!("{name}: source map: {e}")))?;
+            maps.add(map.len(), seconds);
+        }
+    }
+    let assets = built::assets(out_dir)?;
+    let dist = built::dist_dir(out_dir);
+    let hashes = hash_stage(&dist, &assets)?;
+    let mut costs = Costs {
+        stages: vec![
+            ("CSS transform (lightningcss)", css),
+            ("JS transform (oxc)", js),
+            ("source maps (parcel_sourcemap)", maps),
+            ("SHA-256 + SHA-384", hashes),
+        ],
+    };
+    costs.stages.extend(compress_stages(&dist, &assets)?);
+    Ok(costs)
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Css,
+    Js { module: bool },
+}
+
+/// The map the file links to with a `sourceMappingURL` comment, when it exists beside it.
+fn input_map(path: &Path, text: &str) -> Option<String> {
+    let at = text.rfind("sourceMappingURL=")?;
+    let url = text[at + "sourceMappingURL=".len()..]
+        .split(|c: char| c.is_whitespace() || c == '*')
+        .next()?;
+    if url.is_empty() || url.contains(':') {
+        return None;
+    }
+    std::fs::read_to_string(path.parent()?.join(url)).ok()
+}
+
+/// lightningcss as `build-support/src/css.rs` calls it; returns the source map JSON.
+fn minify_css(file_name: &str, text: &str, source_maps: bool) -> Result<Option<String>, String> {
+    let options = ParserOptions {
+        filename: file_name.to_string(),
+        ..ParserOptions::default()
+    };
+    let mut sheet = StyleSheet::parse(text, options).map_err(|e| e.to_string())?;
+    let _ = sheet.visit(&mut UrlCounter(0));
+    sheet
+        .minify(MinifyOptions::default())
+        .map_err(|e| e.to_string())?;
+    let mut map = source_maps.then(|| {
+        let mut map = SourceMap::new("/");
+        let index = map.add_source(file_name);
+        let _ = map.set_source_content(index as usize, text);
+        map
+    });
+    let printed = sheet
+        .to_css(PrinterOptions {
+            minify: true,
+            source_map: map.as_mut(),
+            ..PrinterOptions::default()
+        })
+        .map_err(|e| e.to_string())?;
+    std::hint::black_box(printed.code);
+    map.map(|mut m| m.to_json(None).map_err(|e| format!("{e:?}")))
+        .transpose()
+}
+
+/// Visits every URL, as the pipeline's reference rewriter does.
+struct UrlCounter(usize);
+
+impl<'i> Visitor<'i> for UrlCounter {
+    type Error = Infallible;
+
+    fn visit_types(&self) -> VisitTypes {
+        VisitTypes::all()
+    }
+
+    fn visit_url(&mut self, _url: &mut Url<'i>) -> Result<(), Infallible> {
+        self.0 += 1;
+        Ok(())
+    }
+}
+
+/// oxc as `build-support/src/js.rs` calls it; returns the source map JSON.
+fn minify_js(
+    file_name: &str,
+    text: &str,
+    module: bool,
+    source_maps: bool,
+) -> Result<Option<String>, String> {
+    use oxc::allocator::Allocator;
+    use oxc::codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
+    use oxc::minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
+    use oxc::parser::Parser;
+    use oxc::span::SourceType;
+
+    let allocator = Allocator::default();
+    let source_type = if module {
+        SourceType::mjs()
+    } else {
+        SourceType::unambiguous()
+    };
+    let parsed = Parser::new(&allocator, text, source_type).parse();
+    if parsed.panicked || parsed.diagnostics.has_errors() {
+        return Err("does not parse".to_string());
+    }
+    let mut program = parsed.program;
+    let script = program.source_type.is_script();
+    let options = MinifierOptions {
+        mangle: Some(MangleOptions {
+            top_level: Some(!script),
+            ..MangleOptions::default()
+        }),
+        compress: Some(CompressOptions::smallest()),
+        ..MinifierOptions::default()
+    };
+    let minified = Minifier::new(options).minify(&allocator, &mut program);
+    let codegen = CodegenOptions {
+        comments: CommentOptions {
+            legal: LegalComment::Inline,
+            ..CommentOptions::disabled()
+        },
+        source_map_path: source_maps.then(|| file_name.into()),
+        ..CodegenOptions::minify()
+    };
+    let printed = Codegen::new()
+        .with_options(codegen)
+        .with_scoping(minified.scoping)
+        .build(&program);
+    std::hint::black_box(printed.code);
+    Ok(printed.map.map(|m| m.to_json_string()))
+}
+
+/// Parses the output map and chains it through the input map, as `sourcemap::chain` does.
+fn chain(output: &str, input: Option<&str>) -> Result<String, String> {
+    let mut map = SourceMap::from_json("/", output).map_err(|e| format!("{e:?}"))?;
+    if let Some(input) = input {
+        let mut input = SourceMap::from_json("/", input).map_err(|e| format!("{e:?}"))?;
+        map.extends(&mut input).map_err(|e| format!("{e:?}"))?;
+    }
+    map.to_json(None).map_err(|e| format!("{e:?}"))
+}
+
+/// SHA-256 of every file of the artifact dir, SHA-384 of every asset.
+fn hash_stage(dist: &Path, assets: &[BuiltAsset]) -> io::Result<Stage> {
+    let mut stage = Stage::default();
+    for asset in assets {
+        let bytes = std::fs::read(dist.join(&asset.path))?;
+        let (_, seconds) = timed(|| {
+            std::hint::black_box(Sha256::digest(&bytes));
+            std::hint::black_box(Sha384::digest(&bytes));
+        });
+        stage.add(bytes.len(), seconds);
+        for variant in &asset.variants {
+            let bytes = std::fs::read(dist.join(variant))?;
+            let (_, seconds) = timed(|| std::hint::black_box(Sha256::digest(&bytes)));
+            stage.add(bytes.len(), seconds);
+        }
+    }
+    Ok(stage)
+}
+
+/// gzip 9, zstd 19 and brotli 11 of every output the pipeline compresses.
+fn compress_stages(dist: &Path, assets: &[BuiltAsset]) -> io::Result<Vec<(&'static str, Stage)>> {
+    let mut gzip_stage = Stage::default();
+    let mut zstd_stage = Stage::default();
+    let mut brotli_stage = Stage::default();
+    for asset in built::compressed_inputs(assets) {
+        let bytes = std::fs::read(dist.join(&asset.path))?;
+        let (out, seconds) = timed(|| gzip(&bytes, 9));
+        std::hint::black_box(out?);
+        gzip_stage.add(bytes.len(), seconds);
+        let (out, seconds) = timed(|| zstd::bulk::compress(&bytes, 19));
+        std::hint::black_box(out?);
+        zstd_stage.add(bytes.len(), seconds);
+        let (out, seconds) = timed(|| brotli(&bytes, 11, window_bits(bytes.len())));
+        std::hint::black_box(out?);
+        brotli_stage.add(bytes.len(), seconds);
+    }
+    Ok(vec![
+        ("gzip -9 (flate2)", gzip_stage),
+        ("zstd -19 (zstd)", zstd_stage),
+        ("brotli -q 11 (brotli)", brotli_stage),
+    ])
+}
+
+/// gzip with the pipeline's deterministic header.
+pub fn gzip(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(
+            Vec::with_capacity(bytes.len() / 3),
+            flate2::Compression::new(level),
+        );
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+/// brotli at `quality` with a window of `lgwin` bits, as the pipeline calls it.
+pub fn brotli(bytes: &[u8], quality: i32, lgwin: i32) -> io::Result<Vec<u8>> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality,
+        lgwin,
+        size_hint: bytes.len(),
+        ..brotli::enc::BrotliEncoderParams::default()
+    };
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
+}
+
+/// The pipeline's window: the smallest that holds the input, 10 to 24 bits.
+pub fn window_bits(len: usize) -> i32 {
+    let needed = usize::BITS - len.max(1).leading_zeros();
+    (needed as i32).clamp(10, 24)
+}
