@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use crate::built;
+use crate::built::{self, Coding};
 use crate::stages::{brotli, window_bits};
 
 /// How big a window each call gets.
@@ -45,7 +45,7 @@ impl Window {
     }
 }
 
-/// The compressible outputs of the build in `out_dir`, every `step`-th of them by size (a
+/// The outputs the build in `out_dir` compresses with brotli, every `step`-th of them by size (a
 /// sample with the same mix of sizes), largest first.
 ///
 /// # Errors
@@ -53,7 +53,7 @@ impl Window {
 /// When the manifest or a file cannot be read.
 pub fn load(out_dir: &Path, step: usize) -> io::Result<Vec<Vec<u8>>> {
     let assets = built::assets(out_dir)?;
-    let mut inputs = built::compressed_inputs(&assets);
+    let mut inputs = built::compressed_inputs(&assets, Coding::Brotli);
     inputs.sort_by(|a, b| b.size.cmp(&a.size).then(a.logical.cmp(&b.logical)));
     let dist = built::dist_dir(out_dir);
     inputs

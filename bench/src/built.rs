@@ -79,11 +79,43 @@ pub fn compressible(content_type: &str) -> bool {
         )
 }
 
-/// The identity files the pipeline compresses: compressible type, at least 256 bytes.
-pub fn compressed_inputs(assets: &[BuiltAsset]) -> Vec<&BuiltAsset> {
+/// A coding the pipeline precompresses with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    /// gzip, level 9 in release.
+    Gzip,
+    /// zstd, level 19 in release.
+    Zstd,
+    /// brotli, quality 11 in release.
+    Brotli,
+}
+
+impl Coding {
+    /// Every coding.
+    pub const ALL: [Coding; 3] = [Coding::Gzip, Coding::Zstd, Coding::Brotli];
+
+    /// `gzip`, `zstd` or `brotli`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Coding::Gzip => "gzip",
+            Coding::Zstd => "zstd",
+            Coding::Brotli => "brotli",
+        }
+    }
+
+    /// Parses [`Coding::name`].
+    pub fn parse(name: &str) -> Option<Coding> {
+        Coding::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// The identity files the pipeline compresses with `coding`: compressible type, at least 256
+/// bytes, and source maps only with gzip (they are fetched by developer tools alone).
+pub fn compressed_inputs(assets: &[BuiltAsset], coding: Coding) -> Vec<&BuiltAsset> {
     assets
         .iter()
         .filter(|a| compressible(&a.content_type) && a.size >= MIN_COMPRESS_SIZE)
+        .filter(|a| coding == Coding::Gzip || !a.logical.ends_with(".map"))
         .collect()
 }
 

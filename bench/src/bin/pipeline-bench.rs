@@ -6,9 +6,9 @@
 //! pipeline-bench brotli-scaling <release out dir> [--step K] [--runs R] [--workers N]
 //!     brotli 11 on 1 thread, N threads (std and rayon) and N processes, window fixed at
 //!     24 bits or sized to the input
-//! pipeline-bench compressible <release out dir>
-//!     lists the outputs the pipeline compresses, relative to the artifact dir, one per line
-//!     (not JSON: input for the command-line compressors)
+//! pipeline-bench compressible <release out dir> <gzip|zstd|brotli>
+//!     lists the outputs the pipeline compresses with a coding, relative to the artifact dir,
+//!     one per line (not JSON: input for the command-line compressors)
 //! pipeline-bench gen-compile-crates <dir> <repo> <corpus>
 //!     writes the compile-time benchmark's workspace
 //! ```
@@ -17,8 +17,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use assetlock_bench::brotli_threads::{self, Split, Window};
+use assetlock_bench::built::{self, Coding};
 use assetlock_bench::timing::Summary;
-use assetlock_bench::{built, compile_crates, stages};
+use assetlock_bench::{compile_crates, stages};
 use serde_json::json;
 
 fn main() -> ExitCode {
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
     let positional: Vec<&str> = positional(&args);
     let result = match positional.as_slice() {
         ["stages", assets, out] => run_stages(&args, Path::new(assets), Path::new(out)),
-        ["compressible", out] => compressible(Path::new(out)),
+        ["compressible", out, coding] => compressible(Path::new(out), coding),
         ["brotli-scaling", out] => brotli_scaling(&args, Path::new(out)),
         ["brotli-share", out, step, window, index, of] => {
             brotli_share(out, step, window, index, of)
@@ -52,7 +53,7 @@ fn main() -> ExitCode {
 fn usage() -> &'static str {
     "usage: pipeline-bench stages <asset dir> <out dir> [--threads N] [--no-source-maps]\n       \
      pipeline-bench brotli-scaling <out dir> [--step K] [--runs R] [--workers N]\n       \
-     pipeline-bench compressible <out dir>\n       \
+     pipeline-bench compressible <out dir> <gzip|zstd|brotli>\n       \
      pipeline-bench gen-compile-crates <dir> <repo> <corpus>"
 }
 
@@ -106,9 +107,10 @@ fn run_stages(args: &[String], assets: &Path, out: &Path) -> Result<(), String> 
     Ok(())
 }
 
-fn compressible(out: &Path) -> Result<(), String> {
+fn compressible(out: &Path, coding: &str) -> Result<(), String> {
+    let coding = Coding::parse(coding).ok_or(format!("unknown coding {coding}"))?;
     let assets = built::assets(out).map_err(|e| e.to_string())?;
-    for asset in built::compressed_inputs(&assets) {
+    for asset in built::compressed_inputs(&assets, coding) {
         println!("{}", asset.path);
     }
     Ok(())

@@ -1,0 +1,494 @@
+#!/usr/bin/env python3
+"""Renders bench/RESULTS.md from the measurements bench/run.sh leaves in bench/work/run/results.
+
+    python3 bench/report.py <results dir> <RESULTS.md>
+
+Prints the summary table on stdout too. Rows without results are listed as not measured.
+"""
+
+import json
+import re
+import statistics
+import sys
+from pathlib import Path
+
+RESULTS = Path(sys.argv[1])
+OUT = Path(sys.argv[2])
+
+
+def load(name):
+    path = RESULTS / name
+    if not path.exists():
+        return None
+    text = path.read_text()
+    return json.loads(text) if name.endswith(".json") else text
+
+
+def hf(name):
+    """(median, min, max) seconds of a hyperfine export, or None."""
+    data = load(name + ".json")
+    if not data:
+        return None
+    times = data["results"][0]["times"]
+    return statistics.median(times), min(times), max(times)
+
+
+def secs(t):
+    if t is None:
+        return "n/a"
+    median, low, high = t
+    unit, scale = ("ms", 1000) if median < 1 else ("s", 1)
+    digits = 0 if unit == "ms" and median >= 0.1 else (1 if unit == "ms" else 2)
+    return f"{median * scale:.{digits}f} {unit} ({low * scale:.{digits}f}–{high * scale:.{digits}f})"
+
+
+def mb(n):
+    return f"{n / 1e6:.2f} MB"
+
+
+def verdict(met):
+    return "**met**" if met else "**missed**"
+
+
+summary = []  # (row, what, assetlock, peer, ratio, target, verdict)
+sections = []
+
+
+def meta(row):
+    m = load(f"r{row}-meta.json")
+    after = load(f"r{row}-load-after.json")
+    if not m:
+        return ""
+    return f"_Measured {m['date']}; load average before {m['load_before']}, after {after}._\n\n"
+
+
+def skipped(row, title):
+    text = load(f"r{row}-skipped.txt")
+    if text is None and load(f"r{row}-meta.json") is None:
+        sections.append(f"## {row}. {title}\n\nNot measured in this run (see `--rows`).\n")
+        summary.append((str(row), title, "not measured", "", "", "", ""))
+        return True
+    if text is not None:
+        sections.append(f"## {row}. {title}\n\n{meta(row)}Skipped: {text.strip()}\n")
+        summary.append((str(row), title, "skipped", "", "", "", ""))
+        return True
+    return False
+
+
+# --- row 1 -------------------------------------------------------------------------------------
+
+def row1():
+    title = "hash + rename + url() rewrite vs Django collectstatic"
+    if skipped(1, title):
+        return
+    al, dj, cp, start = hf("r1-assetlock"), hf("r1-django"), hf("r1-cp"), hf("r1-django-start")
+    files = load("r1-files.json") or {}
+    ratio = dj[0] / al[0]
+    summary.append(("1", title, secs(al), f"Django: {secs(dj)}", f"{ratio:.1f}x faster",
+                    ">= 10x faster", verdict(ratio >= 10)))
+    sections.append(f"""## 1. {title}
+
+{meta(1)}The corpus as it is, no minification, no compression: assetlock-build (`.minify(false)`,
+no precompression, fresh cache) vs `django-admin collectstatic --noinput` with
+`ManifestStaticFilesStorage`. Each run writes into a new, empty directory (nothing is deleted
+while measuring: on ext4, creating files right after deleting thousands costs up to twice the
+system time). Whole-process wall time, hyperfine, median (min–max).
+
+| tool | wall time | files written |
+|---|---:|---:|
+| assetlock | {secs(al)} | {files.get('assetlock_files', '?')} |
+| Django collectstatic | {secs(dj)} | {files.get('django_files', '?')} (+ staticfiles.json) |
+| floor: `cp -r` of the corpus into an empty dir | {secs(cp)} | |
+| floor: `django-admin check` (Django start-up alone) | {secs(start)} | |
+
+assetlock is **{ratio:.1f}x** faster (target >= 10x: {verdict(ratio >= 10)}). Django needed no
+`manifest_strict = False`: every reference in the corpus resolves.
+""")
+
+
+# --- row 2 -------------------------------------------------------------------------------------
+
+def row2():
+    title = "minify all JS+CSS vs esbuild --minify"
+    if skipped(2, title):
+        return
+    al, es = hf("r2-assetlock"), hf("r2-esbuild")
+    b = load("r2-bytes.json")
+    al_bytes = b["assetlock"]["js"] + b["assetlock"]["css"]
+    es_bytes = b["esbuild"]["js"] + b["esbuild"]["css"]
+    wall = al[0] / es[0]
+    size = al_bytes / es_bytes
+    summary.append(("2", "minify JS+CSS: wall", secs(al), f"esbuild: {secs(es)}", f"{wall:.2f}x",
+                    "<= 0.6x", verdict(wall <= 0.6)))
+    summary.append(("2", "minify JS+CSS: output bytes", mb(al_bytes), f"esbuild: {mb(es_bytes)}",
+                    f"{size:.3f}x", "<= 1.0x", verdict(size <= 1.0)))
+    sections.append(f"""## 2. {title}
+
+{meta(2)}The {b['inputs']} JS, MJS and CSS files of the corpus ({mb(b['input_bytes'])}), alone in a
+tree: assetlock-build with `minify(true)`, no source maps, no precompression, references to the
+absent fonts and images allowed to dangle, vs `esbuild --minify --entry-names=[dir]/[name].[hash]`
+over the same files (no bundling; both write hashed names). Source maps are excluded from both.
+
+| tool | wall time | JS bytes | CSS bytes | total |
+|---|---:|---:|---:|---:|
+| assetlock (oxc, lightningcss) | {secs(al)} | {b['assetlock']['js']:,} | {b['assetlock']['css']:,} | {al_bytes:,} |
+| esbuild | {secs(es)} | {b['esbuild']['js']:,} | {b['esbuild']['css']:,} | {es_bytes:,} |
+
+Wall time {wall:.2f}x esbuild's (target <= 0.6x: {verdict(wall <= 0.6)}); output
+{size:.3f}x esbuild's bytes (target <= 1.0x: {verdict(size <= 1.0)}).
+""")
+
+
+# --- row 3 -------------------------------------------------------------------------------------
+
+def row3():
+    title = "cold release pipeline vs the sum of its stages"
+    if skipped(3, title):
+        return
+    cold = hf("r3-cold")
+    stages = load("r3-stages.json")
+    floor = stages["floor"]
+    ratio = cold[0] / floor
+    summary.append(("3", title, secs(cold),
+                    f"stage sum / {stages['threads']} threads: {floor:.2f} s", f"{ratio:.2f}x",
+                    "<= 1.15x", verdict(ratio <= 1.15)))
+    lines = "\n".join(
+        f"| {s['name']} | {s['files']} | {mb(s['bytes'])} | {s['seconds']:.2f} s |"
+        for s in stages["stages"])
+    stats = (load("r3-stats.txt") or "").strip().splitlines()
+    stats = stats[-1] if stats else ""
+    by_name = {s["name"].split(" ")[0]: s for s in stages["stages"]}
+    cli_rows = []
+    for coding, key, cli in [("gzip -9", "gzip", "r3-cli-gzip"), ("zstd -19", "zstd", "r3-cli-zstd"),
+                             ("brotli -q 11", "brotli", "r3-cli-brotli")]:
+        t = hf(cli)
+        inproc = by_name[key]["seconds"]
+        if t:
+            cli_rows.append(f"| {coding} | {by_name[key]['files']} | {inproc:.2f} s | {secs(t)} | "
+                            f"{t[0] / inproc:.2f}x |")
+    cli_table = "\n".join(cli_rows)
+    brotli = load("r3-brotli.json")
+    brotli_table = ""
+    if brotli:
+        w = brotli["workers"]
+        rows = []
+        for r in brotli["rows"]:
+            window = "24 bits (fixed)" if r["window"] == "fixed" else "sized to the input"
+            rows.append(
+                f"| {window} | {r['one_thread']['median']:.2f} s "
+                f"| {r['threads']['median']:.2f} s ({r['thread_speedup']:.2f}x) "
+                f"| {r['processes']['median']:.2f} s ({r['process_speedup']:.2f}x) "
+                f"| {r['rayon_default']['median']:.2f} s ({r['rayon_default_speedup']:.2f}x) "
+                f"| {r['rayon_per_file']['median']:.2f} s ({r['rayon_per_file_speedup']:.2f}x) |")
+        brotli_table = f"""
+### Brotli 11 across threads (issue 7)
+
+The {brotli['files']} outputs the pipeline compresses with brotli ({mb(brotli['bytes'])}),
+largest first, median of {brotli['runs']} interleaved runs; speed-up over one thread in brackets. "{w} threads" and "{w} processes" give each worker
+the same share of bytes (largest file to the lightest share); the rayon columns hand the
+largest-first list to a {w}-thread rayon pool the way the pipeline's `compress_all` does
+(`par_iter()`), and with `with_max_len(1)`.
+
+| window | 1 thread | {w} threads | {w} processes | rayon `par_iter()` | rayon `with_max_len(1)` |
+|---|---:|---:|---:|---:|---:|
+{chr(10).join(rows)}
+"""
+    sections.append(f"""## 3. {title}
+
+{meta(3)}(a) `PROFILE=release` build of the whole corpus: minify, source maps, gzip 9 + zstd 19 +
+brotli 11 for every compressible output >= 256 B, empty cache, {stages['threads']} threads:
+**{secs(cold)}**. Work done (last run): `{stats}`.
+
+(b) The same libraries called directly on one thread, per stage, inputs in memory
+(`pipeline-bench stages`):
+
+| stage | files | input | 1 thread |
+|---|---:|---:|---:|
+{lines}
+| **sum** | | | **{stages['total']:.2f} s** |
+| **sum / {stages['threads']} threads** | | | **{floor:.2f} s** |
+
+(a)/(b) = **{ratio:.2f}** (target <= 1.15: {verdict(ratio <= 1.15)}).
+
+Command-line compressors over the same output files (one process, files as arguments), against
+the in-process single-thread time of the same coding from (b):
+
+| coding | files | in-process, 1 thread | CLI | CLI / in-process |
+|---|---:|---:|---:|---:|
+{cli_table}
+{brotli_table}""")
+
+
+# --- row 4 -------------------------------------------------------------------------------------
+
+def row4():
+    title = "rebuild after editing one CSS file"
+    if skipped(4, title):
+        return
+    cold = hf("r3-cold") or hf("r8-x1-release")
+    unchanged = hf("r4-unchanged")
+    rows = []
+    verdicts = []
+    for name in ["large", "small"]:
+        t = hf(f"r4-edit-{name}")
+        f = load(f"r4-edit-{name}-file.json")
+        if not t:
+            continue
+        share = f"{t[0] / cold[0]:.1%}" if cold else "n/a (row 3 not measured)"
+        met = verdict(t[0] / cold[0] <= 0.05) if cold else ""
+        verdicts.append(met)
+        rows.append(f"| edit `{f['file']}` ({f['bytes'] / 1000:.0f} kB) | {secs(t)} | {share} |")
+        summary.append(("4", f"rebuild after editing {f['file'].split('/')[-1]}", secs(t),
+                        f"cold build: {secs(cold)}", share, "<= 5%", met))
+    share = f"{unchanged[0] / cold[0]:.1%}" if cold and unchanged else "n/a"
+    sections.append(f"""## 4. {title}
+
+{meta(4)}A copy of the corpus built once in release (`PROFILE=release`, minify, all three codings,
+cache filled), then rebuilt after appending a new rule to one stylesheet (a different rule each
+run, so its minified output and variants are new). Cold build from row 3: {secs(cold)}.
+
+| rebuild | wall time | share of the cold build |
+|---|---:|---:|
+| nothing changed | {secs(unchanged)} | {share} |
+{chr(10).join(rows)}
+
+Target <= 5 %: {', '.join(verdicts)}.
+""")
+
+
+# --- row 5 -------------------------------------------------------------------------------------
+
+def rustc_log():
+    """Last (seconds, max RSS KiB) per crate name from the rustc wrapper's log."""
+    text = load("r5-rustc.log") or ""
+    last = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and re.fullmatch(r"[\d.]+", parts[1]):
+            last.setdefault(parts[0], []).append((float(parts[1]), int(parts[2])))
+    return last
+
+
+def row5():
+    title = "compile-time cost of the generated code"
+    if skipped(5, title):
+        return
+    crates = ["many-assets", "plain-consts", "example-embed", "example-dist", "corpus-embed",
+              "corpus-dist"]
+    runs = {c: hf(f"r5-{c}") for c in crates}
+    incremental = {c: hf(f"r5-{c}-incremental") for c in ["many-assets", "plain-consts"]}
+    asset_edit = hf("r5-many-assets-asset")
+    log = rustc_log()
+
+    def rustc(crate):
+        samples = log.get(crate.replace("-", "_"), [])
+        if not samples:
+            return "n/a", "n/a"
+        t = statistics.median(s[0] for s in samples)
+        m = max(s[1] for s in samples)
+        return f"{t:.2f} s", f"{m / 1024:.0f} MiB"
+
+    added = runs["many-assets"][0] - runs["plain-consts"][0]
+    summary.append(("5", "10,000 assets + 1,000 asset_url!: added compile time", f"+{added:.2f} s",
+                    f"plain consts: {secs(runs['plain-consts'])}", "", "<= 3 s added",
+                    verdict(added <= 3)))
+    mem = rustc("example-embed")[1]
+    summary.append(("5", "rustc peak memory, example app (assets embedded)", mem,
+                    f"not embedded: {rustc('example-dist')[1]}", "", "(reported)", ""))
+    table = "\n".join(
+        f"| `{c}` | {secs(runs[c])} | {rustc(c)[0]} | {rustc(c)[1]} |" for c in crates if runs[c])
+    inc = ""
+    if all(incremental.values()):
+        inc_added = incremental["many-assets"][0] - incremental["plain-consts"][0]
+        inc = (f"With incremental compilation (the dev edit loop: touch, rebuild): `many-assets` "
+               f"{secs(incremental['many-assets'])}, `plain-consts` "
+               f"{secs(incremental['plain-consts'])}, **{inc_added:+.2f} s**.")
+    sections.append(f"""## 5. {title}
+
+{meta(5)}Generated crates in a workspace of their own (`pipeline-bench gen-compile-crates`), dev
+profile, dependencies built beforehand. Each timing is `cargo build -p <crate>` with
+`CARGO_INCREMENTAL=0` after touching the crate's `src/lib.rs`: the build script does not rerun,
+rustc compiles the whole crate again (as in CI or a first build). rustc time and peak memory
+(max RSS) come from a `RUSTC_WORKSPACE_WRAPPER` running `/usr/bin/time` around each rustc of
+these crates (median time, largest RSS).
+
+- `many-assets`: 10,000 assets (9,000 SVG icons, 1,000 stylesheets that use them) with
+  `include_manifest!()` and 1,000 `asset_url!` constants; `plain-consts`: the same 1,000 URLs as
+  plain string constants, no assetlock.
+- `example-embed` / `example-dist`: the example app's library (askama page + `ServeAssets`)
+  with its assets compiled in (the default) or read from the artifact dir (`.embed(false)`).
+- `corpus-embed` / `corpus-dist`: the same pair over the whole real-world corpus (dev build: no
+  minification, fast-level variants), where embedding means tens of MB of `include_bytes!`.
+
+| crate | `cargo build` after touch | rustc | rustc peak memory |
+|---|---:|---:|---:|
+{table}
+
+Added by assetlock for 10,000 assets and 1,000 `asset_url!`: **{added:+.2f} s** (target <= 3 s:
+{verdict(added <= 3)}). {inc} Changing one asset of `many-assets` (the build script reruns over
+the 10,000 files, unoptimised as in any dev build, then rustc): {secs(asset_edit)}.
+""")
+
+
+# --- row 6 -------------------------------------------------------------------------------------
+
+def row6():
+    title = "upload vs aws s3 sync"
+    if skipped(6, title):
+        return
+    text = load("r6-upload.md") or ""
+    m = re.search(r"First upload: ([\d.]+)x faster", text)
+    ratio = float(m.group(1)) if m else None
+    summary.append(("6", "first upload vs `aws s3 sync`", "see row 6", "", f"{ratio}x faster" if ratio else "",
+                    ">= 3x faster", verdict(ratio >= 3) if ratio else ""))
+    sections.append(f"## 6. {title}\n\n{meta(6)}From `bench/upload.sh` (the upload issue's benchmark):\n{text}\n")
+
+
+# --- row 7 -------------------------------------------------------------------------------------
+
+def wrk(path):
+    text = Path(path).read_text()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\b", text, re.M)
+    p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+    return rps, p99
+
+
+def row7():
+    title = "serving: assetlock::serve vs tower-http ServeDir"
+    if skipped(7, title):
+        return
+    setup = load("r7-setup.json")
+    lines = []
+    for asset, label in [("css", f"CSS, {setup['css_bytes'] / 1000:.0f} kB "
+                                 f"({setup['css_br_bytes'] / 1000:.1f} kB brotli), `Accept-Encoding: br`"),
+                         ("font", f"font, {setup['font_bytes'] / 1e6:.1f} MB, identity")]:
+        got = {}
+        for name in ["assetlock", "servedir"]:
+            samples = [wrk(p) for p in sorted(RESULTS.glob(f"r7-{name}-{asset}-*.txt"))]
+            got[name] = (statistics.median(s[0] for s in samples),
+                         statistics.median(s[1] for s in samples),
+                         min(s[0] for s in samples), max(s[0] for s in samples))
+        ratio = got["assetlock"][0] / got["servedir"][0]
+        for name in ["assetlock", "servedir"]:
+            rps, p99, low, high = got[name]
+            lines.append(f"| {label} | {name} | {rps:,.0f} ({low:,.0f}–{high:,.0f}) | {p99:.2f} ms |")
+        summary.append(("7", f"serving {asset}: req/s", f"{got['assetlock'][0]:,.0f} req/s, p99 {got['assetlock'][1]:.2f} ms",
+                        f"ServeDir: {got['servedir'][0]:,.0f} req/s, p99 {got['servedir'][1]:.2f} ms",
+                        f"{ratio:.2f}x", ">= 1.0x", verdict(ratio >= 1.0)))
+    sections.append(f"""## 7. {title}
+
+{meta(7)}`serve-bench` (bench/src/bin/serve-bench.rs) runs both servers in one tokio runtime with
+one worker thread, over the same files, built by the bench crate's build script: `ServeAssets`
+with the bytes compiled in, and `ServeDir::new(dist).precompressed_br()` (+ gzip, zstd) over the
+artifact dir. `wrk -t1 -c{setup['connections']} -d{setup['duration']}s --latency`, one server
+at a time after a 1 s warm-up, {setup['rounds']} interleaved round(s); median req/s (min–max)
+and median p99 latency. Server and load generator share the machine's cores.
+
+| file | server | requests/s | p99 latency |
+|---|---|---:|---:|
+{chr(10).join(lines)}
+""")
+
+
+# --- row 8 -------------------------------------------------------------------------------------
+
+def row8():
+    title = "growth with corpus size"
+    if skipped(8, title):
+        return
+    rows = []
+    base = {}
+    for scale in [1, 4, 16]:
+        size = load(f"r8-x{scale}-size.json")
+        rewrite, release = hf(f"r8-x{scale}-rewrite"), hf(f"r8-x{scale}-release")
+        if not size or not rewrite:
+            continue
+        stats = (load(f"r8-x{scale}-stats.txt") or "").strip().splitlines()
+        work = json.loads(stats[-1]) if stats and stats[-1].startswith("{") else {}
+        if scale == 1:
+            base = {"bytes": size["bytes"], "rewrite": rewrite[0], "release": release[0] if release else None}
+        growth = lambda t, key: f"{t[0] / base[key]:.1f}x" if t and base.get(key) else "n/a"
+        rows.append(f"| x{scale} | {size['files']:,} | {mb(size['bytes'])} ({size['bytes'] / base['bytes']:.0f}x) "
+                    f"| {secs(rewrite)} ({growth(rewrite, 'rewrite')}) "
+                    f"| {secs(release)} ({growth(release, 'release')}) "
+                    f"| {work.get('transformed', '?')} / {work.get('compressed', '?')} |")
+    sections.append(f"""## 8. {title}
+
+{meta(8)}Rows 1 and 3 (assetlock side) over `bench/fetch-corpus.sh --scale N`: N copies of the
+corpus in subfolders; growth over scale 1 in brackets. The release build is measured once per
+scale. The copies are byte-identical, so their outputs are too, and the content-addressed
+cache compresses each distinct output once per build: at scale N the release build transforms
+N times as many files but compresses about as many as at scale 1 (last column), so its growth
+shows the cost of everything except compression.
+
+| scale | files | bytes | rewrite only (row 1) | cold release (row 3) | transformed / compressed |
+|---|---:|---:|---:|---:|---:|
+{chr(10).join(rows)}
+""")
+    summary.append(("8", title, "see row 8", "", "", "linear in bytes", ""))
+
+
+# --- row 9 -------------------------------------------------------------------------------------
+
+def row9():
+    title = "pipeline compiled unoptimised vs optimised (issue 7)"
+    if skipped(9, title):
+        return
+    o3, o0 = hf("r9-o3"), hf("r9-o0")
+    size = load("r9-size.json")
+    ratio = o0[0] / o3[0]
+    summary.append(("9", "cold release build, pipeline at opt-level 0 vs 3", secs(o0), f"opt-level 3: {secs(o3)}",
+                    f"{ratio:.1f}x slower", "(reported)", ""))
+    sections.append(f"""## 9. {title}
+
+{meta(9)}Cargo compiles build dependencies with `opt-level = 0` unless the workspace sets
+`[profile.release.build-override] opt-level = 3` (as assetlock's own workspace and the README
+advise). Here the same `assetlock-build-dir` binary is built twice: as usual (opt-level 3) and with
+`CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256` (what a build script's
+dependencies get by default), and each runs one cold `PROFILE=release` build of a slice of the
+corpus (jquery, katex, lodash, d3: {size['files']} files, {mb(size['bytes'])}).
+
+| pipeline compiled with | cold release build |
+|---|---:|
+| opt-level 3 (build-override set) | {secs(o3)} |
+| opt-level 0 (cargo's default for build dependencies) | {secs(o0)} |
+
+Unoptimised: **{ratio:.1f}x** slower.
+""")
+
+
+for render in [row1, row2, row3, row4, row5, row6, row7, row8, row9]:
+    try:
+        render()
+    except Exception as e:  # a row with partial results must not hide the others
+        sections.append(f"## {render.__name__}\n\nCould not render: {e!r}\n")
+
+machine = (load("machine.txt") or "").strip()
+table = ["| # | benchmark | assetlock | peer / reference | ratio | target | |",
+         "|---|---|---:|---:|---:|---:|---|"]
+table += ["| " + " | ".join(r) + " |" for r in summary]
+table = "\n".join(table)
+print(table)
+
+OUT.write_text(f"""# Benchmark results
+
+Produced by `bench/run.sh` (see its header for options); every number below comes from one run on
+the machine described here. Timings are whole-process wall times measured with hyperfine (or the
+bench's own harness where stated), median over the runs with min–max in brackets.
+
+```
+{machine}
+```
+
+**Noise.** The machine is small and may be shared: other processes (compilers, in particular)
+running at the same time slow everything down unevenly, so single numbers can be off by 10-30 %.
+Each row notes the load average before and after it. Ratios between tools measured in the same
+row, back to back, are more trustworthy than absolute times.
+
+## Summary
+
+{table}
+
+{chr(10).join(sections)}
+""")
