@@ -1,5 +1,6 @@
 //! One asset of a build and its precompressed variants.
 
+use std::fmt;
 use std::io;
 
 use crate::Encoding;
@@ -20,15 +21,14 @@ use crate::dist::Contents;
 /// assert!(css.integrity().starts_with("sha384-"));
 /// assert_eq!(css.bytes().unwrap().len() as u64, css.size());
 /// ```
-#[derive(Debug)]
 pub struct Asset {
-    logical_path: &'static str,
-    url: &'static str,
-    hashed_path: &'static str,
+    /// Logical path, URL, hashed path, SHA-256, integrity and content type, one after the other:
+    /// one string literal per asset instead of six keeps rustc fast on large builds.
+    text: &'static str,
+    /// Where each of the six fields of `text` ends: 16 bits each, lowest first (one integer
+    /// literal instead of an array compiles faster).
+    ends: u128,
     size: u64,
-    sha256: &'static str,
-    integrity: &'static str,
-    content_type: &'static str,
     variants: &'static [Variant],
     contents: Contents,
 }
@@ -45,56 +45,55 @@ pub struct Asset {
 /// assert_eq!(gzip.hashed_path(), format!("{}.gz", js.hashed_path()));
 /// assert!(gzip.size() < js.size());
 /// ```
-#[derive(Debug)]
 pub struct Variant {
     encoding: Encoding,
-    hashed_path: &'static str,
+    /// Hashed path and SHA-256, one after the other.
+    text: &'static str,
+    /// Where each of the two fields of `text` ends, 16 bits each.
+    ends: u32,
     size: u64,
-    sha256: &'static str,
     contents: Contents,
+}
+
+/// Field `index` of a text made of fields whose ends are packed 16 bits each in `ends`.
+fn field(text: &'static str, ends: u128, index: u32) -> &'static str {
+    let end_of = |i: u32| ((ends >> (16 * i)) & 0xffff) as usize;
+    let start = index.checked_sub(1).map_or(0, end_of);
+    text.get(start..end_of(index)).unwrap_or_default()
 }
 
 impl Asset {
     #[doc(hidden)]
-    #[allow(clippy::too_many_arguments)]
     pub const fn __new(
-        logical_path: &'static str,
-        url: &'static str,
-        hashed_path: &'static str,
+        text: &'static str,
+        ends: u128,
         size: u64,
-        sha256: &'static str,
-        integrity: &'static str,
-        content_type: &'static str,
         variants: &'static [Variant],
         contents: Contents,
     ) -> Asset {
         Asset {
-            logical_path,
-            url,
-            hashed_path,
+            text,
+            ends,
             size,
-            sha256,
-            integrity,
-            content_type,
             variants,
             contents,
         }
     }
 
     /// The path relative to its asset dir, `/`-separated: the name `asset_url!` takes.
-    pub const fn logical_path(&self) -> &'static str {
-        self.logical_path
+    pub fn logical_path(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 0)
     }
 
     /// The URL to put in pages: the URL prefix followed by the percent-encoded hashed path.
-    pub const fn url(&self) -> &'static str {
-        self.url
+    pub fn url(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 1)
     }
 
     /// The content-addressed path under the artifact dir and the object-store prefix, e.g.
     /// `css/app.3f2a9c1b7e04d5a6.css` (not percent-encoded).
-    pub const fn hashed_path(&self) -> &'static str {
-        self.hashed_path
+    pub fn hashed_path(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 2)
     }
 
     /// Size in bytes of the served (identity) bytes.
@@ -103,18 +102,18 @@ impl Asset {
     }
 
     /// Lower-case hex SHA-256 of the served bytes; the server's strong ETag.
-    pub const fn sha256(&self) -> &'static str {
-        self.sha256
+    pub fn sha256(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 3)
     }
 
     /// Subresource Integrity value (`sha384-<base64>`) for `integrity="..."` attributes.
-    pub const fn integrity(&self) -> &'static str {
-        self.integrity
+    pub fn integrity(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 4)
     }
 
     /// The `Content-Type` header value, with `charset=utf-8` for text.
-    pub const fn content_type(&self) -> &'static str {
-        self.content_type
+    pub fn content_type(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 5)
     }
 
     /// The precompressed variants, least preferred coding first.
@@ -134,7 +133,7 @@ impl Asset {
 
     /// The served bytes.
     ///
-    /// Embedded builds return bytes compiled into the binary. Builds made with
+    /// By default the bytes are compiled into the binary. Builds made with
     /// `Config::embed(false)` read the file from the artifact dir (`ASSETLOCK_DIST` at run
     /// time, by default the build's own artifact dir) on first use and keep it.
     ///
@@ -142,8 +141,9 @@ impl Asset {
     ///
     /// For a non-embedded build: the file cannot be read, or its size or SHA-256 differ from
     /// what this binary was built with (the artifact dir belongs to another build).
-    pub fn bytes(&self) -> io::Result<&[u8]> {
-        self.contents.get(self.hashed_path, self.size, self.sha256)
+    pub fn bytes(&self) -> io::Result<&'static [u8]> {
+        self.contents
+            .get(self.hashed_path(), self.size, self.sha256())
     }
 }
 
@@ -151,16 +151,16 @@ impl Variant {
     #[doc(hidden)]
     pub const fn __new(
         encoding: Encoding,
-        hashed_path: &'static str,
+        text: &'static str,
+        ends: u32,
         size: u64,
-        sha256: &'static str,
         contents: Contents,
     ) -> Variant {
         Variant {
             encoding,
-            hashed_path,
+            text,
+            ends,
             size,
-            sha256,
             contents,
         }
     }
@@ -171,8 +171,8 @@ impl Variant {
     }
 
     /// The path of the variant file: the asset's hashed path plus the coding's extension.
-    pub const fn hashed_path(&self) -> &'static str {
-        self.hashed_path
+    pub fn hashed_path(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 0)
     }
 
     /// Size in bytes of the encoded bytes.
@@ -181,8 +181,8 @@ impl Variant {
     }
 
     /// Lower-case hex SHA-256 of the encoded bytes.
-    pub const fn sha256(&self) -> &'static str {
-        self.sha256
+    pub fn sha256(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 1)
     }
 
     /// The encoded bytes; see [`Asset::bytes`].
@@ -190,7 +190,31 @@ impl Variant {
     /// # Errors
     ///
     /// As for [`Asset::bytes`].
-    pub fn bytes(&self) -> io::Result<&[u8]> {
-        self.contents.get(self.hashed_path, self.size, self.sha256)
+    pub fn bytes(&self) -> io::Result<&'static [u8]> {
+        self.contents
+            .get(self.hashed_path(), self.size, self.sha256())
+    }
+}
+
+impl fmt::Debug for Asset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Asset")
+            .field("logical_path", &self.logical_path())
+            .field("url", &self.url())
+            .field("size", &self.size)
+            .field("sha256", &self.sha256())
+            .field("content_type", &self.content_type())
+            .field("variants", &self.variants)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Variant")
+            .field("encoding", &self.encoding)
+            .field("hashed_path", &self.hashed_path())
+            .field("size", &self.size)
+            .finish_non_exhaustive()
     }
 }

@@ -1,9 +1,10 @@
 //! Where an asset's bytes live: compiled into the binary, or in the artifact dir.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use sha2::{Digest, Sha256};
 
@@ -12,41 +13,55 @@ pub const DIST_ENV: &str = "ASSETLOCK_DIST";
 
 #[doc(hidden)]
 pub enum Contents {
-    /// Bytes compiled in with `include_bytes!`.
-    Embedded(&'static [u8]),
-    /// Bytes read from the artifact dir on first use.
-    Dist {
-        default_dir: &'static str,
-        loaded: OnceLock<Box<[u8]>>,
+    /// `len` bytes at `start` of the build's pack, compiled in with one `include_bytes!` (one
+    /// per file would cost rustc about a second per 10,000 files).
+    Packed {
+        pack: &'static [u8],
+        start: usize,
+        len: usize,
     },
+    /// Bytes read from the artifact dir on first use.
+    Dist { default_dir: &'static str },
 }
+
+/// Bytes of non-embedded builds, read once and kept for the life of the process, by the address
+/// of their `Contents` (each is a static). Kept here rather than in each asset: a lock in every
+/// asset makes the generated table several times slower to compile.
+static LOADED: OnceLock<RwLock<HashMap<usize, &'static [u8]>>> = OnceLock::new();
 
 impl Contents {
     #[doc(hidden)]
-    pub const fn __embedded(bytes: &'static [u8]) -> Contents {
-        Contents::Embedded(bytes)
+    pub const fn __packed(pack: &'static [u8], start: usize, len: usize) -> Contents {
+        Contents::Packed { pack, start, len }
     }
 
     #[doc(hidden)]
     pub const fn __dist(default_dir: &'static str) -> Contents {
-        Contents::Dist {
-            default_dir,
-            loaded: OnceLock::new(),
-        }
+        Contents::Dist { default_dir }
     }
 
-    pub(crate) fn get(&self, hashed_path: &str, size: u64, sha256: &str) -> io::Result<&[u8]> {
+    pub(crate) fn get(
+        &self,
+        hashed_path: &str,
+        size: u64,
+        sha256: &str,
+    ) -> io::Result<&'static [u8]> {
         match self {
-            Contents::Embedded(bytes) => Ok(bytes),
-            Contents::Dist {
-                default_dir,
-                loaded,
-            } => {
-                if let Some(bytes) = loaded.get() {
+            Contents::Packed { pack, start, len } => {
+                pack.get(*start..start + len).ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::InvalidData, "asset outside the pack")
+                })
+            }
+            Contents::Dist { default_dir } => {
+                let key = std::ptr::from_ref(self) as usize;
+                let loaded = LOADED.get_or_init(RwLock::default);
+                if let Some(bytes) = loaded.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
                     return Ok(bytes);
                 }
                 let bytes = load(default_dir, hashed_path, size, sha256)?;
-                Ok(loaded.get_or_init(|| bytes))
+                let mut map = loaded.write().unwrap_or_else(|e| e.into_inner());
+                // Another thread may have loaded it meanwhile; keep one copy.
+                Ok(*map.entry(key).or_insert_with(|| Box::leak(bytes)))
             }
         }
     }
@@ -90,8 +105,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 impl fmt::Debug for Contents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Contents::Embedded(bytes) => write!(f, "Embedded({} bytes)", bytes.len()),
-            Contents::Dist { default_dir, .. } => f
+            Contents::Packed { len, .. } => write!(f, "Packed({len} bytes)"),
+            Contents::Dist { default_dir } => f
                 .debug_struct("Dist")
                 .field("default_dir", default_dir)
                 .finish(),

@@ -23,8 +23,19 @@ pub struct Manifest {
     build_id: &'static str,
     url_prefix: &'static str,
     assets: &'static [Asset],
-    by_logical: &'static phf::Map<&'static str, u32>,
-    by_path: &'static phf::Map<&'static str, u32>,
+    /// [`path_key`] of each logical path -> index in `assets`.
+    by_logical: &'static phf::Map<u64, u32>,
+    /// [`path_key`] of each hashed path -> index in `assets`.
+    by_path: &'static phf::Map<u64, u32>,
+}
+
+/// The 64-bit FNV-1a hash of a path: the key of the generated maps. Integer keys instead of
+/// string keys keep the generated code cheap to compile; a lookup then compares the path
+/// itself, and the build refuses two paths with the same key.
+pub(crate) fn path_key(path: &str) -> u64 {
+    path.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl Manifest {
@@ -33,8 +44,8 @@ impl Manifest {
         build_id: &'static str,
         url_prefix: &'static str,
         assets: &'static [Asset],
-        by_logical: &'static phf::Map<&'static str, u32>,
-        by_path: &'static phf::Map<&'static str, u32>,
+        by_logical: &'static phf::Map<u64, u32>,
+        by_path: &'static phf::Map<u64, u32>,
     ) -> Manifest {
         Manifest {
             build_id,
@@ -47,10 +58,10 @@ impl Manifest {
 
     /// The asset with this logical path (relative to its asset dir, `/`-separated).
     pub fn get(&self, logical_path: &str) -> Option<&'static Asset> {
-        let assets = self.assets;
-        self.by_logical
-            .get(logical_path)
-            .map(|&i| &assets[i as usize])
+        let asset = self
+            .assets
+            .get(*self.by_logical.get(&path_key(logical_path))? as usize)?;
+        (asset.logical_path() == logical_path).then_some(asset)
     }
 
     /// The asset served at `url`: a full URL as [`Asset::url`] gives it, the same URL's path
@@ -63,8 +74,10 @@ impl Manifest {
 
     /// The asset whose hashed path is exactly `hashed_path` (not percent-encoded).
     pub fn by_hashed_path(&self, hashed_path: &str) -> Option<&'static Asset> {
-        let assets = self.assets;
-        self.by_path.get(hashed_path).map(|&i| &assets[i as usize])
+        let asset = self
+            .assets
+            .get(*self.by_path.get(&path_key(hashed_path))? as usize)?;
+        (asset.hashed_path() == hashed_path).then_some(asset)
     }
 
     /// All assets, sorted by logical path.
@@ -151,6 +164,14 @@ fn percent_decode(s: &str) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_key_is_fnv1a_64() {
+        // The same vectors pin assetlock-build's copy of the function.
+        assert_eq!(path_key(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(path_key("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(path_key("css/app.css"), 0xb7e1_86f6_c6ff_7c6d);
+    }
 
     #[test]
     fn path_of_strips_scheme_and_host() {

@@ -278,10 +278,32 @@ fn finish(settings: &Settings, logical: String, hashed: Hashed) -> Built {
     }
 }
 
-/// Two assets whose hashed files would share a path.
+/// Two assets whose hashed files would share a path, or whose paths share a key of the
+/// generated maps.
 fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
     let mut owners: HashMap<&str, &str> = HashMap::new();
+    let mut keys: HashMap<u64, &str> = HashMap::new();
     let mut problems = Vec::new();
+    for asset in assets.iter().filter(|a| !codegen::fits(a)) {
+        problems.push(Diagnostic::new(
+            &asset.logical,
+            format!(
+                "path too long: an asset's paths and URL may take {} bytes",
+                codegen::MAX_TEXT
+            ),
+        ));
+    }
+    for asset in assets {
+        for path in [&asset.logical, &asset.hashed_path] {
+            match keys.insert(codegen::path_key(path), path) {
+                Some(other) if other != path.as_str() => problems.push(Diagnostic::new(
+                    &asset.logical,
+                    format!("`{path}` and `{other}` have the same 64-bit path key; rename one"),
+                )),
+                _ => {}
+            }
+        }
+    }
     for asset in assets {
         for (path, _) in asset.files() {
             if let Some(other) = owners.insert(path, &asset.logical) {
@@ -311,18 +333,31 @@ fn emit_all(
     } else {
         codegen::Bytes::Dist
     };
+    let pack_path = settings.out_dir.join(codegen::PACK);
+    let pack = match bytes {
+        codegen::Bytes::Embed => codegen::pack(&assets),
+        // A pack from an earlier embedded build would only take room.
+        codegen::Bytes::Dist => {
+            let _ = std::fs::remove_file(&pack_path);
+            Vec::new()
+        }
+    };
     let outputs = [
         (
             settings.out_dir.join("assetlock").join("manifest.json"),
-            manifest::render(&build_id, &settings.url_prefix, &assets),
+            manifest::render(&build_id, &settings.url_prefix, &assets).into_bytes(),
         ),
         (
             settings.out_dir.join("assetlock.rs"),
-            codegen::render(&build_id, &settings.url_prefix, &assets, bytes),
+            codegen::render(&build_id, &settings.url_prefix, &assets, bytes).into_bytes(),
         ),
+        (pack_path, pack),
     ];
-    for (path, text) in outputs {
-        if let Err(e) = emit::write_if_changed(&path, text.as_bytes()) {
+    for (path, contents) in outputs {
+        if matches!(bytes, codegen::Bytes::Dist) && path.ends_with(codegen::PACK) {
+            continue;
+        }
+        if let Err(e) = emit::write_if_changed(&path, &contents) {
             problems.push(emit::write_error(&path, e));
         }
     }

@@ -11,71 +11,45 @@ pub static MANIFEST: ::assetlock::Manifest = ::assetlock::Manifest::__new(
 
 #[doc(hidden)]
 mod __assetlock_manifest {
+    #[allow(unused_imports)]
     use ::assetlock::__private::{Contents, phf};
     #[allow(unused_imports)]
     use ::assetlock::{Asset, Encoding, Variant};
 
+    const NO_VARIANTS: &[Variant] = &[];
+    const PACK: &[u8] = ::core::include_bytes!("assetlock/pack.bin");
+
     static VARIANTS_2: [Variant; 1] = [
-        Variant::__new(Encoding::Gzip, "js/app.951a910efe8f2d8a.js.gz", 267, "6b3264dde5f0838bd50267516913e3f370fde94374f6b6614c2b811e24c6858d", Contents::__embedded(::core::include_bytes!("assetlock/dist/js/app.951a910efe8f2d8a.js.gz"))),
+        Variant::__new(Encoding::Gzip, "js/app.951a910efe8f2d8a.js.gz6b3264dde5f0838bd50267516913e3f370fde94374f6b6614c2b811e24c6858d", 6094877, 267, Contents::__packed(PACK, 680, 267)),
     ];
 
     pub static ASSETS: [Asset; 3] = [
-        Asset::__new(
-            "css/app.css",
-            "/assets/css/app.1f4bc1a65938d25e.css",
-            "css/app.1f4bc1a65938d25e.css",
-            125,
-            "1f4bc1a65938d25e5da2688cae5f66ff44be5ab0d3f3dfb2f44028a9798b48fb",
-            "sha384-VJNLPJNcYwPM5PyQQeohmQxmMYcwKf+a+DVW5oztKadlxuV07lIyvpsEoJGyQDJ0",
-            "text/css; charset=utf-8",
-            &[],
-            Contents::__embedded(::core::include_bytes!("assetlock/dist/css/app.1f4bc1a65938d25e.css")),
-        ),
-        Asset::__new(
-            "img/logo.svg",
-            "/assets/img/logo.a55c76358c67aca0.svg",
-            "img/logo.a55c76358c67aca0.svg",
-            112,
-            "a55c76358c67aca04f8d25d521126fe04b83bcb74fadf5204428991bbd87a67a",
-            "sha384-NYoqe1lB6N9HXeFNb4zB30J8Bd8ADmyiRS5oZ3OQTLGTNl2/nUeeGS9TvanEBVjk",
-            "image/svg+xml",
-            &[],
-            Contents::__embedded(::core::include_bytes!("assetlock/dist/img/logo.a55c76358c67aca0.svg")),
-        ),
-        Asset::__new(
-            "js/app.js",
-            "/assets/js/app.951a910efe8f2d8a.js",
-            "js/app.951a910efe8f2d8a.js",
-            443,
-            "951a910efe8f2d8a4cf127b33d8ddbf3c71285ee0d522288b035c2039408ee16",
-            "sha384-VrdQyoWEGxy5lIn6v5tiP4MgSjkJVL3xZECU12S2Z7NSJ5W+F85L45wp7cgQ0E7f",
-            "text/javascript; charset=utf-8",
-            &VARIANTS_2,
-            Contents::__embedded(::core::include_bytes!("assetlock/dist/js/app.951a910efe8f2d8a.js")),
-        ),
+        Asset::__new("css/app.css/assets/css/app.1f4bc1a65938d25e.csscss/app.1f4bc1a65938d25e.css1f4bc1a65938d25e5da2688cae5f66ff44be5ab0d3f3dfb2f44028a9798b48fbsha384-VJNLPJNcYwPM5PyQQeohmQxmMYcwKf+a+DVW5oztKadlxuV07lIyvpsEoJGyQDJ0text/css; charset=utf-8", 281683589825589420600786955, 125, NO_VARIANTS, Contents::__packed(PACK, 0, 125)),
+        Asset::__new("img/logo.svg/assets/img/logo.a55c76358c67aca0.svgimg/logo.a55c76358c67aca0.svga55c76358c67aca04f8d25d521126fe04b83bcb74fadf5204428991bbd87a67asha384-NYoqe1lB6N9HXeFNb4zB30J8Bd8ADmyiRS5oZ3OQTLGTNl2/nUeeGS9TvanEBVjkimage/svg+xml", 273221164429363675321663500, 112, NO_VARIANTS, Contents::__packed(PACK, 125, 112)),
+        Asset::__new("js/app.js/assets/js/app.951a910efe8f2d8a.jsjs/app.951a910efe8f2d8a.js951a910efe8f2d8a4cf127b33d8ddbf3c71285ee0d522288b035c2039408ee16sha384-VrdQyoWEGxy5lIn6v5tiP4MgSjkJVL3xZECU12S2Z7NSJ5W+F85L45wp7cgQ0E7ftext/javascript; charset=utf-8", 282892404963050731887853577, 443, &VARIANTS_2, Contents::__packed(PACK, 237, 443)),
     ];
 
-    pub static BY_LOGICAL: phf::Map<&'static str, u32> = phf::Map {
-    key: 15995050791870030928,
+    pub static BY_LOGICAL: phf::Map<u64, u32> = phf::Map {
+    key: 16287231350648472473,
     disps: &[
         (0, 0),
     ],
     entries: &[
-        ("js/app.js", 2),
-        ("css/app.css", 0),
-        ("img/logo.svg", 1),
+        (13250019973159418989, 0),
+        (16287564567817433446, 1),
+        (15778897494604830675, 2),
     ],
 };
 
-    pub static BY_PATH: phf::Map<&'static str, u32> = phf::Map {
-    key: 15995050791870030928,
+    pub static BY_PATH: phf::Map<u64, u32> = phf::Map {
+    key: 16263683158343804936,
     disps: &[
-        (0, 0),
+        (1, 0),
     ],
     entries: &[
-        ("img/logo.a55c76358c67aca0.svg", 1),
-        ("js/app.951a910efe8f2d8a.js", 2),
-        ("css/app.1f4bc1a65938d25e.css", 0),
+        (15870989715658833764, 0),
+        (71540467641095304, 1),
+        (17215535787260469264, 2),
     ],
 };
 
