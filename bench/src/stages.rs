@@ -87,9 +87,9 @@ pub fn measure(asset_dir: &Path, out_dir: &Path, source_maps: bool) -> io::Resul
             Kind::Js { .. } => js.add(text.len(), seconds),
         }
         if let Some(map) = map {
-            let (chained, seconds) = timed(|| chain(&map, input_map.as_deref()));
-            chained.map_err(|e| io::Error::other(format!("{name}: source map: {e}")))?;
-            maps.add(map.len(), seconds);
+            let (json, seconds) = timed(|| finish_map(map, input_map.as_deref()));
+            let json = json.map_err(|e| io::Error::other(format!("{name}: source map: {e}")))?;
+            maps.add(json.len(), seconds);
         }
     }
     let assets = built::assets(out_dir)?;
@@ -125,8 +125,16 @@ fn input_map(path: &Path, text: &str) -> Option<String> {
     std::fs::read_to_string(path.parent()?.join(url)).ok()
 }
 
-/// lightningcss as `build-support/src/css.rs` calls it; returns the source map JSON.
-fn minify_css(file_name: &str, text: &str, source_maps: bool) -> Result<Option<String>, String> {
+/// A transform's source map, as the transform leaves it.
+enum OutputMap {
+    /// lightningcss fills a `SourceMap` while printing.
+    Css(SourceMap),
+    /// oxc's codegen returns JSON.
+    Js(String),
+}
+
+/// lightningcss as `build-support/src/css.rs` calls it; returns the source map.
+fn minify_css(file_name: &str, text: &str, source_maps: bool) -> Result<Option<OutputMap>, String> {
     let options = ParserOptions {
         filename: file_name.to_string(),
         ..ParserOptions::default()
@@ -150,8 +158,7 @@ fn minify_css(file_name: &str, text: &str, source_maps: bool) -> Result<Option<S
         })
         .map_err(|e| e.to_string())?;
     std::hint::black_box(printed.code);
-    map.map(|mut m| m.to_json(None).map_err(|e| format!("{e:?}")))
-        .transpose()
+    Ok(map.map(OutputMap::Css))
 }
 
 /// Visits every URL, as the pipeline's reference rewriter does.
@@ -170,13 +177,13 @@ impl<'i> Visitor<'i> for UrlCounter {
     }
 }
 
-/// oxc as `build-support/src/js.rs` calls it; returns the source map JSON.
+/// oxc as `build-support/src/js.rs` calls it; returns the source map.
 fn minify_js(
     file_name: &str,
     text: &str,
     module: bool,
     source_maps: bool,
-) -> Result<Option<String>, String> {
+) -> Result<Option<OutputMap>, String> {
     use oxc::allocator::Allocator;
     use oxc::codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
     use oxc::minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
@@ -217,17 +224,29 @@ fn minify_js(
         .with_scoping(minified.scoping)
         .build(&program);
     std::hint::black_box(printed.code);
-    Ok(printed.map.map(|m| m.to_json_string()))
+    Ok(printed.map.map(|m| OutputMap::Js(m.to_json_string())))
 }
 
-/// Parses the output map and chains it through the input map, as `sourcemap::chain` does.
-fn chain(output: &str, input: Option<&str>) -> Result<String, String> {
-    let mut map = SourceMap::from_json("/", output).map_err(|e| format!("{e:?}"))?;
+/// Chains a transform's map through the input map, if any, and serializes it, as
+/// `sourcemap::finish` (CSS) and `sourcemap::chain` (JS) do.
+fn finish_map(output: OutputMap, input: Option<&str>) -> Result<String, String> {
+    let mut map = match output {
+        OutputMap::Css(map) => map,
+        OutputMap::Js(json) => parse_map(&json)?,
+    };
     if let Some(input) = input {
-        let mut input = SourceMap::from_json("/", input).map_err(|e| format!("{e:?}"))?;
-        map.extends(&mut input).map_err(|e| format!("{e:?}"))?;
+        map.extends(&mut parse_map(input)?)
+            .map_err(|e| format!("{e:?}"))?;
     }
     map.to_json(None).map_err(|e| format!("{e:?}"))
+}
+
+/// `sourcemap::parse`: a pass through serde_json (where the pipeline drops absolute source
+/// paths), then parcel_sourcemap.
+fn parse_map(json: &str) -> Result<SourceMap, String> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+    SourceMap::from_json("/", &json).map_err(|e| format!("{e:?}"))
 }
 
 /// SHA-256 of every file of the artifact dir, SHA-384 of every asset.
