@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark suite: assetlock beside its peers on the real-world corpus, in one run on one
-# machine. Installs what it needs (Debian: hyperfine, wrk, brotli, zstd, gzip, time; PyPI:
+# machine. Installs what it needs (Debian: hyperfine, wrk, brotli, zstd, gzip, time, npm; PyPI:
 # Django; npm: esbuild; the Python and npm ones into bench/work/tools), builds the bench
 # binaries in release, runs the rows, prints the summary and writes bench/RESULTS.md.
 #
@@ -49,10 +49,29 @@ unset PROFILE OPT_LEVEL NUM_JOBS OUT_DIR CARGO_MANIFEST_DIR \
     ASSETLOCK_MINIFY ASSETLOCK_PRECOMPRESS ASSETLOCK_CACHE_DIR ASSETLOCK_URL_PREFIX
 
 # retire DIR: moves DIR into the trash, emptied when the suite ends. Nothing is deleted while
-# measuring: ext4 avoids reusing recently deleted inodes, so creating files right after
+# measuring: ext4 (without a journal, as here) skips inodes freed in the last minute (six while
+# their inode table block is dirty) when it allocates new ones, so creating files right after
 # deleting thousands costs up to twice as much system time, which the timings would include.
 retire() {
     if [ -e "$1" ] || [ -L "$1" ]; then mv "$1" "$(mktemp -d -p "$trash")/"; fi
+}
+
+# empty_trash: deletes the trash and notes when.
+empty_trash() {
+    rm -rf "$trash"
+    touch "$here/work/.emptied"
+}
+
+# settle: flushes the file system and waits until the last mass deletion is a minute old.
+settle() {
+    sync
+    local emptied since
+    emptied="$(stat -c %Y "$here/work/.emptied" 2>/dev/null || echo 0)"
+    since=$(( $(date +%s) - emptied ))
+    if [ "$since" -lt 62 ]; then
+        say "waiting $(( 62 - since )) s for the file system to forget deleted files"
+        sleep $(( 62 - since ))
+    fi
 }
 
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -63,7 +82,7 @@ q() { printf '%q' "$1"; }
 
 install_tools() {
     local missing=()
-    for tool in hyperfine wrk brotli zstd gzip curl; do
+    for tool in hyperfine wrk brotli zstd gzip curl npm; do
         command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
     done
     [ -x /usr/bin/time ] || missing+=(time)
@@ -372,9 +391,10 @@ row9() {
 
 # --- main ----------------------------------------------------------------------------------
 
+mkdir -p "$work/logs" "$results" "$tools"
 # A trash left by an interrupted run goes now, before anything is measured.
-rm -rf "$trash"
-mkdir -p "$work/logs" "$results" "$tools" "$trash"
+[ -d "$trash" ] && empty_trash
+mkdir -p "$trash"
 export BENCH_TRASH="$trash"
 fresh="$work/fresh"
 cat >"$fresh" <<'EOF'
@@ -424,6 +444,7 @@ fi
 for row in 1 2 3 4 5 6 7 8 9; do
     if has_row "$row"; then
         rm -f "$results/r$row"-*
+        settle
         stamp "$row"
         # A subshell with errexit of its own: a failing row is reported and the others run.
         set +e
@@ -438,4 +459,4 @@ for row in 1 2 3 4 5 6 7 8 9; do
 done
 
 python3 "$here/report.py" "$results" "$here/RESULTS.md"
-rm -rf "$trash"
+empty_trash
