@@ -82,18 +82,18 @@ impl Asset {
 
     /// The path relative to its asset dir, `/`-separated: the name `asset_url!` takes.
     pub fn logical_path(&self) -> &'static str {
-        field(self.text, u128::from(self.ends), 0)
+        field(self.text, self.ends, 0)
     }
 
     /// The URL to put in pages: the URL prefix followed by the percent-encoded hashed path.
     pub fn url(&self) -> &'static str {
-        field(self.text, u128::from(self.ends), 1)
+        field(self.text, self.ends, 1)
     }
 
     /// The content-addressed path under the artifact dir and the object-store prefix, e.g.
     /// `css/app.3f2a9c1b7e04d5a6.css` (not percent-encoded).
     pub fn hashed_path(&self) -> &'static str {
-        field(self.text, u128::from(self.ends), 2)
+        field(self.text, self.ends, 2)
     }
 
     /// Size in bytes of the served (identity) bytes.
@@ -103,17 +103,17 @@ impl Asset {
 
     /// Lower-case hex SHA-256 of the served bytes; the server's strong ETag.
     pub fn sha256(&self) -> &'static str {
-        field(self.text, u128::from(self.ends), 3)
+        field(self.text, self.ends, 3)
     }
 
     /// Subresource Integrity value (`sha384-<base64>`) for `integrity="..."` attributes.
     pub fn integrity(&self) -> &'static str {
-        field(self.text, u128::from(self.ends), 4)
+        field(self.text, self.ends, 4)
     }
 
     /// The `Content-Type` header value, with `charset=utf-8` for text.
     pub fn content_type(&self) -> &'static str {
-        field(self.text, u128::from(self.ends), 5)
+        field(self.text, self.ends, 5)
     }
 
     /// The precompressed variants, least preferred coding first.
