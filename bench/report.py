@@ -52,6 +52,7 @@ def verdict(met):
 
 summary = []  # (row, what, assetlock, peer, ratio, target, verdict)
 sections = []
+why = {}  # (row, what) of a missed target -> what stands in the way, from the measurements
 
 
 def meta(row):
@@ -86,6 +87,15 @@ def row1():
     ratio = dj[0] / al[0]
     summary.append(("1", title, secs(al), f"Django: {secs(dj)}", f"{ratio:.1f}x faster",
                     ">= 10x faster", verdict(ratio >= 10)))
+    why[("1", title)] = (
+        f"10x would mean {dj[0] / 10 * 1000:.0f} ms for the whole job; copying the corpus with "
+        f"`cp -r` alone takes {cp[0] * 1000:.0f} ms, which would leave "
+        f"{(dj[0] / 10 - cp[0]) * 1000:.0f} ms for everything else. The peer is faster than the "
+        f"target assumed: {start[0] * 1000:.0f} ms of Django's {dj[0] * 1000:.0f} ms are its start-up, "
+        f"its own work is about {(dj[0] - start[0]) * 1000:.0f} ms. assetlock does more per file: it "
+        f"parses every CSS and JS file (lightningcss, oxc) to find references, where Django matches "
+        f"`url()`/`@import` in CSS with regular expressions and only `sourceMappingURL` in JS, and it "
+        f"computes SHA-256 and SHA-384 (integrity) of every file, where Django computes MD5.")
     sections.append(f"""## 1. {title}
 
 {meta(1)}The corpus as it is, no minification, no compression: assetlock-build (`.minify(false)`,
@@ -118,8 +128,28 @@ def row2():
     es_bytes = b["esbuild"]["js"] + b["esbuild"]["css"]
     wall = al[0] / es[0]
     size = al_bytes / es_bytes
+    floor_text = ""
+    stages = load("r2-stages.json")
+    if stages:
+        parts = ", ".join(f"{s['name'].split(' (')[0]} {s['seconds']:.2f} s" for s in stages["stages"]
+                          if s["files"])
+        floor_text = (f"\nThe same libraries on one thread, inputs in memory (`pipeline-bench stages`): "
+                      f"{parts}; divided by {stages['threads']} threads: **{stages['floor'] * 1000:.0f} ms**, "
+                      f"{stages['floor'] / es[0]:.2f}x esbuild's wall time. The rest of assetlock's "
+                      f"{al[0] * 1000:.0f} ms is the process around them: start-up, walking and reading "
+                      f"the tree, writing outputs, cache entries and the manifest.\n")
     summary.append(("2", "minify JS+CSS: wall", secs(al), f"esbuild: {secs(es)}", f"{wall:.2f}x",
                     "<= 0.6x", verdict(wall <= 0.6)))
+    stages = load("r2-stages.json")
+    if stages:
+        budget = 0.6 * es[0]
+        why[("2", "minify JS+CSS: wall")] = (
+            f"0.6x esbuild is {budget * 1000:.0f} ms. oxc and lightningcss alone, perfectly spread over "
+            f"{stages['threads']} threads, need {stages['floor'] * 1000:.0f} ms, which leaves "
+            f"{(budget - stages['floor']) * 1000:.0f} ms for process start-up, reading {b['inputs']} files, "
+            f"hashing and writing outputs, cache entries and the manifest; they take "
+            f"{(al[0] - stages['floor']) * 1000:.0f} ms. esbuild's minifier is not much slower than "
+            f"oxc's here, so the margin the target asks for is not in the minifiers.")
     summary.append(("2", "minify JS+CSS: output bytes", mb(al_bytes), f"esbuild: {mb(es_bytes)}",
                     f"{size:.3f}x", "<= 1.0x", verdict(size <= 1.0)))
     sections.append(f"""## 2. {title}
@@ -136,7 +166,7 @@ over the same files (no bundling; both write hashed names). Source maps are excl
 
 Wall time {wall:.2f}x esbuild's (target <= 0.6x: {verdict(wall <= 0.6)}); output
 {size:.3f}x esbuild's bytes (target <= 1.0x: {verdict(size <= 1.0)}).
-""")
+{floor_text}""")
 
 
 # --- row 3 -------------------------------------------------------------------------------------
@@ -152,6 +182,11 @@ def row3():
     summary.append(("3", title, secs(cold),
                     f"stage sum / {stages['threads']} threads: {floor:.2f} s", f"{ratio:.2f}x",
                     "<= 1.15x", verdict(ratio <= 1.15)))
+    why[("3", title)] = (
+        f"(a) - (b) = {cold[0] - floor:.2f} s: process start, walking and reading the corpus, "
+        f"writing the artifact dir and the cache entries, and the end of the parallel compression, "
+        f"when one thread finishes the last large brotli task while the other is idle. Run to run "
+        f"spread of (a): {cold[1]:.2f}-{cold[2]:.2f} s.")
     lines = "\n".join(
         f"| {s['name']} | {s['files']} | {mb(s['bytes'])} | {s['seconds']:.2f} s |"
         for s in stages["stages"])
@@ -227,6 +262,7 @@ def row4():
         return
     cold = hf("r3-cold") or hf("r8-x1-release")
     unchanged = hf("r4-unchanged")
+    brotli = None
     rows = []
     verdicts = []
     floors = []
@@ -243,8 +279,17 @@ def row4():
         met = verdict(t[0] / cold[0] <= 0.05) if cold else ""
         verdicts.append(met)
         rows.append(f"| edit `{f['file']}` ({f['bytes'] / 1000:.0f} kB) | {secs(t)} | {share} |")
-        summary.append(("4", f"rebuild after editing {f['file'].split('/')[-1]}", secs(t),
-                        f"cold build: {secs(cold)}", share, "<= 5%", met))
+        label = f"rebuild after editing {f['file'].split('/')[-1]}"
+        summary.append(("4", label, secs(t), f"cold build: {secs(cold)}", share, "<= 5%", met))
+        if brotli and cold and unchanged:
+            why[("4", label)] = (
+                f"brotli -q 11 of the edited file's minified output ({f['file'].split('/')[-1]}, "
+                f"{f['bytes'] / 1000:.0f} kB before minification) alone takes {brotli[0] * 1000:.0f} ms, "
+                f"{brotli[0] / cold[0]:.1%} of the cold build, and cannot be cached; a build where "
+                f"nothing changed takes {unchanged[0] * 1000:.0f} ms ({unchanged[0] / cold[0]:.1%}). Together "
+                f"that is {(brotli[0] + unchanged[0]) / cold[0]:.1%} before the file is even minified. Meeting "
+                f"5 % for the largest stylesheet needs a cheaper brotli for rebuilds or a cheaper "
+                f"no-change path (it reads, hashes and looks up every file in the cache).")
     share = f"{unchanged[0] / cold[0]:.1%}" if cold and unchanged else "n/a"
     sections.append(f"""## 4. {title}
 
@@ -296,9 +341,12 @@ def row5():
         return f"{t:.2f} s", f"{m / 1024:.0f} MiB"
 
     added = runs["many-assets"][0] - runs["plain-consts"][0]
-    summary.append(("5", "10,000 assets + 1,000 asset_url!: added compile time", f"+{added:.2f} s",
-                    f"plain consts: {secs(runs['plain-consts'])}", "", "<= 3 s added",
-                    verdict(added <= 3)))
+    summary.append(("5", "10,000 assets + 1,000 asset_url!: added compile time",
+                    secs(runs["many-assets"]), f"plain consts: {secs(runs['plain-consts'])}",
+                    f"+{added:.2f} s", "<= 3 s added", verdict(added <= 3)))
+    why[("5", "10,000 assets + 1,000 asset_url!: added compile time")] = (
+        f"rustc of `many-assets` takes {rustc('many-assets')[0]} (peak {rustc('many-assets')[1]}); "
+        f"see row 5 for the other crates.")
     mem = rustc("example-embed")[1]
     summary.append(("5", "rustc peak memory, example app (assets embedded)", mem,
                     f"not embedded: {rustc('example-dist')[1]}", "", "(reported)", ""))
@@ -388,6 +436,7 @@ def row7():
         for name in ["assetlock", "servedir"]:
             rps, p99, low, high = got[name]
             lines.append(f"| {label} | {name} | {rps:,.0f} ({low:,.0f}–{high:,.0f}) | {p99:.2f} ms |")
+        why[("7", f"serving {asset}: req/s")] = "see row 7."
         summary.append(("7", f"serving {asset}: req/s", f"{got['assetlock'][0]:,.0f} req/s, p99 {got['assetlock'][1]:.2f} ms",
                         f"ServeDir: {got['servedir'][0]:,.0f} req/s, p99 {got['servedir'][1]:.2f} ms",
                         f"{ratio:.2f}x", ">= 1.0x", verdict(ratio >= 1.0)))
@@ -479,6 +528,13 @@ for render in [row1, row2, row3, row4, row5, row6, row7, row8, row9]:
     except Exception as e:  # a row with partial results must not hide the others
         sections.append(f"## {render.__name__}\n\nCould not render: {e!r}\n")
 
+met = [f"{r[0]}. {r[1]} ({r[4]}, target {r[5]})" for r in summary if r[6] == verdict(True)]
+missed = [r for r in summary if r[6] == verdict(False)]
+targets = "## Targets\n\nMet:\n\n" + "\n".join(f"- {m}" for m in met)
+targets += "\n\nMissed, and what stands in the way:\n\n" + "\n".join(
+    f"- {r[0]}. {r[1]} ({r[4]}, target {r[5]}): {why.get((r[0], r[1]), 'see the row below.')}"
+    for r in missed) + "\n"
+
 machine = (load("machine.txt") or "").strip()
 table = ["| # | benchmark | assetlock | peer / reference | ratio | target | |",
          "|---|---|---:|---:|---:|---:|---|"]
@@ -505,5 +561,6 @@ row, back to back, are more trustworthy than absolute times.
 
 {table}
 
+{targets}
 {chr(10).join(sections)}
 """)

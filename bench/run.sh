@@ -189,6 +189,9 @@ row2() {
         "$fresh $(q "$r/al") $(q "$bin/assetlock-build-dir") $(q "$r/src") @OUT@ --minify --no-precompress --no-source-maps --allow-dangling '**' 2>/dev/null"
     hf r2-esbuild --warmup 1 \
         "$fresh $(q "$r/esb") xargs -a $(q "$r/files.txt") $(q "$esbuild") --minify --outdir=@OUT@ --outbase=$(q "$r/src") '--entry-names=[dir]/[name].[hash]' --log-level=error"
+    # The floor: the same minification, one file at a time on one thread, divided by threads.
+    "$bin/pipeline-bench" stages "$r/src" "$r/al" --threads "$threads" --no-source-maps \
+        >"$results/r2-stages.json"
     bytes() { find "$1" -type f \( -name "*.$2" -o -name "*.m$2" \) -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
     printf '{"inputs": %s, "input_bytes": %s, "assetlock": {"js": %s, "css": %s, "files": %s}, "esbuild": {"js": %s, "css": %s, "files": %s}}\n' \
         "$(wc -l <"$r/files.txt")" "$(du -sb --apparent-size "$r/src" | cut -f1)" \
