@@ -67,8 +67,9 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         reads,
         ..Transformed::default()
     };
+    let source_maps = input.settings.source_maps;
     let map_url = sheet.source_map_urls.first().cloned().flatten();
-    let input_map = map_url.and_then(|url| {
+    let input_map = map_url.filter(|_| source_maps).and_then(|url| {
         let (line, column) = map_comment_position(text);
         input.input_map(&url, line, column, &mut out)
     });
@@ -84,8 +85,8 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
                 error(input, e.kind.to_string(), at)
             })?;
     }
-    // Printing moves things around even without minifying, so a map is made whenever the file
-    // is minified or already had one.
+    // Printing moves things around even without minifying, so with source maps on a map is made
+    // whenever the file is minified or already had one.
     // Sources are named relative to the output; an inlined import is one source more.
     if input.settings.inline_css_imports {
         // The bundler names sources by the logical paths it was given.
@@ -96,20 +97,15 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
             .map(|s| relative_path(location, s))
             .collect();
     }
-    let contents: Vec<String> = sheet
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, _)| match i {
-            0 => text.to_string(),
-            _ => provider_text(input, &sheet.sources[i]),
-        })
-        .collect();
-    let mut map = (input.minify || input_map.is_some()).then(|| {
+    let mut map = (source_maps && (input.minify || input_map.is_some())).then(|| {
         let mut map = SourceMap::new("/");
-        for (source, content) in sheet.sources.iter().zip(&contents) {
+        for (i, source) in sheet.sources.iter().enumerate() {
             let index = map.add_source(source);
-            let _ = map.set_source_content(index as usize, content);
+            let content = match i {
+                0 => text.to_string(),
+                _ => provider_text(input, source),
+            };
+            let _ = map.set_source_content(index as usize, &content);
         }
         map
     });

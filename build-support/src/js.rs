@@ -58,15 +58,19 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         refs: found.iter().map(|(_, r)| r.clone()).collect(),
         ..Transformed::default()
     };
+    // A minified file without a map of its own has no use for the map it came with.
+    let chains_map = !input.minify || input.settings.source_maps;
     let input_map = map_comment
         .as_ref()
+        .filter(|_| chains_map)
         .and_then(|c| input.input_map(&c.url, c.line, c.column, &mut out));
     if input.minify {
         let (code, map) = minify(input, &allocator, &mut program);
-        let map = sourcemap::chain(&map, input_map.as_ref().map(|m| m.json.as_str()))
-            .map_err(|e| Diagnostic::new(input.display, format!("source map: {e}")))?;
         out.bytes = code.into_bytes();
-        out.map = Some(map);
+        out.map = map
+            .map(|map| sourcemap::chain(&map, input_map.as_ref().map(|m| m.json.as_str())))
+            .transpose()
+            .map_err(|e| Diagnostic::new(input.display, format!("source map: {e}")))?;
     } else {
         // Keep the file as written; only the reference strings change.
         let mut edits: Vec<(Span, String)> = found
@@ -89,12 +93,12 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     Ok(out)
 }
 
-/// Minified code and the source map from `text` to it.
+/// Minified code and, when source maps are on, the map from `text` to it.
 fn minify<'a>(
     input: &Input,
     allocator: &'a Allocator,
     program: &mut Program<'a>,
-) -> (String, String) {
+) -> (String, Option<String>) {
     let script = program.source_type.is_script();
     let options = MinifierOptions {
         mangle: Some(MangleOptions {
@@ -111,15 +115,17 @@ fn minify<'a>(
             legal: LegalComment::Inline,
             ..CommentOptions::disabled()
         },
-        source_map_path: Some(input.source_name().into()),
+        source_map_path: input
+            .settings
+            .source_maps
+            .then(|| input.source_name().into()),
         ..CodegenOptions::minify()
     };
     let printed = Codegen::new()
         .with_options(codegen)
         .with_scoping(minified.scoping)
         .build(program);
-    let map = printed.map.map(|m| m.to_json_string()).unwrap_or_default();
-    (printed.code, map)
+    (printed.code, printed.map.map(|m| m.to_json_string()))
 }
 
 /// Collects local references, rewriting their strings in the AST when asked to.

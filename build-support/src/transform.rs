@@ -254,15 +254,22 @@ pub(crate) mod testing {
         others: &[(&str, &str)],
         minify: bool,
     ) -> Result<Transformed, Diagnostic> {
-        let settings = settings(minify);
+        run_with(&settings(minify), logical, text, others)
+    }
+
+    /// [`run`] with the given settings.
+    pub(crate) fn run_with(
+        settings: &Settings,
+        logical: &str,
+        text: &str,
+        others: &[(&str, &str)],
+    ) -> Result<Transformed, Diagnostic> {
         let mut files: Files = others
             .iter()
             .map(|(l, t)| (l.to_string(), t.as_bytes().to_vec()))
             .collect();
         files.insert(logical.to_string(), text.as_bytes().to_vec());
-        let mut input = Input::new(logical, logical, &settings, &files);
-        input.minify = minify;
-        transform(&input, text.as_bytes())
+        transform(&Input::new(logical, logical, settings, &files), text.as_bytes())
     }
 
     /// The output text with every marker replaced by `HASH`, for readable assertions.

@@ -1,4 +1,4 @@
-use crate::transform::testing::{run, targets, text};
+use crate::transform::testing::{run, run_with, settings, targets, text};
 
 fn css(text: &str) -> crate::transform::Transformed {
     run("css/app.css", text, &[], false).unwrap()
@@ -130,4 +130,21 @@ fn input_map_is_chained_into_the_new_map() {
             .contains(&"../scss/app.scss".into()),
         "{map}"
     );
+}
+
+#[test]
+fn without_source_maps_a_minified_file_has_no_map_and_skips_its_input_map() {
+    let mut settings = settings(true);
+    settings.source_maps = false;
+    let out = run_with(
+        &settings,
+        "css/app.css",
+        ".a { color: red }\n/*# sourceMappingURL=app.css.map */",
+        &[("css/app.css.map", "{not json")],
+    )
+    .unwrap();
+    assert_eq!(text(&out), ".a{color:red}");
+    assert!(out.map.is_none());
+    assert!(out.reads.is_empty(), "{:?}", out.reads);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
 }

@@ -1,4 +1,4 @@
-use crate::transform::testing::{run, targets, text};
+use crate::transform::testing::{run, run_with, settings, targets, text};
 
 fn js(logical: &str, text: &str, minify: bool) -> crate::transform::Transformed {
     run(logical, text, &[], minify).unwrap()
@@ -163,4 +163,20 @@ fn warn_only_ships_a_broken_file_as_is() {
         "{}",
         out.warnings[0]
     );
+}
+
+#[test]
+fn without_source_maps_a_minified_file_has_no_map_and_skips_its_input_map() {
+    let mut settings = settings(true);
+    settings.source_maps = false;
+    let out = run_with(
+        &settings,
+        "js/app.js",
+        "export const answer = 42;\n//# sourceMappingURL=app.js.map\n",
+        &[("js/app.js.map", "{not json")],
+    )
+    .unwrap();
+    assert_eq!(text(&out), "export const answer=42;");
+    assert!(out.map.is_none());
+    assert!(out.reads.is_empty(), "{:?}", out.reads);
 }
