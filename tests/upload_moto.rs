@@ -6,7 +6,6 @@ mod support;
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
 use assetlock::upload::object_store::aws::AmazonS3Builder;
@@ -61,12 +60,8 @@ impl Drop for Moto {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn upload_then_verify_against_moto() {
-    let Some(moto) = Moto::start() else {
-        eprintln!("skipping: moto_server is not installed (pip install 'moto[server]')");
-        return;
-    };
+/// `s3://moto-assets/assets` on a fresh bucket.
+async fn destination(moto: &Moto) -> Destination {
     let created = reqwest::Client::new()
         .put(format!("{}/{BUCKET}", moto.endpoint))
         .send()
@@ -77,16 +72,23 @@ async fn upload_then_verify_against_moto() {
         "creating the bucket: {}",
         created.status()
     );
-    let store = AmazonS3Builder::new()
+    let builder = AmazonS3Builder::new()
         .with_endpoint(&moto.endpoint)
         .with_bucket_name(BUCKET)
         .with_region("us-east-1")
         .with_access_key_id("testing")
         .with_secret_access_key("testing")
-        .with_allow_http(true)
-        .build()
-        .unwrap();
-    let dest = Destination::new(Arc::new(store), "assets").unwrap();
+        .with_allow_http(true);
+    Destination::s3(builder, "assets").unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_then_verify_against_moto() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("skipping: moto_server is not installed (pip install 'moto[server]')");
+        return;
+    };
+    let dest = destination(&moto).await;
     let build = fixture::site();
     build.add_variant("css/app.css", "br", ".br", b"pretend brotli bytes");
 
@@ -98,6 +100,31 @@ async fn upload_then_verify_against_moto() {
     run(&build.source(), &dest, &quiet(Options::verify()))
         .await
         .unwrap();
+    let rerun = run(&build.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    assert!(rerun.uploaded().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multipart_upload_then_verify_against_moto() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("skipping: moto_server is not installed (pip install 'moto[server]')");
+        return;
+    };
+    const MIB: u64 = 1024 * 1024;
+    let dest = destination(&moto).await.multipart(5 * MIB, 5 * MIB);
+    let font = "x".repeat(5 * MIB as usize + 1024);
+    let build = fixture::build(&[("fonts/big.woff2", &font)]);
+
+    let report = run(&build.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    assert_eq!(report.uploaded(), build.keys(false));
+    run(&build.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+
     let rerun = run(&build.source(), &dest, &quiet(Options::upload()))
         .await
         .unwrap();

@@ -269,7 +269,10 @@ pub(crate) mod testing {
             .map(|(l, t)| (l.to_string(), t.as_bytes().to_vec()))
             .collect();
         files.insert(logical.to_string(), text.as_bytes().to_vec());
-        transform(&Input::new(logical, logical, settings, &files), text.as_bytes())
+        transform(
+            &Input::new(logical, logical, settings, &files),
+            text.as_bytes(),
+        )
     }
 
     /// The output text with every marker replaced by `HASH`, for readable assertions.

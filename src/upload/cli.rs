@@ -37,6 +37,9 @@ Environment:
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
   AWS_ENDPOINT_URL (S3-compatible servers), AWS_ALLOW_HTTP=true (http:// endpoints)
 
+On S3, objects of 64 MiB or more go up as multipart uploads (16 MiB parts), completed with
+If-None-Match: * so that they too never replace a stored object.
+
 Exit status: 0 on success, 1 on a failed upload, verify or prune, 2 on a usage error.";
 
 /// Uploads the assets this binary was built with to object storage, under content-hashed keys

@@ -10,6 +10,7 @@ use object_store::path::Path;
 use object_store::{BackoffConfig, ObjectStore, RetryConfig};
 
 use super::Error;
+use super::multipart::Multipart;
 
 /// An object store and the key prefix the build's objects go under.
 ///
@@ -24,7 +25,22 @@ use super::Error;
 /// # Ok::<(), assetlock::upload::Error>(())
 /// ```
 ///
-/// Or from a store you built yourself:
+/// From an S3 store you configured yourself (large objects then go up in parts):
+///
+/// ```
+/// use assetlock::upload::Destination;
+/// use assetlock::upload::object_store::aws::AmazonS3Builder;
+///
+/// let s3 = AmazonS3Builder::new()
+///     .with_bucket_name("my-bucket")
+///     .with_region("eu-west-1")
+///     .with_access_key_id("AKIA...")
+///     .with_secret_access_key("...");
+/// let dest = Destination::s3(s3, "assets")?.multipart(32 << 20, 8 << 20);
+/// # Ok::<(), assetlock::upload::Error>(())
+/// ```
+///
+/// Or from any other store you built yourself:
 ///
 /// ```
 /// use std::sync::Arc;
@@ -40,6 +56,7 @@ pub struct Destination {
     prefix: Path,
     name: String,
     headers: bool,
+    multipart: Option<Arc<Multipart>>,
 }
 
 /// A parsed `DEST` argument, before any store is built.
@@ -97,7 +114,41 @@ impl Destination {
             prefix,
             name,
             headers: true,
+            multipart: None,
         })
+    }
+
+    /// Objects under `prefix` of the S3 bucket `builder` describes. Like [`Destination::new`],
+    /// and objects of 64 MiB or more go up as multipart uploads (16 MiB parts, 4 in flight),
+    /// completed with `If-None-Match: *` so that they too never replace a stored object.
+    ///
+    /// # Errors
+    ///
+    /// A configuration object_store rejects, or a malformed prefix.
+    pub fn s3(builder: AmazonS3Builder, prefix: &str) -> Result<Destination, Error> {
+        let store = Arc::new(
+            builder
+                .clone()
+                .build()
+                .map_err(|e| Error::usage(redact(&e.to_string())))?,
+        );
+        let multipart = Multipart::new(&builder, Arc::clone(&store)).map_err(Error::usage)?;
+        let mut dest = Destination::new(store, prefix)?;
+        dest.multipart = Some(Arc::new(multipart));
+        Ok(dest)
+    }
+
+    /// Objects of `threshold` bytes or more go up in parts of `part_size` bytes (S3 needs at
+    /// least 5 MiB; 10,000 parts at most, so parts of huge objects are larger). Only S3
+    /// destinations ([`Destination::s3`], `s3://` URLs) upload in parts; other stores take
+    /// every object in one create-only PUT.
+    pub fn multipart(mut self, threshold: u64, part_size: u64) -> Destination {
+        if let Some(multipart) = &mut self.multipart {
+            let multipart = Arc::make_mut(multipart);
+            multipart.threshold = threshold;
+            multipart.part_size = part_size;
+        }
+        self
     }
 
     /// A destination from a `DEST` URL: `s3://bucket/prefix` with the endpoint, region and
@@ -114,24 +165,30 @@ impl Destination {
     /// rejects.
     pub fn from_url(url: &str) -> Result<Destination, Error> {
         let target = Target::parse(url).map_err(Error::usage)?;
-        let (store, prefix, headers): (Arc<dyn ObjectStore>, _, _) = match target {
+        match target {
             Target::S3 { bucket, prefix } => {
                 check_http_allowed()?;
-                let store = AmazonS3Builder::from_env()
+                let builder = AmazonS3Builder::from_env()
                     .with_bucket_name(bucket)
-                    .with_retry(retry_config())
-                    .build()
-                    .map_err(|e| Error::usage(format!("{url}: {}", redact(&e.to_string()))))?;
-                (Arc::new(store), prefix, true)
+                    .with_retry(retry_config());
+                let dest = Destination::s3(builder, prefix.as_ref())
+                    .map_err(|e| Error::usage(format!("{url}: {e}")))?;
+                Ok(dest.named(url))
             }
-            Target::File { prefix } => (Arc::new(LocalFileSystem::new()), prefix, false),
-        };
-        Ok(Destination {
-            store,
-            prefix,
-            name: url.trim_end_matches('/').to_owned(),
-            headers,
-        })
+            Target::File { prefix } => Ok(Destination {
+                store: Arc::new(LocalFileSystem::new()),
+                prefix,
+                name: String::new(),
+                headers: false,
+                multipart: None,
+            }
+            .named(url)),
+        }
+    }
+
+    fn named(mut self, url: &str) -> Destination {
+        self.name = url.trim_end_matches('/').to_owned();
+        self
     }
 
     /// Whether the store keeps `Content-Type`, `Content-Encoding` and `Cache-Control` (default
@@ -156,6 +213,11 @@ impl Destination {
 
     pub(crate) fn keeps_headers(&self) -> bool {
         self.headers
+    }
+
+    /// Multipart uploads, for an S3 destination.
+    pub(crate) fn multipart_for(&self, size: u64) -> Option<&Multipart> {
+        self.multipart.as_deref().filter(|m| size >= m.threshold)
     }
 
     /// The full key of an object given relative to the prefix.

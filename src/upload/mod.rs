@@ -51,9 +51,10 @@
 //!
 //! # Large files
 //!
-//! Objects are stored with single PUTs of up to 5 GiB. object_store cannot make a multipart
-//! upload create-only (its completion request carries no `If-None-Match`), so larger files
-//! are refused instead of being uploaded in a way that could overwrite a key.
+//! On S3 destinations, objects of 64 MiB or more go up as multipart uploads (16 MiB parts,
+//! four in flight; [`Destination::multipart`] changes both), completed with
+//! `If-None-Match: *` so that, like single PUTs, they never replace a stored object; a failed
+//! one is aborted. Other stores take every object in one create-only PUT, up to 5 GiB.
 
 mod cli;
 mod dest;
@@ -61,6 +62,7 @@ mod error;
 mod headers;
 mod listing;
 mod manifest_json;
+mod multipart;
 mod options;
 mod progress;
 mod prune;

@@ -1,16 +1,17 @@
 //! Create-only writes: nothing that is already stored is ever replaced.
 
 use bytes::Bytes;
+use object_store::path::Path;
 use object_store::{Attributes, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 
 use super::Destination;
 use super::error::describe;
 use super::headers;
+use super::multipart::Completed;
 use super::source::Object;
 
-/// S3's limit for one PUT. object_store 0.13 cannot make a multipart upload create-only (its
-/// completion has no `If-None-Match`), so larger objects are refused rather than risking an
-/// overwrite.
+/// S3's limit for one PUT. Larger objects need a multipart upload, which only S3
+/// destinations make create-only (see [`super::multipart`]).
 pub(crate) const MAX_PUT_SIZE: u64 = 5 * 1024 * 1024 * 1024;
 
 /// What a successful create-only PUT found.
@@ -24,9 +25,11 @@ pub(crate) enum Outcome {
 
 /// Stores one object of the build with its headers, unless the key exists.
 pub(crate) async fn put_object(dest: &Destination, object: &Object) -> Result<Outcome, String> {
-    if object.size > MAX_PUT_SIZE {
+    let multipart = dest.multipart_for(object.size);
+    if object.size > MAX_PUT_SIZE && multipart.is_none() {
         return Err(format!(
-            "{} bytes is more than the 5 GiB a single create-only PUT can store",
+            "{} bytes is more than the 5 GiB a single create-only PUT can store, and only S3 \
+             destinations upload in parts",
             object.size
         ));
     }
@@ -35,7 +38,14 @@ pub(crate) async fn put_object(dest: &Destination, object: &Object) -> Result<Ou
         true => headers::attributes(object),
         false => Attributes::new(),
     };
-    put_new(dest, &object.key, bytes, attributes, Some(object.size)).await
+    let Some(multipart) = multipart else {
+        return put_new(dest, &object.key, bytes, attributes, Some(object.size)).await;
+    };
+    let path = dest.key(&object.key)?;
+    match multipart.put(path.as_ref(), bytes, &attributes).await? {
+        Completed::Created => Ok(Outcome::Created),
+        Completed::KeyTaken => same_size(dest, &path, object.size).await,
+    }
 }
 
 /// Stores the release record, unless a record of this build exists already (another uploader
@@ -76,24 +86,29 @@ async fn put_new(
         .await
     {
         Ok(_) => Ok(Outcome::Created),
-        Err(object_store::Error::AlreadyExists { .. }) => {
-            let Some(size) = size else {
-                return Ok(Outcome::AlreadyThere);
-            };
-            let meta =
-                dest.store().head(&path).await.map_err(|e| {
-                    format!("already exists, and checking it failed: {}", describe(&e))
-                })?;
-            if meta.size == size {
-                Ok(Outcome::AlreadyThere)
-            } else {
-                Err(format!(
-                    "already exists with {} bytes instead of {size}; left as it is (keys are \
-                     never overwritten)",
-                    meta.size
-                ))
-            }
-        }
+        Err(object_store::Error::AlreadyExists { .. }) => match size {
+            Some(size) => same_size(dest, &path, size).await,
+            None => Ok(Outcome::AlreadyThere),
+        },
         Err(e) => Err(describe(&e)),
+    }
+}
+
+/// The answer for a key another uploader took first: fine if the object there has `size`
+/// bytes (keys name content, so it is the same object), an error otherwise.
+async fn same_size(dest: &Destination, path: &Path, size: u64) -> Result<Outcome, String> {
+    let meta = dest
+        .store()
+        .head(path)
+        .await
+        .map_err(|e| format!("already exists, and checking it failed: {}", describe(&e)))?;
+    if meta.size == size {
+        Ok(Outcome::AlreadyThere)
+    } else {
+        Err(format!(
+            "already exists with {} bytes instead of {size}; left as it is (keys are never \
+             overwritten)",
+            meta.size
+        ))
     }
 }

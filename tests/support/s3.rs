@@ -25,8 +25,11 @@ pub const SECRET_KEY: &str = "uploadtestsecretkey0000000000000000000001";
 #[derive(Default)]
 struct State {
     lists: AtomicUsize,
+    /// Object PUTs, parts of multipart uploads included.
     puts: AtomicUsize,
-    /// Keys of the object PUTs that succeeded, in order.
+    /// Requests completing a multipart upload.
+    completions: AtomicUsize,
+    /// Keys of the objects stored (PUTs and multipart completions that succeeded), in order.
     put_keys: Mutex<Vec<String>>,
     /// Object PUTs arriving after this many answer 503.
     fail_after: Mutex<Option<usize>>,
@@ -90,7 +93,12 @@ impl S3Server {
 
     /// A client signing with `secret`.
     pub fn store_with_secret(&self, secret: &str) -> Arc<dyn ObjectStore> {
-        let store = AmazonS3Builder::new()
+        Arc::new(self.builder_with_secret(secret).build().unwrap())
+    }
+
+    /// The configuration of a client signing with `secret`.
+    pub fn builder_with_secret(&self, secret: &str) -> AmazonS3Builder {
+        AmazonS3Builder::new()
             .with_endpoint(&self.endpoint)
             .with_bucket_name(BUCKET)
             .with_region("us-east-1")
@@ -106,14 +114,29 @@ impl S3Server {
                 max_retries: 2,
                 retry_timeout: Duration::from_secs(10),
             })
-            .build()
-            .unwrap();
-        Arc::new(store)
     }
 
-    /// `s3://BUCKET/<prefix>` with the right credentials.
+    /// `s3://BUCKET/<prefix>` with the right credentials, as the CLI builds it.
     pub fn destination(&self, prefix: &str) -> Destination {
-        Destination::new(self.store(), prefix).unwrap()
+        Destination::s3(self.builder_with_secret(SECRET_KEY), prefix).unwrap()
+    }
+
+    /// Multipart uploads started and neither completed nor aborted (s3s-fs keeps a
+    /// `.upload-<id>.json` file for each).
+    pub fn unfinished_uploads(&self) -> usize {
+        std::fs::read_dir(self.root.path())
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                let name = name.to_string_lossy();
+                name.starts_with(".upload-") && name.ends_with(".json")
+            })
+            .count()
+    }
+
+    /// Multipart uploads completed (or refused) so far.
+    pub fn completions(&self) -> usize {
+        self.state.completions.load(Ordering::SeqCst)
     }
 
     /// LIST requests so far.
@@ -126,7 +149,7 @@ impl S3Server {
         self.state.puts.load(Ordering::SeqCst)
     }
 
-    /// Keys of the object PUTs the server accepted (2xx), in order.
+    /// Keys of the objects stored (single PUTs and multipart completions accepted), in order.
     pub fn stored_keys(&self) -> Vec<String> {
         self.state.put_keys.lock().unwrap().clone()
     }
@@ -197,6 +220,9 @@ async fn handle(
     if method == hyper::Method::GET && query.contains("list-type=2") {
         state.lists.fetch_add(1, Ordering::SeqCst);
     }
+    if method == hyper::Method::POST && query.contains("uploadId=") {
+        state.completions.fetch_add(1, Ordering::SeqCst);
+    }
     if object_put {
         let arrived_before = state.puts.fetch_add(1, Ordering::SeqCst);
         if state
@@ -229,7 +255,10 @@ async fn handle(
         let store = state.racer_store.lock().unwrap().clone().unwrap();
         store.put(&path, bytes.into()).await.unwrap();
     }
-    if object_put && response.status().is_success() {
+    let part = query.contains("uploadId=");
+    let completion = method == hyper::Method::POST && part;
+    // A completion's errors may come with 200 (S3 does that too): 412 is the one to skip.
+    if ((object_put && !part) || completion) && response.status().is_success() {
         let key = percent_decode(key.as_deref().unwrap_or(""));
         state.put_keys.lock().unwrap().push(key);
     }
