@@ -5,12 +5,9 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use assetlock::upload::{Options, run};
+use assetlock::upload::Options;
 use support::fixture;
-use support::quiet;
-use support::s3::S3Server;
-
-const PREFIX: &str = "assets";
+use support::s3::{PREFIX, S3Server};
 
 /// A site with enough objects that a fault after 3 leaves most of them unstored.
 fn many_files() -> fixture::Build {
@@ -35,13 +32,7 @@ async fn upload_failing_after_some_objects_writes_no_release_record() {
     let build = many_files();
     server.fail_puts_after(3);
 
-    let error = run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap_err();
+    let error = server.run(&build, Options::upload()).await.unwrap_err();
 
     assert_eq!(error.exit_code(), 1);
     let stored = server.keys(PREFIX).await;
@@ -61,17 +52,12 @@ async fn upload_failing_after_some_objects_writes_no_release_record() {
 async fn rerun_after_a_failure_completes_without_overwriting() {
     let server = S3Server::start().await;
     let build = many_files();
-    let dest = server.destination(PREFIX);
     server.fail_puts_after(3);
-    run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap_err();
+    server.run(&build, Options::upload()).await.unwrap_err();
     let stored_first: BTreeSet<String> = server.stored_keys().into_iter().collect();
     server.heal();
 
-    let report = run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
+    let report = server.run(&build, Options::upload()).await.unwrap();
 
     assert!(report.release_record_written());
     assert_eq!(report.skipped(), 3);
@@ -79,7 +65,5 @@ async fn rerun_after_a_failure_completes_without_overwriting() {
     for key in &stored_second {
         assert!(!stored_first.contains(key), "{key} was stored twice");
     }
-    run(&build.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
+    server.run(&build, Options::verify()).await.unwrap();
 }

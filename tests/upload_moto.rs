@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use assetlock::upload::object_store::aws::AmazonS3Builder;
 use assetlock::upload::{Destination, Options, run};
-use support::fixture;
+use support::fixture::{self, Build};
 use support::quiet;
 
 const BUCKET: &str = "moto-assets";
@@ -82,51 +82,44 @@ async fn destination(moto: &Moto) -> Destination {
     Destination::s3(builder, "assets").unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn upload_then_verify_against_moto() {
-    let Some(moto) = Moto::start() else {
+/// Moto, or `None` after saying why the test is skipped.
+fn moto_or_skip() -> Option<Moto> {
+    let moto = Moto::start();
+    if moto.is_none() {
         eprintln!("skipping: moto_server is not installed (pip install 'moto[server]')");
-        return;
-    };
-    let dest = destination(&moto).await;
-    let build = fixture::site();
-    build.add_variant("css/app.css", "br", ".br", b"pretend brotli bytes");
+    }
+    moto
+}
 
-    let report = run(&build.source(), &dest, &quiet(Options::upload()))
+/// Uploads `build`, verifies it, and uploads it again: the second upload stores nothing.
+async fn upload_verify_and_rerun(build: &Build, dest: &Destination) {
+    let report = run(&build.source(), dest, &quiet(Options::upload()))
         .await
         .unwrap();
     assert_eq!(report.uploaded(), build.keys(false));
-
-    run(&build.source(), &dest, &quiet(Options::verify()))
+    run(&build.source(), dest, &quiet(Options::verify()))
         .await
         .unwrap();
-    let rerun = run(&build.source(), &dest, &quiet(Options::upload()))
+    let rerun = run(&build.source(), dest, &quiet(Options::upload()))
         .await
         .unwrap();
     assert!(rerun.uploaded().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_then_verify_against_moto() {
+    let Some(moto) = moto_or_skip() else { return };
+    let build = fixture::site();
+    build.add_variant("css/app.css", "br", ".br", b"pretend brotli bytes");
+    upload_verify_and_rerun(&build, &destination(&moto).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn multipart_upload_then_verify_against_moto() {
-    let Some(moto) = Moto::start() else {
-        eprintln!("skipping: moto_server is not installed (pip install 'moto[server]')");
-        return;
-    };
+    let Some(moto) = moto_or_skip() else { return };
     const MIB: u64 = 1024 * 1024;
-    let dest = destination(&moto).await.multipart(5 * MIB, 5 * MIB);
     let font = "x".repeat(5 * MIB as usize + 1024);
     let build = fixture::build(&[("fonts/big.woff2", &font)]);
-
-    let report = run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-    assert_eq!(report.uploaded(), build.keys(false));
-    run(&build.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
-
-    let rerun = run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-    assert!(rerun.uploaded().is_empty());
+    let dest = destination(&moto).await.multipart(5 * MIB, 5 * MIB);
+    upload_verify_and_rerun(&build, &dest).await;
 }

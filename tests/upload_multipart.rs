@@ -6,10 +6,9 @@ mod support;
 use assetlock::upload::object_store::Attribute;
 use assetlock::upload::{Destination, Options, run};
 use support::fixture::{self, Build};
-use support::s3::S3Server;
+use support::s3::{PREFIX, S3Server};
 use support::{get, header, quiet};
 
-const PREFIX: &str = "assets";
 const MIB: usize = 1024 * 1024;
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const FONT: &str = "fonts/big.woff2";

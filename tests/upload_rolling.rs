@@ -12,10 +12,9 @@ use assetlock::upload::{Options, run};
 use base64::Engine;
 use sha2::{Digest, Sha384};
 use support::fixture::{self, Build};
-use support::s3::S3Server;
+use support::s3::{PREFIX, S3Server};
 use support::{get, quiet};
 
-const PREFIX: &str = "assets";
 const HOUR: Duration = Duration::from_secs(3600);
 
 /// Build 1 is the fixture site; build 2 changes its stylesheet only.
@@ -35,13 +34,8 @@ fn two_builds() -> (Build, Build) {
 async fn deployed() -> (S3Server, Build, Build) {
     let server = S3Server::start().await;
     let (one, two) = two_builds();
-    let dest = server.destination(PREFIX);
-    run(&one.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-    run(&two.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
+    server.run(&one, Options::upload()).await.unwrap();
+    server.run(&two, Options::upload()).await.unwrap();
     (server, one, two)
 }
 
@@ -78,72 +72,52 @@ async fn every_url_of_both_builds_resolves_to_bytes_matching_its_integrity() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_keep_2_keeps_both_builds() {
     let (server, one, two) = deployed().await;
-    let dest = server.destination(PREFIX);
     let before = server.keys(PREFIX).await;
 
-    let report = run(
-        &two.source(),
-        &dest,
-        &quiet(Options::prune(2, Duration::ZERO)),
-    )
-    .await
-    .unwrap();
+    let report = server
+        .run(&two, Options::prune(2, Duration::ZERO))
+        .await
+        .unwrap();
 
     assert!(report.deleted().is_empty(), "{:?}", report.deleted());
     assert_eq!(server.keys(PREFIX).await, before);
-    run(&one.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
-    run(&two.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
+    server.run(&one, Options::verify()).await.unwrap();
+    server.run(&two, Options::verify()).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_keep_1_grace_0_removes_only_what_build_2_does_not_use() {
     let (server, one, two) = deployed().await;
-    let dest = server.destination(PREFIX);
 
-    let report = run(
-        &two.source(),
-        &dest,
-        &quiet(Options::prune(1, Duration::ZERO)),
-    )
-    .await
-    .unwrap();
+    let report = server
+        .run(&two, Options::prune(1, Duration::ZERO))
+        .await
+        .unwrap();
 
     let only_one: BTreeSet<String> = &keys_with_record(&one) - &keys_with_record(&two);
     assert_eq!(only_one.len(), 2, "build 1's stylesheet and release record");
     assert_eq!(report.deleted(), Vec::from_iter(only_one));
     assert_eq!(server.keys(PREFIX).await, keys_with_record(&two));
-    run(&two.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
+    server.run(&two, Options::verify()).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_keeps_the_objects_of_a_release_within_the_grace_period() {
     let (server, one, two) = deployed().await;
-    let dest = server.destination(PREFIX);
 
-    let report = run(&two.source(), &dest, &quiet(Options::prune(1, HOUR)))
-        .await
-        .unwrap();
+    let report = server.run(&two, Options::prune(1, HOUR)).await.unwrap();
 
     assert!(report.deleted().is_empty());
     assert_eq!(
         report.kept_builds(),
         [two.build_id.clone(), one.build_id.clone()]
     );
-    run(&one.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
+    server.run(&one, Options::verify()).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_keeps_unreferenced_objects_younger_than_the_grace_period() {
     let (server, _one, two) = deployed().await;
-    let dest = server.destination(PREFIX);
     let stray = Path::parse(format!("{PREFIX}/stray.txt")).unwrap();
     server
         .store()
@@ -151,9 +125,7 @@ async fn prune_keeps_unreferenced_objects_younger_than_the_grace_period() {
         .await
         .unwrap();
 
-    let report = run(&two.source(), &dest, &quiet(Options::prune(2, HOUR)))
-        .await
-        .unwrap();
+    let report = server.run(&two, Options::prune(2, HOUR)).await.unwrap();
 
     assert!(report.deleted().is_empty());
     assert_eq!(report.kept_in_grace(), 1);
@@ -181,20 +153,14 @@ async fn prune_dry_run_prints_the_plan_and_deletes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_with_an_older_build_never_deletes_that_builds_objects() {
     let (server, one, _two) = deployed().await;
-    let dest = server.destination(PREFIX);
 
     // Rolling back: build 1 is current, build 2 is the newest release.
-    run(
-        &one.source(),
-        &dest,
-        &quiet(Options::prune(1, Duration::ZERO)),
-    )
-    .await
-    .unwrap();
-
-    run(&one.source(), &dest, &quiet(Options::verify()))
+    server
+        .run(&one, Options::prune(1, Duration::ZERO))
         .await
         .unwrap();
+
+    server.run(&one, Options::verify()).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -203,13 +169,10 @@ async fn prune_refuses_when_the_current_build_is_not_uploaded() {
     let three = fixture::build(&[("css/app.css", "body { color: blue }\n")]);
     let before = server.keys(PREFIX).await;
 
-    let error = run(
-        &three.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::prune(1, Duration::ZERO)),
-    )
-    .await
-    .unwrap_err();
+    let error = server
+        .run(&three, Options::prune(1, Duration::ZERO))
+        .await
+        .unwrap_err();
 
     assert!(
         error.to_string().contains("has no release record"),

@@ -8,10 +8,9 @@ use assetlock::upload::object_store::path::Path;
 use assetlock::upload::object_store::{Attribute, ObjectStoreExt, PutPayload};
 use assetlock::upload::{Options, run};
 use support::fixture::{self, hex_sha256};
-use support::s3::{S3Server, SECRET_KEY};
+use support::s3::{PREFIX, S3Server, SECRET_KEY};
 use support::{get, header, quiet};
 
-const PREFIX: &str = "assets";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -19,13 +18,7 @@ async fn upload_stores_every_object_and_then_the_release_record() {
     let server = S3Server::start().await;
     let build = fixture::site();
 
-    let report = run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap();
+    let report = server.run(&build, Options::upload()).await.unwrap();
 
     let mut expected: BTreeSet<String> = build.keys(false).into_iter().collect();
     assert_eq!(report.uploaded(), Vec::from_iter(expected.clone()));
@@ -43,13 +36,7 @@ async fn upload_stores_every_object_and_then_the_release_record() {
 async fn release_record_is_the_manifest_plus_upload_time() {
     let server = S3Server::start().await;
     let build = fixture::site();
-    run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap();
+    server.run(&build, Options::upload()).await.unwrap();
 
     let (bytes, attributes) = get(server.store().as_ref(), PREFIX, &build.record_key()).await;
     let mut record: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
@@ -70,13 +57,7 @@ async fn release_record_is_the_manifest_plus_upload_time() {
 async fn identity_objects_round_trip_content_type_and_cache_control() {
     let server = S3Server::start().await;
     let build = fixture::site();
-    run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap();
+    server.run(&build, Options::upload()).await.unwrap();
 
     let key = build.key("css/app.css");
     let (bytes, attributes) = get(server.store().as_ref(), PREFIX, &key).await;
@@ -97,13 +78,7 @@ async fn variants_carry_content_encoding_and_the_originals_content_type() {
     let server = S3Server::start().await;
     let build = fixture::site();
     let br = build.add_variant("css/app.css", "br", ".br", b"pretend brotli bytes");
-    run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap();
+    server.run(&build, Options::upload()).await.unwrap();
 
     let (bytes, attributes) = get(server.store().as_ref(), PREFIX, &br).await;
     assert_eq!(bytes, b"pretend brotli bytes");
@@ -122,15 +97,10 @@ async fn variants_carry_content_encoding_and_the_originals_content_type() {
 async fn rerun_of_the_same_build_makes_one_list_and_no_puts() {
     let server = S3Server::start().await;
     let build = fixture::site();
-    let dest = server.destination(PREFIX);
-    run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
+    server.run(&build, Options::upload()).await.unwrap();
     let (lists, puts) = (server.lists(), server.puts());
 
-    let report = run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
+    let report = server.run(&build, Options::upload()).await.unwrap();
 
     assert_eq!(server.lists() - lists, 1);
     assert_eq!(server.puts() - puts, 0);
@@ -225,13 +195,7 @@ async fn an_existing_key_with_other_bytes_is_never_overwritten() {
         .await
         .unwrap();
 
-    let error = run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap_err();
+    let error = server.run(&build, Options::upload()).await.unwrap_err();
 
     assert_eq!(error.keys(), [key.as_str()]);
     let (bytes, _) = get(server.store().as_ref(), PREFIX, &key).await;
@@ -247,13 +211,7 @@ async fn an_object_a_racing_uploader_stored_first_counts_as_uploaded() {
     let bytes = std::fs::read(build.dist_dir.join(&key)).unwrap();
     server.race_after_next_list(PREFIX, &key, &bytes);
 
-    let report = run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap();
+    let report = server.run(&build, Options::upload()).await.unwrap();
 
     assert!(!report.uploaded().contains(&key));
     assert_eq!(report.skipped(), 1);
@@ -274,13 +232,7 @@ async fn an_object_a_racing_writer_stored_with_other_bytes_is_not_overwritten() 
     let key = build.key("js/app.js");
     server.race_after_next_list(PREFIX, &key, b"someone else");
 
-    let error = run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap_err();
+    let error = server.run(&build, Options::upload()).await.unwrap_err();
 
     assert_eq!(error.keys(), [key.as_str()]);
     assert!(
@@ -315,13 +267,7 @@ async fn a_dist_file_that_differs_from_the_manifest_is_not_uploaded() {
     let key = build.key("js/app.js");
     std::fs::write(build.dist_dir.join(&key), "console.log('changed')").unwrap();
 
-    let error = run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap_err();
+    let error = server.run(&build, Options::upload()).await.unwrap_err();
 
     assert_eq!(error.keys(), [key.as_str()]);
     assert!(error.to_string().contains("refusing to upload"), "{error}");
@@ -334,13 +280,7 @@ async fn a_dist_file_that_differs_from_the_manifest_is_not_uploaded() {
 async fn uploaded_bytes_match_the_manifest_hashes() {
     let server = S3Server::start().await;
     let build = fixture::site();
-    run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::upload()),
-    )
-    .await
-    .unwrap();
+    server.run(&build, Options::upload()).await.unwrap();
 
     let manifest = build.manifest();
     for (logical, asset) in manifest["assets"].as_object().unwrap() {

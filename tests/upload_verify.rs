@@ -3,30 +3,23 @@
 
 mod support;
 
+use assetlock::upload::Options;
 use assetlock::upload::object_store::path::Path;
 use assetlock::upload::object_store::{
     Attribute, Attributes, ObjectStoreExt, PutMode, PutOptions, PutPayload,
 };
-use assetlock::upload::{Options, run};
 use support::fixture;
-use support::quiet;
-use support::s3::S3Server;
+use support::s3::{PREFIX, S3Server};
 
-const PREFIX: &str = "assets";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_passes_when_every_object_is_right() {
     let server = S3Server::start().await;
     let build = fixture::site();
-    let dest = server.destination(PREFIX);
-    run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
+    server.run(&build, Options::upload()).await.unwrap();
 
-    let report = run(&build.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
+    let report = server.run(&build, Options::verify()).await.unwrap();
 
     assert_eq!(report.verified(), build.keys(false).len());
 }
@@ -35,17 +28,12 @@ async fn verify_passes_when_every_object_is_right() {
 async fn verify_catches_a_deleted_object() {
     let server = S3Server::start().await;
     let build = fixture::site();
-    let dest = server.destination(PREFIX);
-    run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
+    server.run(&build, Options::upload()).await.unwrap();
     let key = build.key("js/app.js");
     let path = Path::parse(format!("{PREFIX}/{key}")).unwrap();
     server.store().delete(&path).await.unwrap();
 
-    let error = run(&build.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap_err();
+    let error = server.run(&build, Options::verify()).await.unwrap_err();
 
     assert_eq!(error.keys(), [key.as_str()]);
     assert_eq!(error.exit_code(), 1);
@@ -56,10 +44,7 @@ async fn verify_catches_a_deleted_object() {
 async fn verify_catches_a_wrong_content_type() {
     let server = S3Server::start().await;
     let build = fixture::site();
-    let dest = server.destination(PREFIX);
-    run(&build.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
+    server.run(&build, Options::upload()).await.unwrap();
     // Someone replaces the object behind the uploader's back, with the wrong header.
     let key = build.key("css/app.css");
     let bytes = std::fs::read(build.dist_dir.join(&key)).unwrap();
@@ -78,9 +63,7 @@ async fn verify_catches_a_wrong_content_type() {
         .await
         .unwrap();
 
-    let error = run(&build.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap_err();
+    let error = server.run(&build, Options::verify()).await.unwrap_err();
 
     assert_eq!(error.keys(), [key.as_str()]);
     let text = error.to_string();
@@ -95,13 +78,7 @@ async fn verify_fails_before_the_upload_finished() {
     let server = S3Server::start().await;
     let build = fixture::site();
 
-    let error = run(
-        &build.source(),
-        &server.destination(PREFIX),
-        &quiet(Options::verify()),
-    )
-    .await
-    .unwrap_err();
+    let error = server.run(&build, Options::verify()).await.unwrap_err();
 
     let mut expected = build.keys(false);
     expected.push(build.record_key());

@@ -7,8 +7,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use crate::built::{self, Coding};
-use crate::stages::{brotli, window_bits};
+use assetlock_build::{__bench, Compression};
+
+use crate::built;
 
 /// How big a window each call gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +41,7 @@ impl Window {
     fn bits(self, len: usize) -> i32 {
         match self {
             Window::Fixed => 24,
-            Window::Sized => window_bits(len),
+            Window::Sized => __bench::window_bits(len),
         }
     }
 }
@@ -53,7 +54,7 @@ impl Window {
 /// When the manifest or a file cannot be read.
 pub fn load(out_dir: &Path, step: usize) -> io::Result<Vec<Vec<u8>>> {
     let assets = built::assets(out_dir)?;
-    let mut inputs = built::compressed_inputs(&assets, Coding::Brotli);
+    let mut inputs = built::compressed_inputs(&assets, Compression::Brotli);
     inputs.sort_by(|a, b| b.size.cmp(&a.size).then(a.logical.cmp(&b.logical)));
     let dist = built::dist_dir(out_dir);
     inputs
@@ -87,7 +88,7 @@ pub fn compress_share(files: &[Vec<u8>], share: &[usize], window: Window) -> io:
     let mut total = 0;
     for &i in share {
         let file = &files[i];
-        total += brotli(file, 11, window.bits(file.len()))?.len();
+        total += __bench::brotli_with_window(file, 11, window.bits(file.len()))?.len();
     }
     Ok(total)
 }
@@ -141,7 +142,9 @@ pub fn run_rayon(
         .build()
         .map_err(io::Error::other)?;
     let start = Instant::now();
-    let compress = |file: &Vec<u8>| brotli(file, 11, window.bits(file.len())).map(|b| b.len());
+    let compress = |file: &Vec<u8>| {
+        __bench::brotli_with_window(file, 11, window.bits(file.len())).map(|b| b.len())
+    };
     pool.install(|| match split {
         Split::Default => files
             .par_iter()

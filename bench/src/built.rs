@@ -3,6 +3,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use assetlock_build::{__bench, Compression};
+
 /// One asset of a build's `manifest.json`.
 #[derive(Clone, Debug)]
 pub struct BuiltAsset {
@@ -54,68 +56,27 @@ pub fn dist_dir(out_dir: &Path) -> PathBuf {
     out_dir.join("assetlock").join("dist")
 }
 
-/// Files smaller than this get no variants (as in the pipeline).
-pub const MIN_COMPRESS_SIZE: u64 = 256;
+/// The codings, by the names the bench's command lines use.
+const CODINGS: [(Compression, &str); 3] = [
+    (Compression::Gzip, "gzip"),
+    (Compression::Zstd, "zstd"),
+    (Compression::Brotli, "brotli"),
+];
 
-/// The pipeline's rule for which content types get precompressed variants (kept in step with
-/// `build-support/src/compress.rs`).
-pub fn compressible(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    essence.starts_with("text/")
-        || matches!(
-            essence,
-            "application/json"
-                | "application/ld+json"
-                | "application/manifest+json"
-                | "application/xml"
-                | "application/wasm"
-                | "application/vnd.ms-fontobject"
-                | "image/svg+xml"
-                | "image/x-icon"
-                | "image/bmp"
-                | "font/ttf"
-                | "font/otf"
-                | "model/gltf+json"
-        )
+/// A coding by its command-line name: `gzip`, `zstd` or `brotli`.
+pub fn parse_coding(name: &str) -> Option<Compression> {
+    CODINGS.iter().find(|(_, n)| *n == name).map(|(c, _)| *c)
 }
 
-/// A coding the pipeline precompresses with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Coding {
-    /// gzip, level 9 in release.
-    Gzip,
-    /// zstd, level 19 in release.
-    Zstd,
-    /// brotli, quality 11 in release.
-    Brotli,
-}
-
-impl Coding {
-    /// Every coding.
-    pub const ALL: [Coding; 3] = [Coding::Gzip, Coding::Zstd, Coding::Brotli];
-
-    /// `gzip`, `zstd` or `brotli`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Coding::Gzip => "gzip",
-            Coding::Zstd => "zstd",
-            Coding::Brotli => "brotli",
-        }
-    }
-
-    /// Parses [`Coding::name`].
-    pub fn parse(name: &str) -> Option<Coding> {
-        Coding::ALL.into_iter().find(|c| c.name() == name)
-    }
-}
-
-/// The identity files the pipeline compresses with `coding`: compressible type, at least 256
-/// bytes, and source maps only with gzip (they are fetched by developer tools alone).
-pub fn compressed_inputs(assets: &[BuiltAsset], coding: Coding) -> Vec<&BuiltAsset> {
+/// The identity files the pipeline compresses with `coding` (its own rule: compressible type,
+/// at least 256 bytes, source maps only with gzip).
+pub fn compressed_inputs(assets: &[BuiltAsset], coding: Compression) -> Vec<&BuiltAsset> {
     assets
         .iter()
-        .filter(|a| compressible(&a.content_type) && a.size >= MIN_COMPRESS_SIZE)
-        .filter(|a| coding == Coding::Gzip || !a.logical.ends_with(".map"))
+        .filter(|a| {
+            let len = usize::try_from(a.size).unwrap_or(usize::MAX);
+            __bench::attempted(coding, &a.logical, &a.content_type, len)
+        })
         .collect()
 }
 

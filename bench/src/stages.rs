@@ -3,23 +3,24 @@
 //! are read before the clock starts). Their sum divided by the thread count is the floor a
 //! parallel build of the same files could reach.
 //!
-//! The calls mirror `build-support/src/{css,js,sourcemap,compress,hash}.rs`: lightningcss parse,
-//! URL visit, minify and print with a source map; oxc parse, minify (with mangling) and codegen
-//! with a source map; chaining to an input map the file links to; SHA-256 of every output file
-//! and SHA-384 (integrity) of every asset; gzip 9, zstd 19 and brotli 11 (window sized to the
-//! input) of every compressible output of at least 256 bytes (source maps: gzip only).
+//! JS minification, source-map chaining, the variant rule and the compressors are the
+//! pipeline's own functions (`assetlock_build::__bench`); the CSS stage calls lightningcss as
+//! `build-support/src/css.rs` does (parse, URL visit, minify, print with a source map). Also
+//! timed: SHA-256 of every output file and SHA-384 (integrity) of every asset, and gzip 9,
+//! zstd 19 and brotli 11 of every output the pipeline compresses with each.
 
 use std::convert::Infallible;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
+use assetlock_build::{__bench, Compression};
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 use lightningcss::values::url::Url;
 use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 use parcel_sourcemap::SourceMap;
 use sha2::{Digest, Sha256, Sha384};
 
-use crate::built::{self, BuiltAsset, Coding};
+use crate::built::{self, BuiltAsset};
 use crate::timing::timed;
 
 /// Files, input bytes and single-threaded seconds of one stage.
@@ -69,8 +70,7 @@ pub fn measure(asset_dir: &Path, out_dir: &Path, source_maps: bool) -> io::Resul
         let name = relative.to_string_lossy().replace('\\', "/");
         let kind = match name.rsplit_once('.').map(|(_, e)| e) {
             Some("css") => Kind::Css,
-            Some("js") => Kind::Js { module: false },
-            Some("mjs") => Kind::Js { module: true },
+            Some("js" | "mjs") => Kind::Js,
             _ => continue,
         };
         let path = asset_dir.join(&relative);
@@ -79,12 +79,12 @@ pub fn measure(asset_dir: &Path, out_dir: &Path, source_maps: bool) -> io::Resul
         let file_name = name.rsplit('/').next().unwrap_or(&name).to_string();
         let (map, seconds) = match kind {
             Kind::Css => timed(|| minify_css(&file_name, &text, source_maps)),
-            Kind::Js { module } => timed(|| minify_js(&file_name, &text, module, source_maps)),
+            Kind::Js => timed(|| minify_js(&name, &file_name, &text, source_maps)),
         };
         let map = map.map_err(|e| io::Error::other(format!("{name}: {e}")))?;
         match kind {
             Kind::Css => css.add(text.len(), seconds),
-            Kind::Js { .. } => js.add(text.len(), seconds),
+            Kind::Js => js.add(text.len(), seconds),
         }
         if let Some(map) = map {
             let (json, seconds) = timed(|| finish_map(map, input_map.as_deref()));
@@ -110,7 +110,7 @@ pub fn measure(asset_dir: &Path, out_dir: &Path, source_maps: bool) -> io::Resul
 #[derive(Clone, Copy)]
 enum Kind {
     Css,
-    Js { module: bool },
+    Js,
 }
 
 /// The map the file links to with a `sourceMappingURL` comment, when it exists beside it.
@@ -177,76 +177,26 @@ impl<'i> Visitor<'i> for UrlCounter {
     }
 }
 
-/// oxc as `build-support/src/js.rs` calls it; returns the source map.
+/// oxc as the pipeline calls it (`assetlock_build::__bench::minify_js`); returns the map.
 fn minify_js(
+    logical: &str,
     file_name: &str,
     text: &str,
-    module: bool,
     source_maps: bool,
 ) -> Result<Option<OutputMap>, String> {
-    use oxc::allocator::Allocator;
-    use oxc::codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
-    use oxc::minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
-    use oxc::parser::Parser;
-    use oxc::span::SourceType;
-
-    let allocator = Allocator::default();
-    let source_type = if module {
-        SourceType::mjs()
-    } else {
-        SourceType::unambiguous()
-    };
-    let parsed = Parser::new(&allocator, text, source_type).parse();
-    if parsed.panicked || parsed.diagnostics.has_errors() {
-        return Err("does not parse".to_string());
-    }
-    let mut program = parsed.program;
-    let script = program.source_type.is_script();
-    let options = MinifierOptions {
-        mangle: Some(MangleOptions {
-            top_level: Some(!script),
-            ..MangleOptions::default()
-        }),
-        compress: Some(CompressOptions::smallest()),
-        ..MinifierOptions::default()
-    };
-    let minified = Minifier::new(options).minify(&allocator, &mut program);
-    let codegen = CodegenOptions {
-        comments: CommentOptions {
-            legal: LegalComment::Inline,
-            ..CommentOptions::disabled()
-        },
-        source_map_path: source_maps.then(|| file_name.into()),
-        ..CodegenOptions::minify()
-    };
-    let printed = Codegen::new()
-        .with_options(codegen)
-        .with_scoping(minified.scoping)
-        .build(&program);
-    std::hint::black_box(printed.code);
-    Ok(printed.map.map(|m| OutputMap::Js(m.to_json_string())))
+    let (code, map) =
+        __bench::minify_js(logical, text, source_maps.then(|| file_name.to_string()))?;
+    std::hint::black_box(code);
+    Ok(map.map(OutputMap::Js))
 }
 
-/// Chains a transform's map through the input map, if any, and serializes it, as
-/// `sourcemap::finish` (CSS) and `sourcemap::chain` (JS) do.
+/// Chains a transform's map through the input map, if any, and serializes it, with the
+/// pipeline's own functions.
 fn finish_map(output: OutputMap, input: Option<&str>) -> Result<String, String> {
-    let mut map = match output {
-        OutputMap::Css(map) => map,
-        OutputMap::Js(json) => parse_map(&json)?,
-    };
-    if let Some(input) = input {
-        map.extends(&mut parse_map(input)?)
-            .map_err(|e| format!("{e:?}"))?;
+    match output {
+        OutputMap::Css(map) => __bench::finish_map(map, input),
+        OutputMap::Js(json) => __bench::chain_map(&json, input),
     }
-    map.to_json(None).map_err(|e| format!("{e:?}"))
-}
-
-/// `sourcemap::parse`: a pass through serde_json (where the pipeline drops absolute source
-/// paths), then parcel_sourcemap.
-fn parse_map(json: &str) -> Result<SourceMap, String> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    let json = serde_json::to_string(&value).map_err(|e| e.to_string())?;
-    SourceMap::from_json("/", &json).map_err(|e| format!("{e:?}"))
 }
 
 /// SHA-256 of every file of the artifact dir, SHA-384 of every asset.
@@ -271,56 +221,21 @@ fn hash_stage(dist: &Path, assets: &[BuiltAsset]) -> io::Result<Stage> {
 /// gzip 9, zstd 19 and brotli 11 of every output the pipeline compresses with each.
 fn compress_stages(dist: &Path, assets: &[BuiltAsset]) -> io::Result<Vec<(&'static str, Stage)>> {
     let mut out = Vec::new();
-    for coding in Coding::ALL {
+    for coding in Compression::ALL {
         let mut stage = Stage::default();
         for asset in built::compressed_inputs(assets, coding) {
             let bytes = std::fs::read(dist.join(&asset.path))?;
-            let (compressed, seconds) = timed(|| match coding {
-                Coding::Gzip => gzip(&bytes, 9),
-                Coding::Zstd => zstd::bulk::compress(&bytes, 19),
-                Coding::Brotli => brotli(&bytes, 11, window_bits(bytes.len())),
-            });
+            let level = coding.max_level();
+            let (compressed, seconds) = timed(|| __bench::compress(coding, &bytes, level));
             std::hint::black_box(compressed?);
             stage.add(bytes.len(), seconds);
         }
         let name = match coding {
-            Coding::Gzip => "gzip -9 (flate2)",
-            Coding::Zstd => "zstd -19 (zstd)",
-            Coding::Brotli => "brotli -q 11 (brotli)",
+            Compression::Gzip => "gzip -9 (flate2)",
+            Compression::Zstd => "zstd -19 (zstd)",
+            Compression::Brotli => "brotli -q 11 (brotli)",
         };
         out.push((name, stage));
     }
     Ok(out)
-}
-
-/// gzip with the pipeline's deterministic header.
-pub fn gzip(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
-    let mut encoder = flate2::GzBuilder::new()
-        .mtime(0)
-        .operating_system(255)
-        .write(
-            Vec::with_capacity(bytes.len() / 3),
-            flate2::Compression::new(level),
-        );
-    encoder.write_all(bytes)?;
-    encoder.finish()
-}
-
-/// brotli at `quality` with a window of `lgwin` bits, as the pipeline calls it.
-pub fn brotli(bytes: &[u8], quality: i32, lgwin: i32) -> io::Result<Vec<u8>> {
-    let params = brotli::enc::BrotliEncoderParams {
-        quality,
-        lgwin,
-        size_hint: bytes.len(),
-        ..brotli::enc::BrotliEncoderParams::default()
-    };
-    let mut out = Vec::with_capacity(bytes.len() / 4);
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
-    Ok(out)
-}
-
-/// The pipeline's window: the smallest that holds the input, 10 to 24 bits.
-pub fn window_bits(len: usize) -> i32 {
-    let needed = usize::BITS - len.max(1).leading_zeros();
-    (needed as i32).clamp(10, 24)
 }

@@ -117,6 +117,19 @@ pub(crate) fn compressible(content_type: &str) -> bool {
         )
 }
 
+/// Whether the pipeline makes a `coding` variant of an asset (before checking it is worth
+/// keeping): a compressible type, at least [`MIN_SIZE`] bytes, and for source maps gzip only.
+pub(crate) fn attempted(
+    coding: Compression,
+    logical: &str,
+    content_type: &str,
+    len: usize,
+) -> bool {
+    compressible(content_type)
+        && len >= MIN_SIZE
+        && (!logical.ends_with(".map") || for_source_maps(coding))
+}
+
 /// Whether source maps get a variant in this coding. Only gzip: maps are fetched by developer
 /// tools alone, and brotli-11 over them was most of a release build's compression time.
 pub(crate) fn for_source_maps(coding: Compression) -> bool {
@@ -144,9 +157,14 @@ fn gzip(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
 const MAX_WINDOW_BITS: i32 = 24;
 
 fn brotli(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
+    brotli_with_window(bytes, level, window_bits(bytes.len()))
+}
+
+/// brotli at `level` with a window of `lgwin` bits.
+pub(crate) fn brotli_with_window(bytes: &[u8], level: u32, lgwin: i32) -> io::Result<Vec<u8>> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: level as i32,
-        lgwin: window_bits(bytes.len()),
+        lgwin,
         size_hint: bytes.len(),
         ..brotli::enc::BrotliEncoderParams::default()
     };
@@ -158,7 +176,7 @@ fn brotli(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
 /// The smallest window that holds the whole input, within what decoders accept. A window
 /// larger than the input compresses no better, but at quality 11 the encoder's hash tables
 /// grow with it: tens of megabytes of zeroed memory per file for nothing.
-fn window_bits(len: usize) -> i32 {
+pub(crate) fn window_bits(len: usize) -> i32 {
     let needed = usize::BITS - len.max(1).leading_zeros();
     (needed as i32).clamp(10, MAX_WINDOW_BITS)
 }

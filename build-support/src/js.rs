@@ -25,12 +25,7 @@ use crate::transform::{Input, Transformed};
 /// Parses, rewrites and (when `input.minify`) minifies one JS file.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
     let allocator = Allocator::default();
-    let source_type = if input.logical.ends_with(".mjs") {
-        SourceType::mjs()
-    } else {
-        SourceType::unambiguous()
-    };
-    let parsed = Parser::new(&allocator, text, source_type).parse();
+    let parsed = Parser::new(&allocator, text, source_type(input.logical)).parse();
     let lines = LineIndex::new(text);
     if parsed.panicked || parsed.diagnostics.has_errors() {
         return Err(syntax_error(input, &lines, &parsed.diagnostics));
@@ -65,7 +60,8 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         .filter(|_| chains_map)
         .and_then(|c| input.input_map(&c.url, c.line, c.column, &mut out));
     if input.minify {
-        let (code, map) = minify(input, &allocator, &mut program);
+        let source_name = input.settings.source_maps.then(|| input.source_name());
+        let (code, map) = minify(&allocator, &mut program, source_name);
         out.bytes = code.into_bytes();
         out.map = map
             .map(|map| sourcemap::chain(&map, input_map.as_ref().map(|m| m.json.as_str())))
@@ -93,11 +89,38 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     Ok(out)
 }
 
-/// Minified code and, when source maps are on, the map from `text` to it.
+/// `.mjs` is a module; `.js` a module when it has module syntax, a classic script otherwise.
+fn source_type(logical: &str) -> SourceType {
+    if logical.ends_with(".mjs") {
+        SourceType::mjs()
+    } else {
+        SourceType::unambiguous()
+    }
+}
+
+/// Parses and minifies `text` as [`transform`] does, without looking for references, and
+/// returns the code and, given the name sources are listed under, its source map: the
+/// minifier's own cost, for `bench/`.
+pub(crate) fn minify_alone(
+    logical: &str,
+    text: &str,
+    source_name: Option<String>,
+) -> Result<(String, Option<String>), String> {
+    let allocator = Allocator::default();
+    let parsed = Parser::new(&allocator, text, source_type(logical)).parse();
+    if parsed.panicked || parsed.diagnostics.has_errors() {
+        return Err("does not parse".to_string());
+    }
+    let mut program = parsed.program;
+    Ok(minify(&allocator, &mut program, source_name))
+}
+
+/// Minified code and, given the name sources are listed under, the map from the program's
+/// text to it.
 fn minify<'a>(
-    input: &Input,
     allocator: &'a Allocator,
     program: &mut Program<'a>,
+    source_name: Option<String>,
 ) -> (String, Option<String>) {
     let script = program.source_type.is_script();
     let options = MinifierOptions {
@@ -115,10 +138,7 @@ fn minify<'a>(
             legal: LegalComment::Inline,
             ..CommentOptions::disabled()
         },
-        source_map_path: input
-            .settings
-            .source_maps
-            .then(|| input.source_name().into()),
+        source_map_path: source_name.map(Into::into),
         ..CodegenOptions::minify()
     };
     let printed = Codegen::new()

@@ -83,6 +83,8 @@
 // The examples show build scripts, where `fn main` is the point.
 #![allow(clippy::needless_doctest_main)]
 
+#[doc(hidden)]
+pub mod __bench;
 mod built;
 mod bundle;
 mod cache;

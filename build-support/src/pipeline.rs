@@ -81,15 +81,13 @@ fn compress_all(settings: &Settings, stages: &Stages, assets: &mut [Built]) -> V
     let mut tasks: Vec<(usize, compress::Compression, u32)> = assets
         .iter()
         .enumerate()
-        .filter(|(_, a)| {
-            compress::compressible(a.content_type) && a.bytes.len() >= compress::MIN_SIZE
-        })
         .flat_map(|(i, a)| {
-            let source_map = a.logical.ends_with(".map");
             settings
                 .precompress
                 .iter()
-                .filter(move |(c, _)| !source_map || compress::for_source_maps(*c))
+                .filter(move |(c, _)| {
+                    compress::attempted(*c, &a.logical, a.content_type, a.bytes.len())
+                })
                 .map(move |&(c, level)| (i, c, level))
         })
         .collect();

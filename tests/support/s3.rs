@@ -7,17 +7,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use assetlock::upload::Destination;
 use assetlock::upload::object_store::aws::AmazonS3Builder;
 use assetlock::upload::object_store::path::Path;
 use assetlock::upload::object_store::{BackoffConfig, ObjectStore, RetryConfig};
+use assetlock::upload::{Destination, Error, Options, Report, run};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use s3s::auth::SimpleAuth;
 use s3s::service::S3ServiceBuilder;
 
+use super::fixture::Build;
+use super::quiet;
+
 pub const BUCKET: &str = "site-assets";
+/// The key prefix the tests upload under.
+pub const PREFIX: &str = "assets";
 pub const ACCESS_KEY: &str = "AKIDUPLOADTEST0001";
 pub const SECRET_KEY: &str = "uploadtestsecretkey0000000000000000000001";
 
@@ -119,6 +124,11 @@ impl S3Server {
     /// `s3://BUCKET/<prefix>` with the right credentials, as the CLI builds it.
     pub fn destination(&self, prefix: &str) -> Destination {
         Destination::s3(self.builder_with_secret(SECRET_KEY), prefix).unwrap()
+    }
+
+    /// Runs `options` (quietly) for `build` against `s3://BUCKET/PREFIX`.
+    pub async fn run(&self, build: &Build, options: Options) -> Result<Report, Error> {
+        run(&build.source(), &self.destination(PREFIX), &quiet(options)).await
     }
 
     /// Multipart uploads started and neither completed nor aborted (s3s-fs keeps a

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use assetlock_bench::brotli_threads::{self, Split, Window};
-use assetlock_bench::built::{self, Coding};
+use assetlock_bench::built;
 use assetlock_bench::timing::Summary;
 use assetlock_bench::{compile_crates, stages};
 use serde_json::json;
@@ -108,7 +108,7 @@ fn run_stages(args: &[String], assets: &Path, out: &Path) -> Result<(), String> 
 }
 
 fn compressible(out: &Path, coding: &str) -> Result<(), String> {
-    let coding = Coding::parse(coding).ok_or(format!("unknown coding {coding}"))?;
+    let coding = built::parse_coding(coding).ok_or(format!("unknown coding {coding}"))?;
     let assets = built::assets(out).map_err(|e| e.to_string())?;
     for asset in built::compressed_inputs(&assets, coding) {
         println!("{}", asset.path);
