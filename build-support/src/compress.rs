@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use assetlock_contract::Encoding;
+
 /// A content coding the build can precompress assets with.
 ///
 /// ```
@@ -34,22 +36,23 @@ impl Compression {
     /// Every coding, least preferred first (the order variants are listed in).
     pub const ALL: [Compression; 3] = [Compression::Gzip, Compression::Zstd, Compression::Brotli];
 
+    /// The runtime's name for this coding, which fixes its token, extension and order.
+    pub fn encoding(self) -> Encoding {
+        match self {
+            Compression::Gzip => Encoding::Gzip,
+            Compression::Zstd => Encoding::Zstd,
+            Compression::Brotli => Encoding::Brotli,
+        }
+    }
+
     /// The `Content-Encoding` token.
     pub fn token(self) -> &'static str {
-        match self {
-            Compression::Gzip => "gzip",
-            Compression::Zstd => "zstd",
-            Compression::Brotli => "br",
-        }
+        self.encoding().as_str()
     }
 
     /// The suffix of the variant file.
     pub fn extension(self) -> &'static str {
-        match self {
-            Compression::Gzip => ".gz",
-            Compression::Zstd => ".zst",
-            Compression::Brotli => ".br",
-        }
+        self.encoding().extension()
     }
 
     /// The best level: what release builds use unless configured otherwise.
@@ -73,15 +76,6 @@ impl Compression {
             Compression::Gzip => 1..=9,
             Compression::Zstd => 1..=22,
             Compression::Brotli => 0..=11,
-        }
-    }
-
-    /// The name of the matching `assetlock::Encoding` variant, for generated code.
-    pub(crate) fn runtime_name(self) -> &'static str {
-        match self {
-            Compression::Gzip => "Gzip",
-            Compression::Zstd => "Zstd",
-            Compression::Brotli => "Brotli",
         }
     }
 

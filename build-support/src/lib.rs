@@ -109,7 +109,6 @@ mod refs;
 mod settings;
 mod sourcemap;
 mod transform;
-mod url;
 mod walk;
 
 pub use compress::Compression;

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use assetlock_contract::layout;
+
 use crate::error::Diagnostic;
 
 /// The result of a successful [`Config::try_compile`](crate::Config::try_compile).
@@ -50,17 +52,17 @@ impl Output {
 
     /// `<out>/assetlock/manifest.json`.
     pub fn manifest_path(&self) -> PathBuf {
-        self.out_dir.join("assetlock").join("manifest.json")
+        self.out_dir.join(layout::MANIFEST_JSON)
     }
 
     /// `<out>/assetlock/dist`: the hashed files and their variants.
     pub fn dist_dir(&self) -> PathBuf {
-        self.out_dir.join("assetlock").join("dist")
+        self.out_dir.join(layout::DIST)
     }
 
     /// `<out>/assetlock.rs`: the generated code `include_manifest!` includes.
     pub fn code_path(&self) -> PathBuf {
-        self.out_dir.join("assetlock.rs")
+        self.out_dir.join(layout::GENERATED)
     }
 
     /// The out dir the build wrote to.

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
+use assetlock_contract::url::encode_path;
+use assetlock_contract::{layout, path_key};
 use rayon::prelude::*;
 
 use crate::built::{self, Built, BuiltVariant};
@@ -18,7 +20,7 @@ use crate::link::{self, Entry};
 use crate::settings::Settings;
 use crate::transform::{Files, Input, Kind};
 use crate::walk::{self, Source};
-use crate::{Output, Stats, cargo, hash, manifest, mime, url};
+use crate::{Output, Stats, cargo, hash, manifest, mime};
 
 /// Runs every stage; returns all problems of the build together.
 pub(crate) fn run(settings: &Settings) -> Result<Output, Error> {
@@ -265,7 +267,7 @@ fn build_bundles(
 fn finish(settings: &Settings, logical: String, hashed: Hashed) -> Built {
     let hashed_path = hash::hashed_name(&logical, &hashed.name_hash);
     Built {
-        url: format!("{}{}", settings.url_prefix, url::encode_path(&hashed_path)),
+        url: format!("{}{}", settings.url_prefix, encode_path(&hashed_path)),
         integrity: hash::integrity(&hashed.bytes),
         content_type: mime::content_type(&logical),
         logical,
@@ -293,7 +295,7 @@ fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
     }
     for asset in assets {
         for path in [&asset.logical, &asset.hashed_path] {
-            match keys.insert(codegen::path_key(path), path) {
+            match keys.insert(path_key(path), path) {
                 Some(other) if other != path.as_str() => problems.push(Diagnostic::new(
                     &asset.logical,
                     format!("`{path}` and `{other}` have the same 64-bit path key; rename one"),
@@ -331,7 +333,7 @@ fn emit_all(
     } else {
         codegen::Bytes::Dist
     };
-    let pack_path = settings.out_dir.join(codegen::PACK);
+    let pack_path = settings.out_dir.join(layout::PACK);
     let pack = match bytes {
         codegen::Bytes::Embed => codegen::pack(&assets),
         // A pack from an earlier embedded build would only take room.
@@ -342,17 +344,17 @@ fn emit_all(
     };
     let outputs = [
         (
-            settings.out_dir.join("assetlock").join("manifest.json"),
+            settings.out_dir.join(layout::MANIFEST_JSON),
             manifest::render(&build_id, &settings.url_prefix, &assets).into_bytes(),
         ),
         (
-            settings.out_dir.join("assetlock.rs"),
+            settings.out_dir.join(layout::GENERATED),
             codegen::render(&build_id, &settings.url_prefix, &assets, bytes).into_bytes(),
         ),
         (pack_path, pack),
     ];
     for (path, contents) in outputs {
-        if matches!(bytes, codegen::Bytes::Dist) && path.ends_with(codegen::PACK) {
+        if matches!(bytes, codegen::Bytes::Dist) && path.ends_with(layout::PACK) {
             continue;
         }
         if let Err(e) = emit::write_if_changed(&path, &contents) {

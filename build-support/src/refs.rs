@@ -7,7 +7,7 @@
 //! output lengths (and source map columns) never change.
 
 use crate::hash;
-use crate::url::encode_path;
+use assetlock_contract::url::{decode_path, encode_path};
 
 /// One reference from an asset to another asset.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -196,9 +196,7 @@ pub(crate) fn relative_path(from: &str, to: &str) -> String {
 
 /// Decodes `%XX` escapes; text that does not decode to UTF-8 is kept as it was.
 fn percent_decode(path: &str) -> String {
-    percent_encoding::percent_decode_str(path)
-        .decode_utf8()
-        .map_or_else(|_| path.to_string(), |s| s.into_owned())
+    decode_path(path).map_or_else(|| path.to_string(), |s| s.into_owned())
 }
 
 /// Replaces every occurrence of `from` with `to` (same length) in place.

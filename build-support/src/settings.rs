@@ -167,15 +167,12 @@ impl Settings {
 
     /// The path part of the URL prefix, where the assets are mounted (`/assets/`).
     pub fn mount_path(&self) -> &str {
-        match self.url_prefix.split_once("://") {
-            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
-            None => &self.url_prefix,
-        }
+        assetlock_contract::url::mount_path(&self.url_prefix)
     }
 
     /// The artifact dir: `<out>/assetlock/dist`.
     pub fn dist_dir(&self) -> PathBuf {
-        self.out_dir.join("assetlock").join("dist")
+        self.out_dir.join(assetlock_contract::layout::DIST)
     }
 }
 

@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use assetlock_contract::layout;
+use assetlock_contract::manifest::ManifestJson;
+
 /// What the macros can expand to for one asset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -45,7 +48,7 @@ fn table() -> Result<Arc<Table>, String> {
          script; add a build.rs that runs `assetlock_build::Config::new().asset_dir(\"assets\").compile()`"
             .to_string()
     })?;
-    let path = Path::new(&out_dir).join("assetlock").join("manifest.json");
+    let path = Path::new(&out_dir).join(layout::MANIFEST_JSON);
     let meta = std::fs::metadata(&path).map_err(|_| {
         format!(
             "asset_url! found no assetlock manifest in this crate's OUT_DIR: does build.rs run \
@@ -68,23 +71,13 @@ fn table() -> Result<Arc<Table>, String> {
 
 fn read(path: &Path) -> Result<Table, String> {
     let bad = |why: String| format!("asset_url!: cannot read {}: {why}", path.display());
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-    let assets = json["assets"]
-        .as_object()
-        .ok_or_else(|| bad("no `assets` object".into()))?;
-    assets
-        .iter()
-        .map(|(logical, asset)| {
-            let text = |key: &str| {
-                asset[key]
-                    .as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| bad(format!("asset `{logical}` has no {key}")))
-            };
-            Ok((logical.clone(), [text("url")?, text("integrity")?]))
-        })
-        .collect()
+    let text = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let manifest = ManifestJson::parse(&text).map_err(bad)?;
+    Ok(manifest
+        .assets
+        .into_iter()
+        .map(|(logical, asset)| (logical, [asset.url, asset.integrity]))
+        .collect())
 }
 
 /// The candidate nearest to `wanted` by edit distance, if it is near enough to be a typo.

@@ -20,7 +20,9 @@ use object_store::ObjectStoreExt;
 use super::error::{Failure, describe};
 use super::listing::Listing;
 use super::progress::Meter;
-use super::release::{self, Release};
+use assetlock_contract::layout;
+
+use super::release::Release;
 use super::report::{self, Report};
 use super::{Destination, Error, Options, Source};
 
@@ -64,7 +66,7 @@ pub(crate) fn plan(
     for release in &newest {
         referenced.extend(release.keys.iter().cloned());
     }
-    referenced.extend(kept_builds.iter().map(|id| release::key(id)));
+    referenced.extend(kept_builds.iter().map(|id| layout::release_key(id)));
 
     let mut plan = Plan {
         kept_builds,
@@ -72,13 +74,13 @@ pub(crate) fn plan(
     };
     let mut objects = Vec::new();
     for (key, listed) in &listing.objects {
-        let unmanaged = key.starts_with(release::META_DIR) && !release::is_record(key);
+        let unmanaged = key.starts_with(layout::META_DIR) && !layout::is_release_record(key);
         if referenced.contains(key) || unmanaged {
             continue;
         }
         if in_grace(listed.last_modified) {
             plan.in_grace += 1;
-        } else if release::is_record(key) {
+        } else if layout::is_release_record(key) {
             plan.delete.push((key.clone(), listed.size));
         } else {
             objects.push((key.clone(), listed.size));
@@ -96,7 +98,7 @@ pub(crate) async fn prune(
     mut report: Report,
 ) -> Result<Report, Error> {
     let listing = Listing::fetch(dest).await?;
-    let current_record = release::key(source.build_id());
+    let current_record = layout::release_key(source.build_id());
     if listing.get(&current_record).is_none() {
         return Err(Error::prune(format!(
             "build {} has no release record at {dest}; upload it first (prune only runs where \
@@ -121,7 +123,7 @@ pub(crate) async fn prune(
     let (records, objects): (Vec<_>, Vec<_>) = plan
         .delete
         .into_iter()
-        .partition(|(key, _)| release::is_record(key));
+        .partition(|(key, _)| layout::is_release_record(key));
     let meter = Meter::start(options.progress, records.len() + objects.len(), "deleting");
     let mut failures = Vec::new();
     for batch in [records, objects] {
@@ -162,7 +164,10 @@ async fn read_releases(
     listing: &Listing,
     concurrency: usize,
 ) -> Result<Vec<Release>, Error> {
-    let keys = listing.objects.keys().filter(|key| release::is_record(key));
+    let keys = listing
+        .objects
+        .keys()
+        .filter(|key| layout::is_release_record(key));
     let mut reads = futures::stream::iter(keys)
         .map(|key| async move {
             let path = dest

@@ -2,6 +2,7 @@
 
 use std::time::SystemTime;
 
+use assetlock_contract::layout;
 use futures::StreamExt;
 
 use super::error::Failure;
@@ -53,7 +54,7 @@ pub(crate) async fn upload(
 ) -> Result<Report, Error> {
     let objects = source.objects(options.include_maps);
     let total = objects.len();
-    let record_key = release::key(source.build_id());
+    let record_key = layout::release_key(source.build_id());
     let listing = Listing::fetch(dest).await?;
     let plan = plan(objects, &listing, &record_key);
     report.skipped = plan.present;

@@ -6,23 +6,6 @@ use std::time::SystemTime;
 
 use super::manifest_json::ManifestJson;
 
-/// The folder of release records, relative to the prefix.
-pub(crate) const DIR: &str = ".assetlock/releases/";
-
-/// The folder of everything assetlock keeps beside the assets.
-pub(crate) const META_DIR: &str = ".assetlock/";
-
-/// The record key of a build, relative to the prefix.
-pub(crate) fn key(build_id: &str) -> String {
-    format!("{DIR}{build_id}.json")
-}
-
-/// Whether a key (relative to the prefix) is a release record.
-pub(crate) fn is_record(key: &str) -> bool {
-    key.strip_prefix(DIR)
-        .is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
-}
-
 /// The record text: the manifest with `uploaded_at` (RFC 3339, UTC, microseconds).
 pub(crate) fn render(manifest: &ManifestJson, uploaded_at: SystemTime) -> String {
     let mut record = manifest.clone();
@@ -57,14 +40,6 @@ impl Release {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn record_keys_live_under_the_releases_folder() {
-        assert_eq!(key("abc"), ".assetlock/releases/abc.json");
-        assert!(is_record(".assetlock/releases/abc.json"));
-        assert!(!is_record(".assetlock/releases/x/abc.json"));
-        assert!(!is_record("css/abc.json"));
-    }
 
     #[test]
     fn a_rendered_record_parses_back_with_its_upload_time() {

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 use super::Error;
-use super::manifest_json::ManifestJson;
+use super::manifest_json::{self, ManifestJson};
 use crate::{Asset, Encoding, Manifest, Variant};
 
 /// The build to upload, verify or prune against: the binary's own assets, or the output of
@@ -63,7 +63,7 @@ impl Source {
     /// The assets compiled into this binary.
     pub fn from_manifest(manifest: &'static Manifest) -> Source {
         Source {
-            manifest: ManifestJson::from_manifest(manifest),
+            manifest: manifest_json::from_manifest(manifest),
             files: Files::Static(manifest),
         }
     }

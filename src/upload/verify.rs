@@ -1,6 +1,7 @@
 //! `--verify`: the deploy gate. Every object of the build is present with the right size and
 //! headers, and the release record says the upload finished.
 
+use assetlock_contract::layout;
 use futures::StreamExt;
 use object_store::{Attributes, GetOptions};
 
@@ -10,7 +11,7 @@ use super::listing::Listing;
 use super::progress::Meter;
 use super::report::Report;
 use super::source::Object;
-use super::{Destination, Error, Options, Source, release};
+use super::{Destination, Error, Options, Source};
 
 /// Why an object does not pass.
 enum Miss {
@@ -32,7 +33,7 @@ pub(crate) async fn verify(
     let total = objects.len() + 1;
     let listing = Listing::fetch(dest).await?;
     let mut problems = Vec::new();
-    let record = release::key(source.build_id());
+    let record = layout::release_key(source.build_id());
     if listing.get(&record).is_none() {
         problems.push(Failure::new(
             record,

@@ -1,0 +1,222 @@
+//! The `manifest.json` schema: written by the build, read by the macros and the uploader, and
+//! stored (with its upload time) as a build's release record.
+//!
+//! ```
+//! use assetlock_contract::manifest::{AssetJson, ManifestJson, FORMAT};
+//!
+//! let text = r#"{"format": 1, "build_id": "b1", "url_prefix": "/assets/", "assets": {
+//!     "a.css": {"url": "/assets/a.1.css", "path": "a.1.css", "size": 1, "sha256": "00",
+//!               "integrity": "sha384-x", "content_type": "text/css",
+//!               "encodings": {"br": {"path": "a.1.css.br", "size": 1, "sha256": "00"}}}}}"#;
+//! let manifest = ManifestJson::parse(text.as_bytes()).unwrap();
+//! assert_eq!(manifest.format, FORMAT);
+//! assert_eq!(manifest.keys().collect::<Vec<_>>(), ["a.1.css", "a.1.css.br"]);
+//! assert_eq!(ManifestJson::parse(manifest.render().as_bytes()).unwrap(), manifest);
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Encoding;
+
+/// The schema version: the only `format` written and read.
+pub const FORMAT: u32 = 1;
+
+/// A build's assets: `manifest.json`, or a release record when `uploaded_at` is set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestJson {
+    /// The schema version, [`FORMAT`].
+    pub format: u32,
+    /// The build's identity, a hash of everything below it.
+    pub build_id: String,
+    /// The prefix of every asset URL (`/assets/` or `https://cdn.example.com/assets/`).
+    pub url_prefix: String,
+    /// RFC 3339 time of the upload; only in release records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploaded_at: Option<String>,
+    /// One entry per logical path, sorted.
+    pub assets: BTreeMap<String, AssetJson>,
+}
+
+/// One asset of a build.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetJson {
+    /// The URL pages use: the URL prefix and the percent-encoded hashed path.
+    pub url: String,
+    /// The hashed path, relative to the artifact dir and to the destination prefix.
+    pub path: String,
+    /// Size in bytes of the identity bytes.
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the identity bytes.
+    pub sha256: String,
+    /// The Subresource Integrity value, `sha384-<base64>`.
+    pub integrity: String,
+    /// The `Content-Type` header value.
+    pub content_type: String,
+    /// The precompressed variants, keyed by their `Content-Encoding` token.
+    #[serde(default)]
+    pub encodings: BTreeMap<String, VariantJson>,
+}
+
+/// A precompressed variant of an asset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantJson {
+    /// The variant file: the asset's hashed path and the coding's extension.
+    pub path: String,
+    /// Size in bytes of the encoded bytes.
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the encoded bytes.
+    pub sha256: String,
+}
+
+impl ManifestJson {
+    /// Parses and checks a manifest or release record: the format is [`FORMAT`], the build id
+    /// is safe in an object key, every path stays inside the prefix and every coding is known.
+    ///
+    /// # Errors
+    ///
+    /// A message saying what is wrong.
+    pub fn parse(text: &[u8]) -> Result<ManifestJson, String> {
+        let manifest: ManifestJson = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+        manifest.check()?;
+        Ok(manifest)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.format != FORMAT {
+            return Err(format!(
+                "manifest format {} is not supported (this version reads format {FORMAT})",
+                self.format
+            ));
+        }
+        if !is_build_id(&self.build_id) {
+            return Err(format!(
+                "build_id `{}` is not a build id (letters, digits, `-` and `_` only)",
+                self.build_id
+            ));
+        }
+        for (logical, asset) in &self.assets {
+            check_path(logical, &asset.path)?;
+            for (token, variant) in &asset.encodings {
+                match Encoding::from_token(token) {
+                    Some(Encoding::Identity) | None => {
+                        return Err(format!("{logical}: unknown content coding `{token}`"));
+                    }
+                    Some(_) => check_path(logical, &variant.path)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every object key of the build, identity files and variants, relative to the prefix.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.assets.values().flat_map(|asset| {
+            std::iter::once(asset.path.as_str())
+                .chain(asset.encodings.values().map(|v| v.path.as_str()))
+        })
+    }
+
+    /// Pretty JSON with sorted keys and a final newline: equal builds give equal bytes.
+    pub fn render(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("JSON of strings and numbers");
+        text.push('\n');
+        text
+    }
+}
+
+impl AssetJson {
+    /// The variants with their codings, least preferred first; unknown tokens are skipped
+    /// (a parsed manifest has none).
+    pub fn variants(&self) -> impl Iterator<Item = (Encoding, &VariantJson)> {
+        let mut variants: Vec<_> = self
+            .encodings
+            .iter()
+            .filter_map(|(token, v)| Some((Encoding::from_token(token)?, v)))
+            .collect();
+        variants.sort_by_key(|&(e, _)| e);
+        variants.into_iter()
+    }
+}
+
+/// Whether `id` is safe to put in an object key.
+pub fn is_build_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A hashed path must stay inside the prefix: relative, no `.`/`..`/empty segments, not
+/// assetlock's own folder.
+fn check_path(logical: &str, path: &str) -> Result<(), String> {
+    let bad = path.is_empty()
+        || path.starts_with('/')
+        || path.contains('\\')
+        || path.chars().any(|c| c.is_control())
+        || crate::layout::is_meta(path)
+        || path
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..");
+    if bad {
+        return Err(format!(
+            "{logical}: `{path}` is not a relative artifact path"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(path: &str, format: u32) -> String {
+        format!(
+            r#"{{"format": {format}, "build_id": "abc", "url_prefix": "/assets/", "assets": {{
+                "a.css": {{"url": "/assets/{path}", "path": "{path}", "size": 1, "sha256": "00",
+                "integrity": "sha384-x", "content_type": "text/css", "encodings": {{}} }} }} }}"#
+        )
+    }
+
+    #[test]
+    fn parses_a_format_1_manifest() {
+        let parsed = ManifestJson::parse(manifest("a.1234.css", 1).as_bytes()).unwrap();
+        assert_eq!(parsed.keys().collect::<Vec<_>>(), ["a.1234.css"]);
+    }
+
+    #[test]
+    fn refuses_an_unknown_format() {
+        let error = ManifestJson::parse(manifest("a.1234.css", 2).as_bytes()).unwrap_err();
+        assert!(error.contains("format 2 is not supported"), "{error}");
+    }
+
+    #[test]
+    fn refuses_a_path_that_leaves_the_prefix_or_names_the_records() {
+        for path in ["../a.css", "/a.css", ".assetlock/releases/x.json"] {
+            let error = ManifestJson::parse(manifest(path, 1).as_bytes()).unwrap_err();
+            assert!(error.contains("not a relative artifact path"), "{error}");
+        }
+    }
+
+    #[test]
+    fn build_ids_are_key_safe() {
+        assert!(is_build_id("a9b861545db20e64"));
+        assert!(!is_build_id("../x"));
+        assert!(!is_build_id(""));
+    }
+
+    #[test]
+    fn variants_come_in_preference_order() {
+        let text = r#"{"format": 1, "build_id": "b", "url_prefix": "/", "assets": {"a": {
+            "url": "/a.1", "path": "a.1", "size": 9, "sha256": "00", "integrity": "x",
+            "content_type": "text/plain", "encodings": {
+              "zstd": {"path": "a.1.zst", "size": 1, "sha256": "01"},
+              "br": {"path": "a.1.br", "size": 1, "sha256": "02"},
+              "gzip": {"path": "a.1.gz", "size": 1, "sha256": "03"}}}}}"#;
+        let manifest = ManifestJson::parse(text.as_bytes()).unwrap();
+        let codings: Vec<_> = manifest.assets["a"].variants().map(|(e, _)| e).collect();
+        assert_eq!(codings, Encoding::VARIANTS);
+    }
+}
