@@ -3,7 +3,7 @@
 
 use askama::Template;
 use assetlock::Asset;
-use assetlock::serve::ServeAssets;
+use assetlock::serve::{Fallback, ServeAssets};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
@@ -33,7 +33,19 @@ async fn index() -> impl IntoResponse {
 
 /// The whole app: the page at `/` and the assets under `/assets/`.
 pub fn app() -> Router {
+    app_with(None)
+}
+
+/// The app, answering for the assets of other releases from `fallback` too: what every server
+/// of a fleet runs, so that a page rendered by any release finds its assets on any server
+/// during a rolling deploy.
+pub fn app_with(fallback: Option<Fallback>) -> Router {
+    let assets = ServeAssets::new(&MANIFEST);
+    let assets = match fallback {
+        Some(fallback) => assets.fallback(fallback),
+        None => assets,
+    };
     Router::new()
         .route("/", get(index))
-        .merge(ServeAssets::new(&MANIFEST).into_router())
+        .merge(assets.into_router())
 }

@@ -80,6 +80,7 @@ use clap::Parser as _;
 
 pub use cli::Args;
 pub use dest::Destination;
+pub(crate) use dest::redact;
 pub use error::Error;
 pub use object_store;
 pub use options::{Action, DEFAULT_CONCURRENCY, Options, Progress};

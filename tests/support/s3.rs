@@ -2,7 +2,6 @@
 //! request counters and an optional fault (PUTs failing after the K-th).
 
 use std::collections::BTreeSet;
-use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -43,6 +42,12 @@ struct State {
     racer: Mutex<Option<(Path, Vec<u8>)>>,
     /// The client the racer uses.
     racer_store: Mutex<Option<Arc<dyn ObjectStore>>>,
+    /// Keys of object GETs (not LISTs), in order, percent-decoded.
+    get_keys: Mutex<Vec<String>>,
+    /// Every request is dropped without an answer.
+    down: std::sync::atomic::AtomicBool,
+    /// Object GETs wait this long before they are answered.
+    get_delay: Mutex<Option<Duration>>,
 }
 
 /// The server; stops when dropped.
@@ -71,7 +76,13 @@ impl S3Server {
                 let (s3, state) = (s3.clone(), Arc::clone(&shared));
                 let service = service_fn(move |req: hyper::Request<Incoming>| {
                     let (s3, state) = (s3.clone(), Arc::clone(&state));
-                    async move { Ok::<_, Infallible>(handle(&s3, &state, req).await) }
+                    async move {
+                        // Down: close the connection without an answer.
+                        if state.down.load(Ordering::SeqCst) {
+                            return Err(std::io::Error::other("server down"));
+                        }
+                        Ok(handle(&s3, &state, req).await)
+                    }
                 });
                 tokio::spawn(async move {
                     let io = TokioIo::new(socket);
@@ -178,6 +189,28 @@ impl S3Server {
     /// Stops injecting faults.
     pub fn heal(&self) {
         *self.state.fail_after.lock().unwrap() = None;
+        *self.state.get_delay.lock().unwrap() = None;
+    }
+
+    /// Keys of the object GETs so far (relative to the bucket), in order.
+    pub fn get_keys(&self) -> Vec<String> {
+        self.state.get_keys.lock().unwrap().clone()
+    }
+
+    /// From now on, object GETs are answered after `delay`.
+    pub fn slow_gets(&self, delay: Duration) {
+        *self.state.get_delay.lock().unwrap() = Some(delay);
+    }
+
+    /// Stops answering: new connections are refused, open ones closed at the next request.
+    pub fn stop(&self) {
+        self.state.down.store(true, Ordering::SeqCst);
+        self.task.abort();
+    }
+
+    /// The file s3s-fs keeps the object `prefix/key` in.
+    pub fn object_file(&self, prefix: &str, key: &str) -> std::path::PathBuf {
+        self.root.path().join(BUCKET).join(prefix).join(key)
     }
 
     /// Every key in the bucket under `prefix`, relative to it.
@@ -229,6 +262,13 @@ async fn handle(
     let object_put = method == hyper::Method::PUT && key.as_deref().is_some_and(|k| !k.is_empty());
     if method == hyper::Method::GET && query.contains("list-type=2") {
         state.lists.fetch_add(1, Ordering::SeqCst);
+    } else if method == hyper::Method::GET && key.as_deref().is_some_and(|k| !k.is_empty()) {
+        let key = percent_decode(key.as_deref().unwrap_or(""));
+        state.get_keys.lock().unwrap().push(key);
+        let delay = *state.get_delay.lock().unwrap();
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
     }
     if method == hyper::Method::POST && query.contains("uploadId=") {
         state.completions.fetch_add(1, Ordering::SeqCst);

@@ -1,0 +1,329 @@
+//! Serving the assets of other releases from the bucket `upload-assets` filled, so that every
+//! server of a fleet in the middle of a rolling deploy answers for every live release.
+
+mod cache;
+mod fetch;
+mod index;
+
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use assetlock_contract::url;
+use axum::body::Body;
+use http::{HeaderMap, Method, Response, StatusCode};
+
+use super::response::{self, Plan, Policy, Representations};
+use crate::upload::{Destination, Error};
+use cache::ObjectCache;
+use fetch::{FetchError, InFlight};
+use index::{Index, Remote};
+
+/// The environment variable the example app reads to turn the fallback on; its value is a
+/// destination as `upload-assets` takes it (`s3://bucket/prefix`, `file:///dir`).
+pub const FALLBACK_ENV: &str = "ASSETLOCK_FALLBACK";
+
+/// Answers requests for hashed paths that this build does not have, from the other releases
+/// uploaded to the same destination.
+///
+/// During a rolling deploy a load balancer sends the requests of a page rendered by an old
+/// server to new servers and the other way round. With a fallback, a server that is asked for
+/// an asset it was not built with looks the hashed path up in the release records that
+/// `upload-assets` wrote (`<prefix>/.assetlock/releases/*.json`), fetches the object (or the
+/// variant the client's `Accept-Encoding` picks), checks its size and SHA-256 against the
+/// record before sending a byte, and answers exactly as for its own assets: same negotiation,
+/// `Vary`, strong ETag, 304, ranges and immutable caching.
+///
+/// - Only objects listed in a release record are ever fetched: a request cannot read release
+///   records, objects of other applications, or anything else stored under the prefix.
+/// - Verified objects up to [`max_cached_object`](Fallback::max_cached_object) are kept in a
+///   bounded in-memory cache ([`cache_size`](Fallback::cache_size)), with one fetch in flight
+///   per key; larger ones are fetched and checked for each request and never kept.
+/// - Release records are read on the first miss and read again when a hashed path is unknown,
+///   at most once per [`refresh_interval`](Fallback::refresh_interval): a release uploaded
+///   after the server started is found without a restart, and a flood of random hashes costs
+///   one LIST per interval.
+/// - Unknown everywhere: 404 with `Cache-Control: no-store`. Bucket unreachable or slower than
+///   [`timeout`](Fallback::timeout): 503 with `no-store` and a log line. Bytes that do not match
+///   their record: 502 with `no-store` and a log line, never the bytes.
+///
+/// It relies on the rollout order: upload the new build, `upload-assets --verify`, then roll
+/// the servers; old servers then find the new release's assets too.
+///
+/// ```no_run
+/// # mod demo { assetlock::__doc_manifest!(); }
+/// # use demo::MANIFEST;
+/// use assetlock::serve::{Fallback, ServeAssets};
+///
+/// # fn main() -> Result<(), assetlock::upload::Error> {
+/// // The same destination and AWS environment variables as `upload-assets`.
+/// let fallback = Fallback::from_url("s3://my-bucket/assets")?;
+/// let app: axum::Router = ServeAssets::new(&MANIFEST).fallback(fallback).into_router();
+/// # Ok(())
+/// # }
+/// ```
+pub struct Fallback {
+    dest: Destination,
+    cache_size: u64,
+    max_cached_object: u64,
+    refresh_interval: Duration,
+    timeout: Duration,
+    index: RwLock<Arc<Index>>,
+    /// When the records were last read and whether that worked; held while reading them, so
+    /// concurrent misses wait for one refresh instead of starting their own.
+    refreshed: tokio::sync::Mutex<Option<(Instant, bool)>>,
+    cache: Mutex<Option<ObjectCache>>,
+    in_flight: InFlight,
+}
+
+/// What a request path names.
+enum Lookup {
+    Found(Arc<Remote>),
+    Unknown,
+    Unavailable(String),
+}
+
+impl Fallback {
+    /// A fallback to the releases uploaded to `dest`.
+    ///
+    /// Defaults: a 64 MiB cache of objects up to 8 MiB, records read again at most every 10
+    /// seconds, 5 seconds to answer before a 503.
+    pub fn new(dest: Destination) -> Fallback {
+        Fallback {
+            dest,
+            cache_size: 64 << 20,
+            max_cached_object: 8 << 20,
+            refresh_interval: Duration::from_secs(10),
+            timeout: Duration::from_secs(5),
+            index: RwLock::default(),
+            refreshed: tokio::sync::Mutex::new(None),
+            cache: Mutex::new(None),
+            in_flight: InFlight::default(),
+        }
+    }
+
+    /// A fallback to a destination URL as `upload-assets` takes it: `s3://bucket/prefix` with
+    /// the standard AWS environment variables, or `file:///dir`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Destination::from_url`].
+    pub fn from_url(url: &str) -> Result<Fallback, Error> {
+        Destination::from_url(url).map(Fallback::new)
+    }
+
+    /// The fallback [`FALLBACK_ENV`] (`ASSETLOCK_FALLBACK`) names, if it is set.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Destination::from_url`].
+    pub fn from_env() -> Result<Option<Fallback>, Error> {
+        match std::env::var(FALLBACK_ENV) {
+            Ok(url) if !url.is_empty() => Fallback::from_url(&url).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// At most this many bytes of verified objects are kept in memory (default 64 MiB).
+    pub fn cache_size(mut self, bytes: u64) -> Fallback {
+        self.cache_size = bytes;
+        self
+    }
+
+    /// Objects larger than this are fetched and verified for each request and never kept
+    /// (default 8 MiB).
+    pub fn max_cached_object(mut self, bytes: u64) -> Fallback {
+        self.max_cached_object = bytes;
+        self
+    }
+
+    /// An unknown hashed path reads the release records again at most this often (default
+    /// 10 seconds).
+    pub fn refresh_interval(mut self, interval: Duration) -> Fallback {
+        self.refresh_interval = interval;
+        self
+    }
+
+    /// How long a request may wait for the bucket before it gets a 503 (default 5 seconds).
+    pub fn timeout(mut self, timeout: Duration) -> Fallback {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Answers a request for `relative`, a path under the mount that this build does not have.
+    pub(super) async fn respond(
+        &self,
+        policy: &Policy,
+        method: &Method,
+        relative: &str,
+        headers: &HeaderMap,
+    ) -> Response<Body> {
+        let decoded = url::decode_path(relative);
+        let hashed_path = decoded.as_deref().unwrap_or(relative);
+        let remote = match self.lookup(hashed_path).await {
+            Lookup::Found(remote) => remote,
+            Lookup::Unknown => {
+                return response::plain(policy, StatusCode::NOT_FOUND, "not found\n");
+            }
+            Lookup::Unavailable(why) => {
+                tracing::warn!(
+                    path = hashed_path,
+                    "assetlock fallback: bucket unavailable: {why}"
+                );
+                return unavailable(policy);
+            }
+        };
+        let reps = remote.variants.iter().fold(
+            Representations::new(&remote.content_type, &remote.identity.sha256),
+            |reps, (e, o)| reps.variant(*e, &o.sha256),
+        );
+        let send = match response::plan(policy, method, headers, &reps) {
+            Plan::Done(response) => return response,
+            Plan::Send(send) => send,
+        };
+        let object = remote.object(send.encoding);
+        match self.bytes(object).await {
+            Ok(bytes) => send.finish(bytes, policy),
+            Err(FetchError::NotFound) => {
+                tracing::info!(
+                    key = object.key,
+                    "assetlock fallback: listed object is gone"
+                );
+                response::plain(policy, StatusCode::NOT_FOUND, "not found\n")
+            }
+            Err(FetchError::Unavailable(why)) => {
+                tracing::warn!(
+                    key = object.key,
+                    "assetlock fallback: bucket unavailable: {why}"
+                );
+                unavailable(policy)
+            }
+            Err(FetchError::Corrupt(why)) => {
+                tracing::error!(
+                    key = object.key,
+                    "assetlock fallback: refused to serve: {why}"
+                );
+                response::plain(
+                    policy,
+                    StatusCode::BAD_GATEWAY,
+                    "bad object in the bucket\n",
+                )
+            }
+        }
+    }
+
+    fn index(&self) -> Arc<Index> {
+        Arc::clone(&self.index.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Finds a hashed path in the records, reading them again if it is unknown and the last
+    /// read is older than the refresh interval.
+    async fn lookup(&self, hashed_path: &str) -> Lookup {
+        if let Some(remote) = self.index().get(hashed_path) {
+            return Lookup::Found(remote);
+        }
+        let mut refreshed = self.refreshed.lock().await;
+        // Another request may have read the records while this one waited.
+        if let Some(remote) = self.index().get(hashed_path) {
+            return Lookup::Found(remote);
+        }
+        match *refreshed {
+            Some((at, true)) if at.elapsed() < self.refresh_interval => return Lookup::Unknown,
+            Some((at, false)) if at.elapsed() < self.refresh_interval => {
+                return Lookup::Unavailable("the last read of the release records failed".into());
+            }
+            _ => {}
+        }
+        let result = tokio::time::timeout(self.timeout, self.refresh()).await;
+        let result = result.unwrap_or_else(|_| Err(format!("no answer within {:?}", self.timeout)));
+        *refreshed = Some((Instant::now(), result.is_ok()));
+        match result {
+            Ok(()) => self
+                .index()
+                .get(hashed_path)
+                .map_or(Lookup::Unknown, Lookup::Found),
+            Err(why) => Lookup::Unavailable(why),
+        }
+    }
+
+    /// Reads the list of release records, and the records not read before.
+    async fn refresh(&self) -> Result<(), String> {
+        let current = self.index();
+        let listed = fetch::list_records(&self.dest).await?;
+        let (kept, new): (Vec<String>, Vec<String>) =
+            listed.into_iter().partition(|key| current.has_record(key));
+        let mut read = Vec::with_capacity(new.len());
+        for key in new {
+            match fetch::record(&self.dest, &key).await {
+                Ok(record) => read.push((key, record)),
+                Err(FetchError::Corrupt(why)) => {
+                    tracing::error!(key, "assetlock fallback: release record ignored: {why}");
+                }
+                Err(FetchError::NotFound) => {}
+                Err(FetchError::Unavailable(why)) => return Err(why),
+            }
+        }
+        let index = current.replaced(&kept, read);
+        tracing::debug!(
+            records = index.records(),
+            "assetlock fallback: release records read"
+        );
+        *self.index.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(index);
+        Ok(())
+    }
+
+    /// The verified bytes of an object: from the cache, from a fetch already in flight, or
+    /// fetched now.
+    async fn bytes(&self, object: &index::Object) -> Result<bytes::Bytes, FetchError> {
+        if object.size > self.max_cached_object {
+            return self.fetch(object).await;
+        }
+        if let Some(bytes) = self.with_cache(|cache| cache.get(&object.key)) {
+            return Ok(bytes);
+        }
+        let result = self.in_flight.run(&object.key, || self.fetch(object)).await;
+        if let Ok(bytes) = &result {
+            let bytes = bytes.clone();
+            self.with_cache(|cache| cache.insert(object.key.clone(), bytes));
+        }
+        result
+    }
+
+    async fn fetch(&self, object: &index::Object) -> Result<bytes::Bytes, FetchError> {
+        tokio::time::timeout(self.timeout, fetch::object(&self.dest, object))
+            .await
+            .unwrap_or_else(|_| {
+                Err(FetchError::Unavailable(format!(
+                    "no answer within {:?}",
+                    self.timeout
+                )))
+            })
+    }
+
+    fn with_cache<T>(&self, f: impl FnOnce(&mut ObjectCache) -> T) -> T {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        f(cache.get_or_insert_with(|| ObjectCache::new(self.cache_size)))
+    }
+}
+
+impl std::fmt::Debug for Fallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fallback")
+            .field("dest", &self.dest)
+            .field("cache_size", &self.cache_size)
+            .field("max_cached_object", &self.max_cached_object)
+            .field("refresh_interval", &self.refresh_interval)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// 503, never cached: the bucket may answer the next request.
+fn unavailable(policy: &Policy) -> Response<Body> {
+    let text = "asset storage unavailable, try again\n";
+    let mut response = response::plain(policy, StatusCode::SERVICE_UNAVAILABLE, text);
+    response.headers_mut().insert(
+        http::header::RETRY_AFTER,
+        http::HeaderValue::from_static("1"),
+    );
+    response
+}
