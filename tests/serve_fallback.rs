@@ -362,3 +362,23 @@ async fn objects_over_the_cache_limit_are_verified_and_served_but_not_kept() {
     }
     assert_eq!(gets_of(&s3, &key), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pruned_release_stops_being_served_even_from_the_cache() {
+    let other = other_release();
+    let s3 = S3Server::start().await;
+    s3.run(&other, Options::upload()).await.unwrap();
+    let addr = serve(fallback(&s3).refresh_interval(Duration::from_millis(200))).await;
+    let url = url(&other, "css/big.css");
+    assert_eq!(get(addr, &url, &[]).await.status(), StatusCode::OK);
+
+    // What `--prune` does to a release no longer kept: record and objects deleted.
+    for key in [other.record_key(), other.key("css/big.css")] {
+        let path = Path::parse(format!("{PREFIX}/{key}")).unwrap();
+        s3.store().delete(&path).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let response = get(addr, &url, &[]).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(header(response.headers(), header::CACHE_CONTROL), Some("no-store"));
+}

@@ -57,6 +57,22 @@ impl ObjectCache {
         self.entries.insert(key, (bytes, self.tick));
     }
 
+    /// Drops every object whose key `keep` refuses.
+    pub(super) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let dropped: Vec<(u64, String)> = self
+            .entries
+            .iter()
+            .filter(|(key, _)| !keep(key))
+            .map(|(key, (_, used))| (*used, key.clone()))
+            .collect();
+        for (used, key) in dropped {
+            self.order.remove(&used);
+            if let Some((bytes, _)) = self.entries.remove(&key) {
+                self.held -= bytes.len() as u64;
+            }
+        }
+    }
+
     /// Bytes held.
     #[cfg(test)]
     fn held(&self) -> u64 {
@@ -82,6 +98,9 @@ mod tests {
         assert!(cache.get("b").is_none(), "b was the least recently used");
         assert!(cache.get("a").is_some() && cache.get("c").is_some());
         assert_eq!(cache.held(), 8);
+        cache.retain(|key| key == "c");
+        assert!(cache.get("a").is_none() && cache.get("c").is_some());
+        assert_eq!(cache.held(), 4);
     }
 
     #[test]

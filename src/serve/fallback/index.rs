@@ -1,7 +1,7 @@
 //! The release records of a bucket, read into a map from hashed path to what the record says
 //! of the object: the only keys a fallback ever fetches.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use assetlock_contract::Encoding;
@@ -39,12 +39,19 @@ impl Remote {
 pub(super) struct Index {
     records: HashMap<String, Arc<ManifestJson>>,
     by_path: HashMap<String, Arc<Remote>>,
+    /// Every object key the records list, variants included.
+    keys: HashSet<String>,
 }
 
 impl Index {
     /// The asset served at a hashed path (not percent-encoded), if a record lists it.
     pub(super) fn get(&self, hashed_path: &str) -> Option<Arc<Remote>> {
         self.by_path.get(hashed_path).cloned()
+    }
+
+    /// Whether a record lists the object `key` (relative to the prefix).
+    pub(super) fn lists(&self, key: &str) -> bool {
+        self.keys.contains(key)
     }
 
     /// Whether the record at `key` was read already (records never change once written).
@@ -61,10 +68,12 @@ impl Index {
             .collect();
         records.extend(new.into_iter().map(|(key, m)| (key, Arc::new(m))));
         let mut by_path = HashMap::new();
+        let mut keys = HashSet::new();
         // Sorted, so the same records give the same index whatever order they were read in.
         let mut sorted: Vec<_> = records.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         for (_, manifest) in sorted {
+            keys.extend(manifest.keys().map(str::to_owned));
             for asset in manifest.assets.values() {
                 let remote = Remote {
                     content_type: asset.content_type.clone(),
@@ -90,7 +99,11 @@ impl Index {
                     .or_insert_with(|| Arc::new(remote));
             }
         }
-        Index { records, by_path }
+        Index {
+            records,
+            by_path,
+            keys,
+        }
     }
 
     /// The number of records.
@@ -130,6 +143,7 @@ mod tests {
         let pruned = index.replaced(&["r2".into()], Vec::new());
         assert!(pruned.get("a.1.css").is_none());
         assert!(pruned.get("a.2.css").is_some());
+        assert!(pruned.lists("a.2.css.br") && !pruned.lists("a.1.css.br"));
         assert_eq!(pruned.records(), 1);
     }
 }

@@ -38,10 +38,11 @@ pub const FALLBACK_ENV: &str = "ASSETLOCK_FALLBACK";
 /// - Verified objects up to [`max_cached_object`](Fallback::max_cached_object) are kept in a
 ///   bounded in-memory cache ([`cache_size`](Fallback::cache_size)), with one fetch in flight
 ///   per key; larger ones are fetched and checked for each request and never kept.
-/// - Release records are read on the first miss and read again when a hashed path is unknown,
-///   at most once per [`refresh_interval`](Fallback::refresh_interval): a release uploaded
-///   after the server started is found without a restart, and a flood of random hashes costs
-///   one LIST per interval.
+/// - Release records are read on the first miss, and read again by the first request after
+///   [`refresh_interval`](Fallback::refresh_interval) has passed (at most one LIST per
+///   interval, however many random hashes arrive): a release uploaded after the server started
+///   is found without a restart, and the objects of a pruned release stop being served (the
+///   cache drops them too).
 /// - Unknown everywhere: 404 with `Cache-Control: no-store`. Bucket unreachable or slower than
 ///   [`timeout`](Fallback::timeout): 503 with `no-store` and a log line. Bytes that do not match
 ///   their record: 502 with `no-store` and a log line, never the bytes.
@@ -67,12 +68,20 @@ pub struct Fallback {
     max_cached_object: u64,
     refresh_interval: Duration,
     timeout: Duration,
-    index: RwLock<Arc<Index>>,
-    /// When the records were last read and whether that worked; held while reading them, so
-    /// concurrent misses wait for one refresh instead of starting their own.
-    refreshed: tokio::sync::Mutex<Option<(Instant, bool)>>,
+    state: RwLock<State>,
+    /// Held while the records are read, so concurrent requests wait for one read instead of
+    /// starting their own.
+    refreshing: tokio::sync::Mutex<()>,
     cache: Mutex<Option<ObjectCache>>,
     in_flight: InFlight,
+}
+
+/// The records as last read, and when the last read was tried.
+#[derive(Default)]
+struct State {
+    index: Arc<Index>,
+    /// When the last read was tried, and whether it worked.
+    attempt: Option<(Instant, bool)>,
 }
 
 /// What a request path names.
@@ -85,17 +94,17 @@ enum Lookup {
 impl Fallback {
     /// A fallback to the releases uploaded to `dest`.
     ///
-    /// Defaults: a 64 MiB cache of objects up to 8 MiB, records read again at most every 10
+    /// Defaults: a 64 MiB cache of objects up to 8 MiB, records read again at most every 2
     /// seconds, 5 seconds to answer before a 503.
     pub fn new(dest: Destination) -> Fallback {
         Fallback {
             dest,
             cache_size: 64 << 20,
             max_cached_object: 8 << 20,
-            refresh_interval: Duration::from_secs(10),
+            refresh_interval: Duration::from_secs(2),
             timeout: Duration::from_secs(5),
-            index: RwLock::default(),
-            refreshed: tokio::sync::Mutex::new(None),
+            state: RwLock::default(),
+            refreshing: tokio::sync::Mutex::new(()),
             cache: Mutex::new(None),
             in_flight: InFlight::default(),
         }
@@ -136,8 +145,10 @@ impl Fallback {
         self
     }
 
-    /// An unknown hashed path reads the release records again at most this often (default
-    /// 10 seconds).
+    /// The release records are read again at most this often (default 2 seconds). A release
+    /// uploaded less than this before its first server starts may get 404s from servers that
+    /// read the records just before the upload: roll servers at least this long after
+    /// `upload-assets --verify`.
     pub fn refresh_interval(mut self, interval: Duration) -> Fallback {
         self.refresh_interval = interval;
         self
@@ -211,43 +222,63 @@ impl Fallback {
         }
     }
 
-    fn index(&self) -> Arc<Index> {
-        Arc::clone(&self.index.read().unwrap_or_else(PoisonError::into_inner))
+    fn state<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.state.read().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Finds a hashed path in the records, reading them again if it is unknown and the last
-    /// read is older than the refresh interval.
-    async fn lookup(&self, hashed_path: &str) -> Lookup {
-        if let Some(remote) = self.index().get(hashed_path) {
-            return Lookup::Found(remote);
+    /// The answer of the records as they are, or `None` when they are due to be read again.
+    fn answer(&self, state: &State, hashed_path: &str) -> Option<Lookup> {
+        let (at, ok) = state.attempt?;
+        if at.elapsed() >= self.refresh_interval {
+            return None;
         }
-        let mut refreshed = self.refreshed.lock().await;
-        // Another request may have read the records while this one waited.
-        if let Some(remote) = self.index().get(hashed_path) {
-            return Lookup::Found(remote);
-        }
-        match *refreshed {
-            Some((at, true)) if at.elapsed() < self.refresh_interval => return Lookup::Unknown,
-            Some((at, false)) if at.elapsed() < self.refresh_interval => {
-                return Lookup::Unavailable("the last read of the release records failed".into());
+        Some(match (state.index.get(hashed_path), ok) {
+            (Some(remote), _) => Lookup::Found(remote),
+            (None, true) => Lookup::Unknown,
+            (None, false) => {
+                Lookup::Unavailable("the last read of the release records failed".into())
             }
-            _ => {}
+        })
+    }
+
+    /// Finds a hashed path in the release records, reading them first when the last read is
+    /// older than the refresh interval. When a read fails, what the records said before still
+    /// holds.
+    async fn lookup(&self, hashed_path: &str) -> Lookup {
+        if let Some(answer) = self.state(|state| self.answer(state, hashed_path)) {
+            return answer;
         }
-        let result = tokio::time::timeout(self.timeout, self.refresh()).await;
-        let result = result.unwrap_or_else(|_| Err(format!("no answer within {:?}", self.timeout)));
-        *refreshed = Some((Instant::now(), result.is_ok()));
-        match result {
-            Ok(()) => self
-                .index()
-                .get(hashed_path)
-                .map_or(Lookup::Unknown, Lookup::Found),
-            Err(why) => Lookup::Unavailable(why),
+        let _reading = self.refreshing.lock().await;
+        // Another request may have read the records while this one waited.
+        if let Some(answer) = self.state(|state| self.answer(state, hashed_path)) {
+            return answer;
+        }
+        let current = self.state(|state| Arc::clone(&state.index));
+        let read = tokio::time::timeout(self.timeout, self.read_records(&current)).await;
+        let read = read.unwrap_or_else(|_| Err(format!("no answer within {:?}", self.timeout)));
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.attempt = Some((Instant::now(), read.is_ok()));
+        match read {
+            Ok(index) => {
+                let index = Arc::new(index);
+                self.with_cache(|cache| cache.retain(|key| index.lists(key)));
+                state.index = Arc::clone(&index);
+                index
+                    .get(hashed_path)
+                    .map_or(Lookup::Unknown, Lookup::Found)
+            }
+            Err(why) => match state.index.get(hashed_path) {
+                Some(remote) => {
+                    tracing::warn!("assetlock fallback: release records not read again: {why}");
+                    Lookup::Found(remote)
+                }
+                None => Lookup::Unavailable(why),
+            },
         }
     }
 
     /// Reads the list of release records, and the records not read before.
-    async fn refresh(&self) -> Result<(), String> {
-        let current = self.index();
+    async fn read_records(&self, current: &Index) -> Result<Index, String> {
         let listed = fetch::list_records(&self.dest).await?;
         let (kept, new): (Vec<String>, Vec<String>) =
             listed.into_iter().partition(|key| current.has_record(key));
@@ -267,8 +298,7 @@ impl Fallback {
             records = index.records(),
             "assetlock fallback: release records read"
         );
-        *self.index.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(index);
-        Ok(())
+        Ok(index)
     }
 
     /// The verified bytes of an object: from the cache, from a fetch already in flight, or
