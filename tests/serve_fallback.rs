@@ -380,5 +380,8 @@ async fn a_pruned_release_stops_being_served_even_from_the_cache() {
     tokio::time::sleep(Duration::from_millis(250)).await;
     let response = get(addr, &url, &[]).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(header(response.headers(), header::CACHE_CONTROL), Some("no-store"));
+    assert_eq!(
+        header(response.headers(), header::CACHE_CONTROL),
+        Some("no-store")
+    );
 }

@@ -6,122 +6,14 @@
 //! when they are absent.
 
 mod support;
+#[path = "../../tests/support/webdriver.rs"]
+mod webdriver;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde_json::{Value, json};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// chromedriver, killed when dropped.
-struct Driver {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Driver {
-    async fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let driver = Driver {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            let status = driver
-                .http
-                .get(format!("{}/status", driver.base))
-                .send()
-                .await;
-            if status.is_ok_and(|r| r.status().is_success()) {
-                return driver;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("chromedriver did not become ready");
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        }
-        let response = request.send().await.unwrap();
-        let text = response.text().await.unwrap();
-        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        value["value"].clone()
-    }
-
-    async fn new_session(&self, profile: &Path) -> String {
-        let capabilities = json!({
-            "capabilities": { "alwaysMatch": {
-                "browserName": "chrome",
-                "goog:loggingPrefs": { "browser": "ALL" },
-                "goog:chromeOptions": {
-                    "binary": CHROMIUM,
-                    "args": [
-                        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                        "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1100,900",
-                        format!("--user-data-dir={}", profile.display()),
-                    ]
-                }
-            }}
-        });
-        let value = self
-            .call(reqwest::Method::POST, "/session", Some(capabilities))
-            .await;
-        value["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {value}"))
-            .to_string()
-    }
-
-    async fn run(&self, session: &str, script: &str) -> Value {
-        let body = json!({ "script": script, "args": [] });
-        self.call(
-            reqwest::Method::POST,
-            &format!("/session/{session}/execute/sync"),
-            Some(body),
-        )
-        .await
-    }
-
-    async fn run_async(&self, session: &str, script: &str) -> Value {
-        let body = json!({ "script": script, "args": [] });
-        self.call(
-            reqwest::Method::POST,
-            &format!("/session/{session}/execute/async"),
-            Some(body),
-        )
-        .await
-    }
-}
+use serde_json::Value;
+use webdriver::Driver;
 
 fn screenshot_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -132,43 +24,23 @@ fn screenshot_path() -> PathBuf {
 
 #[tokio::test]
 async fn page_loads_cleanly_in_headless_chromium() {
-    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-        eprintln!(
-            "skipping: {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver)"
-        );
+    if !webdriver::available() {
         return;
     }
     let addr = support::start().await;
     let driver = Driver::start().await;
     let profile = tempfile::tempdir().unwrap();
     let session = driver.new_session(profile.path()).await;
-    let url = format!("http://{addr}/");
-    driver
-        .call(
-            reqwest::Method::POST,
-            &format!("/session/{session}/url"),
-            Some(json!({ "url": url })),
-        )
-        .await;
+    driver.open(&session, &format!("http://{addr}/")).await;
 
     // Both modules ran: main.js sets data-module-ran, its dynamic import sets data-lazy-loaded.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let done = driver
-            .run(
-                &session,
-                "return document.body.dataset.lazyLoaded === 'yes';",
-            )
-            .await;
-        if done == Value::Bool(true) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the page's modules did not finish"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let lazy_loaded = "return document.body.dataset.lazyLoaded === 'yes';";
+    assert!(
+        driver
+            .wait_for(&session, lazy_loaded, Duration::from_secs(20))
+            .await,
+        "the page's modules did not finish"
+    );
 
     let report = driver
         .run_async(
@@ -223,14 +95,7 @@ async fn page_loads_cleanly_in_headless_chromium() {
         assert_eq!(resource["status"], 200, "failed request: {resource}");
     }
 
-    let logs = driver
-        .call(
-            reqwest::Method::POST,
-            &format!("/session/{session}/se/log"),
-            Some(json!({ "type": "browser" })),
-        )
-        .await;
-    let entries = logs.as_array().cloned().unwrap_or_default();
+    let entries = driver.console(&session).await;
     let errors: Vec<&Value> = entries.iter().filter(|e| e["level"] == "SEVERE").collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 
@@ -247,13 +112,7 @@ async fn page_loads_cleanly_in_headless_chromium() {
     std::fs::write(screenshot_path(), png).unwrap();
     eprintln!("screenshot: {}", screenshot_path().display());
 
-    driver
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/session/{session}"),
-            None,
-        )
-        .await;
+    driver.end(&session).await;
 }
 
 fn base64_decode(text: &str) -> Vec<u8> {

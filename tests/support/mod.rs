@@ -3,6 +3,7 @@
 
 pub mod fixture;
 pub mod s3;
+pub mod webdriver;
 
 use assetlock::upload::object_store::path::Path;
 use assetlock::upload::object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt};

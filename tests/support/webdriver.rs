@@ -1,0 +1,177 @@
+//! A WebDriver client for Debian's headless Chromium (`chromium` + `chromium-driver`), shared by
+//! the browser tests of the example app and the fleet rollout test.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver, killed when dropped.
+pub struct Driver {
+    child: Child,
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    pub async fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let driver = Driver {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let status = driver
+                .http
+                .get(format!("{}/status", driver.base))
+                .send()
+                .await;
+            if status.is_ok_and(|r| r.status().is_success()) {
+                return driver;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("chromedriver did not become ready");
+    }
+
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.unwrap();
+        let text = response.text().await.unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        value["value"].clone()
+    }
+
+    pub async fn new_session(&self, profile: &Path) -> String {
+        let capabilities = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:loggingPrefs": { "browser": "ALL" },
+                "goog:chromeOptions": {
+                    "binary": CHROMIUM,
+                    "args": [
+                        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        "--disable-dev-shm-usage", "--window-size=1100,900",
+                        format!("--user-data-dir={}", profile.display()),
+                    ]
+                }
+            }}
+        });
+        let value = self
+            .call(reqwest::Method::POST, "/session", Some(capabilities))
+            .await;
+        value["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {value}"))
+            .to_string()
+    }
+
+    pub async fn run(&self, session: &str, script: &str) -> Value {
+        let body = json!({ "script": script, "args": [] });
+        self.call(
+            reqwest::Method::POST,
+            &format!("/session/{session}/execute/sync"),
+            Some(body),
+        )
+        .await
+    }
+
+    pub async fn run_async(&self, session: &str, script: &str) -> Value {
+        let body = json!({ "script": script, "args": [] });
+        self.call(
+            reqwest::Method::POST,
+            &format!("/session/{session}/execute/async"),
+            Some(body),
+        )
+        .await
+    }
+}
+
+/// Whether the browser and its driver are installed; says why not when they are missing.
+pub fn available() -> bool {
+    let found = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !found {
+        eprintln!(
+            "skipping: {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver)"
+        );
+    }
+    found
+}
+
+impl Driver {
+    /// Navigates the session to `url`.
+    pub async fn open(&self, session: &str, url: &str) -> Value {
+        let path = format!("/session/{session}/url");
+        self.call(reqwest::Method::POST, &path, Some(json!({ "url": url })))
+            .await
+    }
+
+    /// Runs a Chrome DevTools Protocol command in the session.
+    pub async fn cdp(&self, session: &str, cmd: &str, params: Value) -> Value {
+        let path = format!("/session/{session}/goog/cdp/execute");
+        let body = json!({ "cmd": cmd, "params": params });
+        self.call(reqwest::Method::POST, &path, Some(body)).await
+    }
+
+    /// The browser console entries logged since the last call.
+    pub async fn console(&self, session: &str) -> Vec<Value> {
+        let path = format!("/session/{session}/se/log");
+        let logs = self
+            .call(
+                reqwest::Method::POST,
+                &path,
+                Some(json!({ "type": "browser" })),
+            )
+            .await;
+        logs.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Waits up to `timeout` for `script` to return `true`.
+    pub async fn wait_for(&self, session: &str, script: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.run(session, script).await == Value::Bool(true) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// Ends the session.
+    pub async fn end(&self, session: &str) {
+        let path = format!("/session/{session}");
+        self.call(reqwest::Method::DELETE, &path, None).await;
+    }
+}
