@@ -123,3 +123,67 @@ async fn multipart_upload_then_verify_against_moto() {
     let dest = destination(&moto).await.multipart(5 * MIB, 5 * MIB);
     upload_verify_and_rerun(&build, &dest).await;
 }
+
+/// The fixture site built for a CDN on another origin.
+fn cross_origin_build() -> Build {
+    let build = fixture::site();
+    let output = assetlock_build::Config::new()
+        .asset_dir(build.dir.path().join("assets"))
+        .url_prefix("https://cdn.example.com/assets/")
+        .out_dir(build.dir.path().join("cdn-out"))
+        .try_compile()
+        .unwrap();
+    Build {
+        manifest_path: output.manifest_path(),
+        dist_dir: output.dist_dir(),
+        build_id: output.build_id().to_owned(),
+        dir: build.dir,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_warns_when_a_cross_origin_prefix_meets_a_bucket_without_cors() {
+    let Some(moto) = moto_or_skip() else { return };
+    let dest = destination(&moto).await;
+    let same_origin = fixture::site();
+    run(&same_origin.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    let report = run(&same_origin.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+    assert!(report.warnings().is_empty(), "{report}");
+
+    let build = cross_origin_build();
+    run(&build.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    let report = run(&build.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+    assert_eq!(report.warnings().len(), 1, "{report}");
+    assert!(
+        report.warnings()[0].contains("has no CORS rule"),
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("\nwarning: the URL prefix https://cdn.example.com/assets/")
+    );
+
+    let rule = "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>\
+                <AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>\
+                </CORSRule></CORSConfiguration>";
+    let put = reqwest::Client::new()
+        .put(format!("{}/{BUCKET}?cors", moto.endpoint))
+        .body(rule)
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
+    let report = run(&build.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+    assert!(report.warnings().is_empty(), "{report}");
+}

@@ -215,6 +215,11 @@ impl Destination {
         self.headers
     }
 
+    /// Signed S3 requests of our own, for an S3 destination.
+    pub(crate) fn s3_requests(&self) -> Option<&Multipart> {
+        self.multipart.as_deref()
+    }
+
     /// Multipart uploads, for an S3 destination.
     pub(crate) fn multipart_for(&self, size: u64) -> Option<&Multipart> {
         self.multipart.as_deref().filter(|m| size >= m.threshold)

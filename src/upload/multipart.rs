@@ -139,6 +139,21 @@ impl Multipart {
         self.complete(url, upload_id, &etags).await
     }
 
+    /// The bucket's CORS configuration (`GET ?cors`): its XML, or `None` when the bucket has
+    /// none.
+    pub(crate) async fn bucket_cors(&self) -> Result<Option<String>, String> {
+        let url = format!("{}?cors", self.bucket_url);
+        let (status, body, _) = self.send(Method::GET, &url, &[], Bytes::new()).await?;
+        match status {
+            StatusCode::OK => Ok(Some(body)),
+            StatusCode::NOT_FOUND => Ok(None),
+            status => Err(format!(
+                "{status}: {}",
+                element(&body, "Message").unwrap_or(body)
+            )),
+        }
+    }
+
     /// Part size for an object of `size` bytes: the configured size, or larger when the object
     /// would need more than 10,000 parts.
     fn part_size_for(&self, size: u64) -> u64 {

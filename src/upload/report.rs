@@ -28,6 +28,8 @@ pub struct Report {
     pub(crate) in_grace: usize,
     /// Build ids whose objects a prune kept: the newest releases and this build.
     pub(crate) kept_builds: Vec<String>,
+    /// Things that do not fail the run but that the user should fix.
+    pub(crate) warnings: Vec<String>,
 }
 
 /// What happened to the release record.
@@ -56,6 +58,7 @@ impl Report {
             deleted_bytes: 0,
             in_grace: 0,
             kept_builds: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -104,6 +107,11 @@ impl Report {
     /// Whether nothing was written or deleted.
     pub fn is_dry_run(&self) -> bool {
         self.dry_run
+    }
+
+    /// Problems that did not fail the run, one line each (also printed after the summary).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     fn fmt_upload(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -161,6 +169,16 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_summary(f)?;
+        for warning in &self.warnings {
+            write!(f, "\nwarning: {warning}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Report {
+    fn fmt_summary(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.action {
             Action::Upload => self.fmt_upload(f),
             Action::Verify => write!(
