@@ -9,7 +9,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! assetlock = { version = "0.1", features = ["axum", "upload"] }
+//! assetlock = { version = "0.1", features = ["axum", "upload", "fallback"] }
 //!
 //! [build-dependencies]
 //! assetlock-build = "0.1"
@@ -123,6 +123,26 @@
 //! `.assetlock/releases/<build id>.json` is written last; `--verify` exits non-zero unless
 //! every object is there with the right size and headers, so run it before rolling servers.
 //! Endpoint and credentials come from the standard AWS environment variables.
+//!
+//! # 6. Fleets
+//!
+//! During a rolling deploy a load balancer sends a page's asset requests to servers of either
+//! release. With the `fallback` feature, each server answers for the hashed paths of every
+//! release uploaded to the bucket, verified against the release records:
+//!
+//! ```no_run
+//! # mod demo { assetlock::__doc_manifest!(); }
+//! # use demo::MANIFEST;
+//! use assetlock::serve::{Fallback, ServeAssets};
+//!
+//! # fn main() -> Result<(), assetlock::upload::Error> {
+//! let fallback = Fallback::from_url("s3://my-bucket/assets")?;
+//! let app: axum::Router = ServeAssets::new(&MANIFEST).fallback(fallback).into_router();
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Roll out in this order: upload, `--verify`, then roll the servers.
 #![deny(missing_docs)]
 // The examples show build scripts, where `fn main` is the point.
 #![allow(clippy::needless_doctest_main)]
