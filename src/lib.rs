@@ -130,16 +130,11 @@
 //! release. With the `fallback` feature, each server answers for the hashed paths of every
 //! release uploaded to the bucket, verified against the release records:
 //!
-//! ```no_run
-//! # mod demo { assetlock::__doc_manifest!(); }
-//! # use demo::MANIFEST;
+//! ```ignore
 //! use assetlock::serve::{Fallback, ServeAssets};
 //!
-//! # fn main() -> Result<(), assetlock::upload::Error> {
 //! let fallback = Fallback::from_url("s3://my-bucket/assets")?;
 //! let app: axum::Router = ServeAssets::new(&MANIFEST).fallback(fallback).into_router();
-//! # Ok(())
-//! # }
 //! ```
 //!
 //! Roll out in this order: upload, `--verify`, then roll the servers.
