@@ -17,6 +17,17 @@ fn main() {
     date_in_the_past(&assets);
     println!("cargo::rerun-if-changed=build.rs");
     assetlock_build::Config::new().asset_dir(&assets).compile();
+
+    // A second, unrelated site whose server answers for bench.css only through its fallback
+    // to a bucket holding the first build (serve-bench's `fallback` server).
+    let other = Path::new(&out).join("other-assets");
+    std::fs::create_dir_all(&other).expect("create the other asset dir");
+    write_if_changed(&other.join("other.css"), b"body { margin: 0 }\n");
+    date_in_the_past(&other);
+    assetlock_build::Config::new()
+        .asset_dir(&other)
+        .out_dir(Path::new(&out).join("other-site"))
+        .compile();
 }
 
 /// Rules in the shape of a component library: ~30 KB once minified.

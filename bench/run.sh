@@ -310,29 +310,29 @@ row7() {
     local r="$work/r7" duration=10 rounds=3
     [ "$quick" = 1 ] && duration=3 && rounds=1
     retire "$r" && mkdir -p "$r"
-    say "row 7: serving: assetlock::serve vs tower-http ServeDir (wrk, ${duration}s x $rounds)"
+    say "row 7: serving: assetlock::serve vs tower-http ServeDir vs a fallback cache hit (wrk, ${duration}s x $rounds)"
     # One core for the server, one for wrk.
     "$bin/serve-bench" --workers 1 >"$r/server.txt" &
     server=$!
     trap 'kill "$server" 2>/dev/null || true' EXIT
     for _ in $(seq 1 50); do
-        [ "$(wc -l <"$r/server.txt")" -ge 4 ] && break
+        [ "$(wc -l <"$r/server.txt")" -ge 5 ] && break
         sleep 0.1
     done
     local css font
     css="$(awk '$1 == "css" {print $2}' "$r/server.txt")"
     font="$(awk '$1 == "font" {print $2}' "$r/server.txt")"
     local round name base asset path header
-    for name in assetlock servedir; do
+    for name in assetlock servedir fallback; do
         base="$(awk -v n="$name" '$1 == n {print $2}' "$r/server.txt")"
-        # Both must answer the CSS brotli-encoded and the font as is.
+        # All must answer the CSS brotli-encoded and the font as is.
         curl -sf -o /dev/null -D "$r/$name-css.headers" -H 'Accept-Encoding: br' "$base$css"
         grep -qi '^content-encoding: br' "$r/$name-css.headers"
         curl -sf -o /dev/null "$base$font"
     done
     for round in $(seq 1 "$rounds"); do
         for asset in css font; do
-            for name in assetlock servedir; do
+            for name in assetlock servedir fallback; do
                 base="$(awk -v n="$name" '$1 == n {print $2}' "$r/server.txt")"
                 if [ "$asset" = css ]; then
                     path="$css" header="Accept-Encoding: br"
@@ -346,6 +346,8 @@ row7() {
         done
     done
     kill "$server"
+    # A fallback's first miss: one read of the object from the bucket and its SHA-256.
+    "$bin/serve-bench" --first-miss 50 >"$results/r7-first-miss.txt"
     awk -v d="$duration" -v n="$rounds" '
         $1 == "css" {css = $3; br = $4} $1 == "font" {font = $3}
         END {printf "{\"css_bytes\": %s, \"css_br_bytes\": %s, \"font_bytes\": %s, \"duration\": %s, \"rounds\": %s, \"connections\": 32}\n", css, br, font, d, n}

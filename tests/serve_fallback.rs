@@ -349,18 +349,39 @@ async fn a_slow_bucket_gets_503_within_the_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn objects_over_the_cache_limit_are_verified_and_served_but_not_kept() {
+async fn objects_over_the_cache_limit_stream_through_verified_and_are_not_kept() {
     let other = other_release();
     let s3 = S3Server::start().await;
     s3.run(&other, Options::upload()).await.unwrap();
     let addr = serve(fallback(&s3).max_cached_object(100)).await;
+    let url = url(&other, "css/big.css");
     let key = other.key("css/big.css");
-    for _ in 0..3 {
-        let response = get(addr, &url(&other, "css/big.css"), &[]).await;
+    let bytes = dist_bytes(&other, &key);
+    for _ in 0..2 {
+        let response = get(addr, &url, &[]).await;
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(response.bytes().await.unwrap(), dist_bytes(&other, &key));
+        let length = header(response.headers(), header::CONTENT_LENGTH).map(str::to_owned);
+        assert_eq!(length, Some(bytes.len().to_string()));
+        assert_eq!(response.bytes().await.unwrap(), bytes);
     }
-    assert_eq!(gets_of(&s3, &key), 3);
+    let ranged = get(addr, &url, &[(header::RANGE, "bytes=100-70000")]).await;
+    assert_eq!(ranged.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(ranged.bytes().await.unwrap(), bytes[100..]);
+    let brotli = get(addr, &url, &[(header::ACCEPT_ENCODING, "br")]).await;
+    assert_eq!(header(brotli.headers(), header::CONTENT_ENCODING), Some("br"));
+    let br_key = other.asset("css/big.css")["encodings"]["br"]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(brotli.bytes().await.unwrap(), dist_bytes(&other, &br_key));
+    assert_eq!(gets_of(&s3, &key), 3, "never kept");
+
+    let file = s3.object_file(PREFIX, &key);
+    let mut corrupted = bytes.clone();
+    corrupted[bytes.len() - 2] ^= 0x20;
+    std::fs::write(&file, &corrupted).unwrap();
+    let response = get(addr, &url, &[]).await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

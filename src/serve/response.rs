@@ -149,22 +149,32 @@ pub(crate) fn plan(
 impl Send {
     /// The response with the representation's bytes (or their length only, for HEAD).
     pub(crate) fn finish(self, bytes: Bytes, policy: &Policy) -> Response<Body> {
+        let len = bytes.len() as u64;
+        self.finish_with(len, policy, |start, end| {
+            Body::from(bytes.slice(start as usize..end as usize))
+        })
+    }
+
+    /// The response for a representation of `len` bytes whose body `body(start, end)` makes
+    /// from the byte range `start..end`, called only when a body is sent.
+    pub(crate) fn finish_with(
+        self,
+        len: u64,
+        policy: &Policy,
+        body: impl FnOnce(u64, u64) -> Body,
+    ) -> Response<Body> {
         let Send {
             range,
             head,
             mut response,
             ..
         } = self;
-        let len = bytes.len() as u64;
-        let body = match range.map(|r| r.resolve(len)) {
-            Some(Resolved::Satisfiable(start, end)) => {
+        let (start, end) = match range.map(|r| r.resolve(len)) {
+            Some(Resolved::Satisfiable(first, last)) => {
                 *response.status_mut() = StatusCode::PARTIAL_CONTENT;
-                set(
-                    &mut response,
-                    header::CONTENT_RANGE,
-                    format!("bytes {start}-{end}/{len}"),
-                );
-                bytes.slice(start as usize..=end as usize)
+                let value = format!("bytes {first}-{last}/{len}");
+                set(&mut response, header::CONTENT_RANGE, value);
+                (first, last + 1)
             }
             Some(Resolved::Unsatisfiable) => {
                 let text = "range not satisfiable\n";
@@ -176,15 +186,15 @@ impl Send {
                 );
                 return response;
             }
-            Some(Resolved::Whole) | None => bytes,
+            Some(Resolved::Whole) | None => (0, len),
         };
         set(
             &mut response,
             header::CONTENT_LENGTH,
-            body.len().to_string(),
+            (end - start).to_string(),
         );
         if !head {
-            *response.body_mut() = Body::from(body);
+            *response.body_mut() = body(start, end);
         }
         response
     }

@@ -4,13 +4,15 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use assetlock_contract::layout;
 use assetlock_contract::manifest::ManifestJson;
 use bytes::Bytes;
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use object_store::ObjectStoreExt;
 use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio::sync::OnceCell;
 
 use super::index::Object;
@@ -64,21 +66,90 @@ pub(super) async fn record(dest: &Destination, key: &str) -> Result<ManifestJson
 pub(super) async fn object(dest: &Destination, object: &Object) -> Result<Bytes, FetchError> {
     let path = dest.key(&object.key).map_err(FetchError::Corrupt)?;
     let bytes = get(dest, &path).await?;
-    if bytes.len() as u64 != object.size {
+    check(
+        object,
+        bytes.len() as u64,
+        &crate::dist::hex(&Sha256::digest(&bytes)),
+    )?;
+    Ok(bytes)
+}
+
+/// A large object, written to an unnamed temporary file while it arrives and hashed on the way,
+/// so that memory stays bounded; checked against its record before the file is returned,
+/// positioned at its start. Each wait for the bucket (the answer, then every chunk) is bounded
+/// by `timeout`.
+pub(super) async fn spooled(
+    dest: &Destination,
+    object: &Object,
+    timeout: Duration,
+) -> Result<tokio::fs::File, FetchError> {
+    let slow = || FetchError::Unavailable(format!("no answer within {timeout:?}"));
+    let local = |e: std::io::Error| FetchError::Unavailable(format!("temporary file: {e}"));
+    let path = dest.key(&object.key).map_err(FetchError::Corrupt)?;
+    let result = tokio::time::timeout(timeout, dest.store().get(&path))
+        .await
+        .map_err(|_| slow())?
+        .map_err(|e| FetchError::from_store(&e))?;
+    let mut stream = result.into_stream();
+    let mut file = tokio::fs::File::from_std(tempfile::tempfile().map_err(local)?);
+    let (mut hasher, mut size) = (Sha256::new(), 0u64);
+    while let Some(chunk) = tokio::time::timeout(timeout, stream.next())
+        .await
+        .map_err(|_| slow())?
+    {
+        let chunk = chunk.map_err(|e| FetchError::from_store(&e))?;
+        size += chunk.len() as u64;
+        if size > object.size {
+            return Err(FetchError::Corrupt(format!(
+                "more than the {} bytes the release record says",
+                object.size
+            )));
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(local)?;
+    }
+    check(object, size, &crate::dist::hex(&hasher.finalize()))?;
+    file.flush().await.map_err(local)?;
+    file.rewind().await.map_err(local)?;
+    Ok(file)
+}
+
+/// A body of the bytes `start..end` of a spooled file, read in chunks as the client takes them.
+pub(super) fn file_body(file: tokio::fs::File, start: u64, end: u64) -> axum::body::Body {
+    const CHUNK: u64 = 64 * 1024;
+    let chunks = futures::stream::try_unfold(
+        (file, start, false),
+        move |(mut file, at, sought)| async move {
+            if !sought {
+                file.seek(std::io::SeekFrom::Start(at)).await?;
+            }
+            if at >= end {
+                return Ok(None);
+            }
+            let mut buffer = vec![0; CHUNK.min(end - at) as usize];
+            file.read_exact(&mut buffer).await?;
+            let next = at + buffer.len() as u64;
+            Ok::<_, std::io::Error>(Some((Bytes::from(buffer), (file, next, true))))
+        },
+    );
+    axum::body::Body::from_stream(chunks)
+}
+
+/// Whether what arrived is what the record says.
+fn check(object: &Object, size: u64, sha256: &str) -> Result<(), FetchError> {
+    if size != object.size {
         return Err(FetchError::Corrupt(format!(
-            "{} bytes where the release record says {}",
-            bytes.len(),
+            "{size} bytes where the release record says {}",
             object.size
         )));
     }
-    let sha256 = crate::dist::hex(&Sha256::digest(&bytes));
     if sha256 != object.sha256 {
         return Err(FetchError::Corrupt(format!(
             "SHA-256 {sha256} where the release record says {}",
             object.sha256
         )));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 async fn get(dest: &Destination, path: &object_store::path::Path) -> Result<Bytes, FetchError> {

@@ -37,7 +37,9 @@ pub const FALLBACK_ENV: &str = "ASSETLOCK_FALLBACK";
 ///   records, objects of other applications, or anything else stored under the prefix.
 /// - Verified objects up to [`max_cached_object`](Fallback::max_cached_object) are kept in a
 ///   bounded in-memory cache ([`cache_size`](Fallback::cache_size)), with one fetch in flight
-///   per key; larger ones are fetched and checked for each request and never kept.
+///   per key. Larger ones stream through uncached: for each request the object is written to
+///   an unnamed temporary file as it arrives, hashed on the way, and sent from the file once it
+///   matches its record, so memory stays bounded whatever their size.
 /// - Release records are read on the first miss, and read again by the first request after
 ///   [`refresh_interval`](Fallback::refresh_interval) has passed (at most one LIST per
 ///   interval, however many random hashes arrive): a release uploaded after the server started
@@ -138,8 +140,8 @@ impl Fallback {
         self
     }
 
-    /// Objects larger than this are fetched and verified for each request and never kept
-    /// (default 8 MiB).
+    /// Objects larger than this stream through a temporary file for each request and are
+    /// never kept in memory (default 8 MiB).
     pub fn max_cached_object(mut self, bytes: u64) -> Fallback {
         self.max_cached_object = bytes;
         self
@@ -192,8 +194,21 @@ impl Fallback {
             Plan::Send(send) => send,
         };
         let object = remote.object(send.encoding);
-        match self.bytes(object).await {
-            Ok(bytes) => send.finish(bytes, policy),
+        let fetched = match object.size > self.max_cached_object {
+            true => fetch::spooled(&self.dest, object, self.timeout)
+                .await
+                .map(|file| {
+                    send.finish_with(object.size, policy, |start, end| {
+                        fetch::file_body(file, start, end)
+                    })
+                }),
+            false => self
+                .bytes(object)
+                .await
+                .map(|bytes| send.finish(bytes, policy)),
+        };
+        match fetched {
+            Ok(response) => response,
             Err(FetchError::NotFound) => {
                 tracing::info!(
                     key = object.key,
@@ -304,9 +319,6 @@ impl Fallback {
     /// The verified bytes of an object: from the cache, from a fetch already in flight, or
     /// fetched now.
     async fn bytes(&self, object: &index::Object) -> Result<bytes::Bytes, FetchError> {
-        if object.size > self.max_cached_object {
-            return self.fetch(object).await;
-        }
         if let Some(bytes) = self.with_cache(|cache| cache.get(&object.key)) {
             return Ok(bytes);
         }
