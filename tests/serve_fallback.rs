@@ -368,7 +368,10 @@ async fn objects_over_the_cache_limit_stream_through_verified_and_are_not_kept()
     assert_eq!(ranged.status(), StatusCode::PARTIAL_CONTENT);
     assert_eq!(ranged.bytes().await.unwrap(), bytes[100..]);
     let brotli = get(addr, &url, &[(header::ACCEPT_ENCODING, "br")]).await;
-    assert_eq!(header(brotli.headers(), header::CONTENT_ENCODING), Some("br"));
+    assert_eq!(
+        header(brotli.headers(), header::CONTENT_ENCODING),
+        Some("br")
+    );
     let br_key = other.asset("css/big.css")["encodings"]["br"]["path"]
         .as_str()
         .unwrap()

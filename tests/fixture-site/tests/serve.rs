@@ -1,50 +1,17 @@
 //! `assetlock::serve` over real HTTP on 127.0.0.1: negotiation, conditional requests, HEAD,
 //! ranges, errors and traversal attempts.
 
+mod support;
+
 use std::net::SocketAddr;
 
+use assetlock::Encoding;
 use assetlock::serve::ServeAssets;
-use assetlock::{Asset, Encoding};
 use fixture_site::MANIFEST;
 use reqwest::StatusCode;
-use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::header;
+use support::{client, get, header, large, server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Serves the fixture's assets on an ephemeral loopback port for the rest of the test.
-async fn server() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = ServeAssets::new(&MANIFEST).into_router();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
-}
-
-fn client() -> reqwest::Client {
-    // No automatic decompression: the tests look at the bytes on the wire.
-    reqwest::Client::builder().build().unwrap()
-}
-
-fn large() -> &'static Asset {
-    MANIFEST.get("css/large.css").unwrap()
-}
-
-async fn get(
-    addr: SocketAddr,
-    path: &str,
-    headers: &[(header::HeaderName, &str)],
-) -> reqwest::Response {
-    let mut request = client().get(format!("http://{addr}{path}"));
-    for (name, value) in headers {
-        request = request.header(name, *value);
-    }
-    request.send().await.unwrap()
-}
-
-fn header(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
-    headers
-        .get(name)
-        .and_then(|v: &HeaderValue| v.to_str().ok())
-}
 
 #[tokio::test]
 async fn fixture_asset_has_every_variant() {
