@@ -3,7 +3,7 @@
 use parcel_sourcemap::SourceMap;
 
 use crate::error::Diagnostic;
-use crate::refs::Ref;
+use crate::reference::Ref;
 use crate::settings::Settings;
 use crate::sourcemap;
 use crate::transform::{Files, Input, Kind, Transformed};

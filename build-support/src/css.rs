@@ -18,7 +18,7 @@ use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 use parcel_sourcemap::SourceMap;
 
 use crate::error::Diagnostic;
-use crate::refs::{Ref, Resolver, Syntax, relative_path};
+use crate::reference::{Ref, Resolver, Syntax, relative_path};
 use crate::sourcemap;
 use crate::transform::{Input, Transformed};
 
@@ -152,7 +152,7 @@ fn provider_text(input: &Input, relative: &str) -> String {
     } else {
         format!("{dir}/{relative}")
     };
-    let logical = crate::refs::normalize_path(&logical);
+    let logical = crate::reference::normalize_path(&logical);
     input
         .files
         .get(&logical)

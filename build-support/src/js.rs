@@ -18,7 +18,7 @@ use oxc::span::{SourceType, Span};
 
 use crate::error::Diagnostic;
 use crate::position::LineIndex;
-use crate::refs::{Ref, Resolver, Syntax};
+use crate::reference::{Ref, Resolver, Syntax};
 use crate::sourcemap;
 use crate::transform::{Input, Transformed};
 

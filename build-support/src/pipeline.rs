@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use crate::built::{self, Built, BuiltVariant};
 use crate::bundle;
-use crate::cache::Cache;
-use crate::cached::Stages;
+use crate::cache::stages::Stages;
+use crate::cache::store::Cache;
 use crate::codegen;
 use crate::compress;
 use crate::emit;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::Diagnostic;
-use crate::refs::{Ref, Resolver, Syntax};
+use crate::reference::{Ref, Resolver, Syntax};
 use crate::settings::Settings;
 use crate::{css, js};
 
@@ -162,7 +162,7 @@ impl<'a> Input<'a> {
 
     /// How source maps name the file read: relative to the output's location.
     pub fn source_name(&self) -> String {
-        crate::refs::relative_path(self.location, self.logical)
+        crate::reference::relative_path(self.location, self.logical)
     }
 
     /// The input map a `sourceMappingURL` names, if it is an asset of this build. A local map

@@ -17,7 +17,7 @@ use lightningcss::values::url::Url;
 use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 
 use crate::error::Diagnostic;
-use crate::refs::{Ref, Resolver, Syntax};
+use crate::reference::{Ref, Resolver, Syntax};
 use crate::transform::{Input, Kind};
 
 /// The rewritten stylesheets, by logical path, for the bundler.

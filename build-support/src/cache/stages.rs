@@ -4,11 +4,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cache::Cache;
+use crate::cache::store::Cache;
 use crate::compress::Compression;
 use crate::error::Diagnostic;
 use crate::hash;
-use crate::refs::Ref;
+use crate::reference::Ref;
 use crate::transform::{self, Input, Kind, Transformed};
 
 /// The cache and how much work it saved or did.
