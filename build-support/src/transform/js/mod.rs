@@ -20,7 +20,7 @@ use crate::error::Diagnostic;
 use crate::position::LineIndex;
 use crate::reference::{Ref, Resolver, Syntax};
 use crate::sourcemap;
-use crate::transform::{Input, Transformed};
+use crate::transform::input::{Input, Transformed};
 
 /// Parses, rewrites and (when `input.minify`) minifies one JS file.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {

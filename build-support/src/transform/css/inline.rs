@@ -18,7 +18,7 @@ use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 
 use crate::error::Diagnostic;
 use crate::reference::{Ref, Resolver, Syntax};
-use crate::transform::{Input, Kind};
+use crate::transform::input::{Input, Kind};
 
 /// The rewritten stylesheets, by logical path, for the bundler.
 pub(super) struct Provider {

@@ -20,7 +20,7 @@ use parcel_sourcemap::SourceMap;
 use crate::error::Diagnostic;
 use crate::reference::{Ref, Resolver, Syntax, relative_path};
 use crate::sourcemap;
-use crate::transform::{Input, Transformed};
+use crate::transform::input::{Input, Transformed};
 
 /// Parses, rewrites and prints one stylesheet.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
