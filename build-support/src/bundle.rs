@@ -3,10 +3,12 @@
 use parcel_sourcemap::SourceMap;
 
 use crate::error::Diagnostic;
+use crate::link::Entry;
 use crate::reference::Ref;
 use crate::settings::Settings;
 use crate::sourcemap;
 use crate::transform::{Files, Input, Kind, Transformed};
+use crate::walk::Source;
 
 /// Between JS parts: ends a statement a file left open, and a `//` comment on its last line.
 const JS_SEPARATOR: &str = "\n;\n";
@@ -69,6 +71,45 @@ pub(crate) fn build(
         return Err(problems);
     }
     join(kind, parts).map_err(|e| vec![problem(format!("source map: {e}"))])
+}
+
+/// The configured bundles, each an entry of its own, built with `transform` (the cached
+/// transform of a part).
+pub(crate) fn build_all(
+    settings: &Settings,
+    sources: &[Source],
+    files: &Files,
+    transform: impl Fn(&Input, &[u8]) -> Result<Transformed, Diagnostic>,
+) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let display = |logical: &str| {
+        sources
+            .iter()
+            .find(|s| s.logical == logical)
+            .map_or_else(|| logical.to_string(), |s| s.display.clone())
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut problems = Vec::new();
+    for (name, inputs) in &settings.bundles {
+        if entries.iter().any(|e| &e.logical == name) {
+            problems.push(Diagnostic::new(
+                format!("bundle `{name}`"),
+                "is configured twice",
+            ));
+            continue;
+        }
+        match build(settings, files, name, inputs, display, &transform) {
+            Ok(mut out) => {
+                Input::new(name, name, settings, files).link_map(&mut out, Kind::of(name));
+                entries.push(Entry {
+                    logical: name.clone(),
+                    display: format!("bundle `{name}`"),
+                    out,
+                });
+            }
+            Err(bundle_problems) => problems.extend(bundle_problems),
+        }
+    }
+    (entries, problems)
 }
 
 /// Concatenates the parts, and their maps with the right line offsets.

@@ -99,13 +99,16 @@ mod hash;
 mod link;
 mod manifest;
 mod mime;
+mod naming;
 mod output;
 mod pipeline;
 mod position;
+mod precompress;
 mod reference;
 mod settings;
 mod sourcemap;
 mod transform;
+mod unoptimised;
 mod walk;
 
 pub use compress::Compression;
