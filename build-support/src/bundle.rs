@@ -7,7 +7,7 @@ use crate::link::Entry;
 use crate::reference::Ref;
 use crate::settings::Settings;
 use crate::sourcemap;
-use crate::transform::{Files, Input, Kind, Transformed};
+use crate::transform::{Files, Input, Kind, TransformOptions, Transformed};
 use crate::walk::Source;
 
 /// Between JS parts: ends a statement a file left open, and a `//` comment on its last line.
@@ -16,7 +16,7 @@ const JS_SEPARATOR: &str = "\n;\n";
 /// Builds bundle `name` from `inputs` with `transform` (the cached transform of a part).
 /// `display` names each input's file for diagnostics.
 pub(crate) fn build(
-    settings: &Settings,
+    options: &TransformOptions,
     files: &Files,
     name: &str,
     inputs: &[String],
@@ -55,7 +55,7 @@ pub(crate) fn build(
         let input = Input {
             location: name,
             part: true,
-            ..Input::new(logical, &display, settings, files)
+            ..Input::new(logical, &display, options, files)
         };
         match transform(&input, bytes) {
             Ok(mut part) => {
@@ -77,6 +77,7 @@ pub(crate) fn build(
 /// transform of a part).
 pub(crate) fn build_all(
     settings: &Settings,
+    options: &TransformOptions,
     sources: &[Source],
     files: &Files,
     transform: impl Fn(&Input, &[u8]) -> Result<Transformed, Diagnostic>,
@@ -97,9 +98,9 @@ pub(crate) fn build_all(
             ));
             continue;
         }
-        match build(settings, files, name, inputs, display, &transform) {
+        match build(options, files, name, inputs, display, &transform) {
             Ok(mut out) => {
-                Input::new(name, name, settings, files).link_map(&mut out, Kind::of(name));
+                Input::new(name, name, options, files).link_map(&mut out, Kind::of(name));
                 entries.push(Entry {
                     logical: name.clone(),
                     display: format!("bundle `{name}`"),

@@ -13,7 +13,7 @@ use crate::cache::store::Cache;
 use crate::error::{Diagnostic, Error};
 use crate::link::{self, Entry};
 use crate::settings::Settings;
-use crate::transform::{Files, Input};
+use crate::transform::{Files, Input, TransformOptions};
 use crate::walk::{self, Source};
 use crate::{Output, Stats, bundle, cargo, emit, graph, naming, precompress, unoptimised};
 
@@ -41,7 +41,9 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
     let (sources, mut problems) = walk::discover(settings);
     let (files, read_problems) = walk::read_all(&sources);
     problems.extend(read_problems);
-    let (entries, transform_problems) = transform_all(settings, &stages, &sources, &files);
+    let options = TransformOptions::new(settings);
+    let (entries, transform_problems) =
+        transform_all(settings, &options, &stages, &sources, &files);
     problems.extend(transform_problems);
     let linked = link::link(settings, entries);
     problems.extend(linked.problems);
@@ -76,6 +78,7 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
 /// Transforms every file in parallel, largest first so the slowest work starts early.
 fn transform_all(
     settings: &Settings,
+    options: &TransformOptions,
     stages: &Stages,
     sources: &[Source],
     files: &Files,
@@ -91,7 +94,7 @@ fn transform_all(
         .par_iter()
         .with_max_len(1)
         .map(|source| {
-            let input = Input::new(&source.logical, &source.display, settings, files);
+            let input = Input::new(&source.logical, &source.display, options, files);
             let out = stages.transform(&input, &files[&source.logical])?;
             Ok(Entry {
                 logical: source.logical.clone(),
@@ -108,9 +111,10 @@ fn transform_all(
             Err(problem) => problems.push(problem),
         }
     }
-    let (bundles, bundle_problems) = bundle::build_all(settings, sources, files, |input, bytes| {
-        stages.transform(input, bytes)
-    });
+    let (bundles, bundle_problems) =
+        bundle::build_all(settings, options, sources, files, |input, bytes| {
+            stages.transform(input, bytes)
+        });
     entries.extend(bundles);
     problems.extend(bundle_problems);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Diagnostic;
 use crate::reference::{Ref, Resolver, Syntax};
-use crate::settings::Settings;
+use crate::transform::options::TransformOptions;
 
 /// The files of the build as read, by logical path.
 pub(crate) type Files = BTreeMap<String, Vec<u8>>;
@@ -24,17 +24,17 @@ pub(crate) struct Transformed {
     pub reads: Vec<(String, Option<[u8; 32]>)>,
 }
 
-/// What a transform reads: one file, the settings, and the other files (for input maps).
+/// What a transform reads: one file, the transform options, and the other files (for input
+/// maps).
 pub(crate) struct Input<'a> {
     /// The file being read.
     pub logical: &'a str,
     /// Where the output lives: `logical`, or the bundle a part is joined into.
     pub location: &'a str,
     pub display: &'a str,
-    pub settings: &'a Settings,
+    pub options: &'a TransformOptions,
     pub files: &'a Files,
     pub salt: u32,
-    pub minify: bool,
     /// A part of a bundle: no `@import` (CSS), no module syntax (JS), map comments dropped.
     pub part: bool,
 }
@@ -71,17 +71,16 @@ impl<'a> Input<'a> {
     pub fn new(
         logical: &'a str,
         display: &'a str,
-        settings: &'a Settings,
+        options: &'a TransformOptions,
         files: &'a Files,
     ) -> Self {
         Input {
             logical,
             location: logical,
             display,
-            settings,
+            options,
             files,
             salt: 0,
-            minify: settings.minify,
             part: false,
         }
     }
@@ -89,8 +88,8 @@ impl<'a> Input<'a> {
     pub fn resolver(&self) -> Resolver<'a> {
         Resolver::new(
             self.logical,
-            self.settings.mount_path(),
-            self.settings.hash_len,
+            &self.options.mount_path,
+            self.options.hash_len,
             self.salt,
         )
         .located_at(self.location)
@@ -146,7 +145,7 @@ impl<'a> Input<'a> {
     /// Links the map a transform made, published as `<location>.map`, from the end of the
     /// output with a `sourceMappingURL` comment. Drops the map when source maps are off.
     pub fn link_map(&self, out: &mut Transformed, kind: Kind) {
-        if !self.settings.source_maps {
+        if !self.options.source_maps {
             out.map = None;
         }
         if out.map.is_none() {
@@ -155,8 +154,8 @@ impl<'a> Input<'a> {
         let name = format!("{}.map", self.file_name());
         let resolver = Resolver::new(
             self.location,
-            self.settings.mount_path(),
-            self.settings.hash_len,
+            &self.options.mount_path,
+            self.options.hash_len,
             self.salt,
         );
         let Some(reference) = resolver.resolve(&name, Syntax::Url, 1, 1) else {

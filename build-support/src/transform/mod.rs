@@ -9,8 +9,10 @@
 mod css;
 mod input;
 pub(crate) mod js;
+mod options;
 
 pub(crate) use input::{Files, Input, Kind, Transformed};
+pub(crate) use options::TransformOptions;
 
 use crate::error::Diagnostic;
 
@@ -26,7 +28,7 @@ pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diag
         .map_err(|e| not_utf8(input, bytes, &e))
         .and_then(|text| with_unique_markers(input, text, kind));
     match result {
-        Err(problem) if input.settings.warn_only && !input.part => {
+        Err(problem) if input.options.warn_only && !input.part => {
             let mut out = passthrough(bytes);
             out.warnings
                 .push(problem.with_note("shipped as it is, not minified or rewritten (warn_only)"));
@@ -78,13 +80,13 @@ pub(crate) mod testing {
     use super::*;
     use crate::settings::Settings;
 
-    pub(crate) fn settings(minify: bool) -> Settings {
+    pub(crate) fn options(minify: bool) -> TransformOptions {
         let mut config = crate::Config::new();
         config
             .asset_dir("assets")
             .out_dir(std::env::temp_dir())
             .minify(minify);
-        Settings::resolve(&config).expect("test settings")
+        TransformOptions::new(&Settings::resolve(&config).expect("test settings"))
     }
 
     /// Transforms `logical` (whose text is `text`) with `others` as the rest of the build.
@@ -94,12 +96,12 @@ pub(crate) mod testing {
         others: &[(&str, &str)],
         minify: bool,
     ) -> Result<Transformed, Diagnostic> {
-        run_with(&settings(minify), logical, text, others)
+        run_with(&options(minify), logical, text, others)
     }
 
-    /// [`run`] with the given settings.
+    /// [`run`] with the given options.
     pub(crate) fn run_with(
-        settings: &Settings,
+        options: &TransformOptions,
         logical: &str,
         text: &str,
         others: &[(&str, &str)],
@@ -110,7 +112,7 @@ pub(crate) mod testing {
             .collect();
         files.insert(logical.to_string(), text.as_bytes().to_vec());
         transform(
-            &Input::new(logical, logical, settings, &files),
+            &Input::new(logical, logical, options, &files),
             text.as_bytes(),
         )
     }

@@ -85,8 +85,8 @@ pub(super) fn prepare(input: &Input, entry_text: &str) -> Result<Prepared, Diagn
         })?;
         let resolver = Resolver::new(
             &logical,
-            input.settings.mount_path(),
-            input.settings.hash_len,
+            &input.options.mount_path,
+            input.options.hash_len,
             input.salt,
         )
         .located_at(input.location);
@@ -130,8 +130,8 @@ pub(super) fn prepare(input: &Input, entry_text: &str) -> Result<Prepared, Diagn
     }
     let provider = Provider {
         texts,
-        mount_path: input.settings.mount_path().to_string(),
-        hash_len: input.settings.hash_len,
+        mount_path: input.options.mount_path.clone(),
+        hash_len: input.options.hash_len,
     };
     Ok(Prepared {
         provider,
