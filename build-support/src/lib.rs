@@ -46,7 +46,9 @@
 //!    generated `assetlock.rs`.
 //!
 //! Minification and compression results live in a persistent cache (by default
-//! `target/assetlock-cache`), so a rebuild only redoes the files that changed.
+//! `target/assetlock-cache`), so a rebuild only redoes the files that changed. An entry is
+//! found by its input, the settings that shape it and the versions of assetlock-build and of
+//! the minifier or compressor that made it, so upgrading either never reuses old results.
 //!
 //! # Settings and environment
 //!
