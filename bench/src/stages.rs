@@ -5,9 +5,9 @@
 //!
 //! JS minification, source-map chaining, the variant rule and the compressors are the
 //! pipeline's own functions (`assetlock_build::__bench`); the CSS stage calls lightningcss as
-//! `build-support/src/css.rs` does (parse, URL visit, minify, print with a source map). Also
-//! timed: SHA-256 of every output file and SHA-384 (integrity) of every asset, and gzip 9,
-//! zstd 19 and brotli 11 of every output the pipeline compresses with each.
+//! `build-support/src/transform/css/mod.rs` does (parse, URL visit, minify, print with a
+//! source map). Also timed: SHA-256 of every output file and SHA-384 (integrity) of every
+//! asset, and gzip 9, zstd 19 and brotli 11 of every output the pipeline compresses with each.
 
 use std::convert::Infallible;
 use std::io;
@@ -133,7 +133,7 @@ enum OutputMap {
     Js(String),
 }
 
-/// lightningcss as `build-support/src/css.rs` calls it; returns the source map.
+/// lightningcss as `build-support/src/transform/css/mod.rs` calls it; returns the source map.
 fn minify_css(file_name: &str, text: &str, source_maps: bool) -> Result<Option<OutputMap>, String> {
     let options = ParserOptions {
         filename: file_name.to_string(),

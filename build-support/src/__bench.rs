@@ -47,7 +47,7 @@ pub fn minify_js(
     text: &str,
     source_name: Option<String>,
 ) -> Result<(String, Option<String>), String> {
-    crate::js::minify_alone(logical, text, source_name)
+    crate::transform::js::minify_alone(logical, text, source_name)
 }
 
 /// A CSS transform's map chained through the input map, if any, and serialized.

@@ -3,10 +3,12 @@
 use parcel_sourcemap::SourceMap;
 
 use crate::error::Diagnostic;
-use crate::refs::Ref;
+use crate::link::Entry;
+use crate::reference::Ref;
 use crate::settings::Settings;
 use crate::sourcemap;
-use crate::transform::{Files, Input, Kind, Transformed};
+use crate::transform::{Files, Input, Kind, TransformOptions, Transformed};
+use crate::walk::Source;
 
 /// Between JS parts: ends a statement a file left open, and a `//` comment on its last line.
 const JS_SEPARATOR: &str = "\n;\n";
@@ -14,7 +16,7 @@ const JS_SEPARATOR: &str = "\n;\n";
 /// Builds bundle `name` from `inputs` with `transform` (the cached transform of a part).
 /// `display` names each input's file for diagnostics.
 pub(crate) fn build(
-    settings: &Settings,
+    options: &TransformOptions,
     files: &Files,
     name: &str,
     inputs: &[String],
@@ -53,7 +55,7 @@ pub(crate) fn build(
         let input = Input {
             location: name,
             part: true,
-            ..Input::new(logical, &display, settings, files)
+            ..Input::new(logical, &display, options, files)
         };
         match transform(&input, bytes) {
             Ok(mut part) => {
@@ -69,6 +71,46 @@ pub(crate) fn build(
         return Err(problems);
     }
     join(kind, parts).map_err(|e| vec![problem(format!("source map: {e}"))])
+}
+
+/// The configured bundles, each an entry of its own, built with `transform` (the cached
+/// transform of a part).
+pub(crate) fn build_all(
+    settings: &Settings,
+    options: &TransformOptions,
+    sources: &[Source],
+    files: &Files,
+    transform: impl Fn(&Input, &[u8]) -> Result<Transformed, Diagnostic>,
+) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let display = |logical: &str| {
+        sources
+            .iter()
+            .find(|s| s.logical == logical)
+            .map_or_else(|| logical.to_string(), |s| s.display.clone())
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut problems = Vec::new();
+    for (name, inputs) in &settings.bundles {
+        if entries.iter().any(|e| &e.logical == name) {
+            problems.push(Diagnostic::new(
+                format!("bundle `{name}`"),
+                "is configured twice",
+            ));
+            continue;
+        }
+        match build(options, files, name, inputs, display, &transform) {
+            Ok(mut out) => {
+                Input::new(name, name, options, files).link_map(&mut out, Kind::of(name));
+                entries.push(Entry {
+                    logical: name.clone(),
+                    display: format!("bundle `{name}`"),
+                    out,
+                });
+            }
+            Err(bundle_problems) => problems.extend(bundle_problems),
+        }
+    }
+    (entries, problems)
 }
 
 /// Concatenates the parts, and their maps with the right line offsets.

@@ -6,9 +6,68 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::built::Built;
-use crate::error::Diagnostic;
+use assetlock_contract::layout;
+
+use crate::built::{self, Built};
+use crate::codegen;
+use crate::error::{Diagnostic, Error};
 use crate::settings::Settings;
+use crate::{Output, Stats, manifest};
+
+/// Writes the artifact dir, `manifest.json`, the generated code and (when embedding) the
+/// pack; returns what the build script reports.
+pub(crate) fn emit_all(
+    settings: &Settings,
+    assets: Vec<Built>,
+    warnings: Vec<Diagnostic>,
+    stats: Stats,
+) -> Result<Output, Error> {
+    let build_id = built::build_id(&settings.url_prefix, &assets);
+    let mut problems = write_dist(settings, &assets);
+    let bytes = if settings.embed {
+        codegen::Bytes::Embed
+    } else {
+        codegen::Bytes::Dist
+    };
+    let pack_path = settings.out_dir.join(layout::PACK);
+    let pack = match bytes {
+        codegen::Bytes::Embed => codegen::pack(&assets),
+        // A pack from an earlier embedded build would only take room.
+        codegen::Bytes::Dist => {
+            let _ = std::fs::remove_file(&pack_path);
+            Vec::new()
+        }
+    };
+    let outputs = [
+        (
+            settings.out_dir.join(layout::MANIFEST_JSON),
+            manifest::render(&build_id, &settings.url_prefix, &assets).into_bytes(),
+        ),
+        (
+            settings.out_dir.join(layout::GENERATED),
+            codegen::render(&build_id, &settings.url_prefix, &assets, bytes).into_bytes(),
+        ),
+        (pack_path, pack),
+    ];
+    for (path, contents) in outputs {
+        if matches!(bytes, codegen::Bytes::Dist) && path.ends_with(layout::PACK) {
+            continue;
+        }
+        if let Err(e) = write_if_changed(&path, &contents) {
+            problems.push(write_error(&path, e));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::new(problems));
+    }
+    Ok(Output {
+        build_id,
+        out_dir: settings.out_dir.clone(),
+        urls: assets.into_iter().map(|a| (a.logical, a.url)).collect(),
+        warnings,
+        stats,
+    })
+}
 
 /// Writes the artifact files and removes artifacts of earlier builds, so the artifact dir
 /// holds exactly this build.

@@ -6,7 +6,7 @@
 //! and the member's path. A change anywhere cascades to every file that references it.
 
 use crate::hash::{self, FieldHasher};
-use crate::refs::{Ref, overwrite_all};
+use crate::reference::{Ref, overwrite_all};
 
 /// A file to hash: its bytes with markers and the references that resolved to other nodes.
 pub(crate) struct Node {

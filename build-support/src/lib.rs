@@ -46,7 +46,9 @@
 //!    generated `assetlock.rs`.
 //!
 //! Minification and compression results live in a persistent cache (by default
-//! `target/assetlock-cache`), so a rebuild only redoes the files that changed.
+//! `target/assetlock-cache`), so a rebuild only redoes the files that changed. An entry is
+//! found by its input, the settings that shape it and the versions of assetlock-build and of
+//! the minifier or compressor that made it, so upgrading either never reuses old results.
 //!
 //! # Settings and environment
 //!
@@ -88,27 +90,27 @@ pub mod __bench;
 mod built;
 mod bundle;
 mod cache;
-mod cached;
 mod cargo;
 mod codegen;
 mod compress;
 mod config;
-mod css;
 mod emit;
 mod error;
 mod graph;
 mod hash;
-mod js;
 mod link;
 mod manifest;
 mod mime;
+mod naming;
 mod output;
 mod pipeline;
 mod position;
-mod refs;
+mod precompress;
+mod reference;
 mod settings;
 mod sourcemap;
 mod transform;
+mod unoptimised;
 mod walk;
 
 pub use compress::Compression;

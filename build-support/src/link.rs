@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::error::Diagnostic;
 use crate::graph::{self, Node};
-use crate::refs::replace_all;
+use crate::reference::replace_all;
 use crate::settings::Settings;
 use crate::transform::Transformed;
 

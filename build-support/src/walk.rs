@@ -1,4 +1,5 @@
-//! Discovery: the files of the asset dirs, in a deterministic order, with their logical paths.
+//! Discovery: the files of the asset dirs, in a deterministic order, with their logical paths;
+//! and reading them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,8 +7,11 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 use walkdir::WalkDir;
 
+use rayon::prelude::*;
+
 use crate::error::Diagnostic;
 use crate::settings::Settings;
+use crate::transform::Files;
 
 /// A file found in an asset dir.
 #[derive(Clone, Debug)]
@@ -41,6 +45,29 @@ pub(crate) fn discover(settings: &Settings) -> (Vec<Source>, Vec<Diagnostic>) {
         }
     }
     (found.into_values().collect(), problems)
+}
+
+/// Reads every discovered file, in parallel.
+pub(crate) fn read_all(sources: &[Source]) -> (Files, Vec<Diagnostic>) {
+    let results: Vec<_> = sources
+        .par_iter()
+        .map(|source| {
+            std::fs::read(&source.path)
+                .map(|bytes| (source.logical.clone(), bytes))
+                .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))
+        })
+        .collect();
+    let mut files = Files::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok((logical, bytes)) => {
+                files.insert(logical, bytes);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (files, problems)
 }
 
 fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Source> {

@@ -1,4 +1,4 @@
-use crate::transform::testing::{run, run_with, settings, targets, text};
+use crate::transform::testing::{options, run, run_with, targets, text};
 
 fn js(logical: &str, text: &str, minify: bool) -> crate::transform::Transformed {
     run(logical, text, &[], minify).unwrap()
@@ -149,10 +149,10 @@ fn syntax_error_reports_line_and_column() {
 
 #[test]
 fn warn_only_ships_a_broken_file_as_is() {
-    let mut settings = crate::transform::testing::settings(false);
-    settings.warn_only = true;
+    let mut options = options(false);
+    options.warn_only = true;
     let files = crate::transform::Files::new();
-    let input = crate::transform::Input::new("js/bad.js", "assets/js/bad.js", &settings, &files);
+    let input = crate::transform::Input::new("js/bad.js", "assets/js/bad.js", &options, &files);
     let out = crate::transform::transform(&input, b"let = = 2;").unwrap();
     assert_eq!(out.bytes, b"let = = 2;");
     assert_eq!(out.warnings.len(), 1);
@@ -167,10 +167,10 @@ fn warn_only_ships_a_broken_file_as_is() {
 
 #[test]
 fn without_source_maps_a_minified_file_has_no_map_and_skips_its_input_map() {
-    let mut settings = settings(true);
-    settings.source_maps = false;
+    let mut options = options(true);
+    options.source_maps = false;
     let out = run_with(
-        &settings,
+        &options,
         "js/app.js",
         "export const answer = 42;\n//# sourceMappingURL=app.js.map\n",
         &[("js/app.js.map", "{not json")],

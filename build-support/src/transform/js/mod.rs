@@ -18,11 +18,11 @@ use oxc::span::{SourceType, Span};
 
 use crate::error::Diagnostic;
 use crate::position::LineIndex;
-use crate::refs::{Ref, Resolver, Syntax};
+use crate::reference::{Ref, Resolver, Syntax};
 use crate::sourcemap;
-use crate::transform::{Input, Transformed};
+use crate::transform::input::{Input, Transformed};
 
-/// Parses, rewrites and (when `input.minify`) minifies one JS file.
+/// Parses, rewrites and (when `input.options.minify`) minifies one JS file.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, text, source_type(input.logical)).parse();
@@ -43,7 +43,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         allocator: &allocator,
         resolver: &resolver,
         lines: &lines,
-        rewrite: input.minify,
+        rewrite: input.options.minify,
         found: Vec::new(),
     };
     finder.visit_program(&mut program);
@@ -54,13 +54,13 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         ..Transformed::default()
     };
     // A minified file without a map of its own has no use for the map it came with.
-    let chains_map = !input.minify || input.settings.source_maps;
+    let chains_map = !input.options.minify || input.options.source_maps;
     let input_map = map_comment
         .as_ref()
         .filter(|_| chains_map)
         .and_then(|c| input.input_map(&c.url, c.line, c.column, &mut out));
-    if input.minify {
-        let source_name = input.settings.source_maps.then(|| input.source_name());
+    if input.options.minify {
+        let source_name = input.options.source_maps.then(|| input.source_name());
         let (code, map) = minify(&allocator, &mut program, source_name);
         out.bytes = code.into_bytes();
         out.map = map

@@ -1,19 +1,16 @@
 //! A persistent, content-addressed cache of expensive results (minification, compression).
 //!
-//! Key: a hash of the stage, its settings, the code computing it and the input bytes. The code
-//! is identified by the running executable (the build script, which links this crate and every
-//! library it uses), so an upgraded minifier or compressor never reuses old results and a warm
-//! build gives the same bytes as a cold one. Entries carry a length and a SHA-256 of their
-//! payload; a corrupt or truncated entry is dropped and recomputed, never used. The cache is
+//! Entries are stored under a key that covers everything the result depends on (see
+//! [`key`](crate::cache::key)), so a warm build gives the same bytes as a cold one. Entries
+//! carry a length and a SHA-256 of their payload; a corrupt or truncated entry is dropped and recomputed, never used. The cache is
 //! bounded: after a build, least recently used entries go until it fits.
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
-use crate::hash::{self, FieldHasher};
+use crate::hash;
 
 const MAGIC: &[u8; 8] = b"ALCACHE1";
 const HEADER: usize = MAGIC.len() + 8 + 32;
@@ -40,24 +37,6 @@ impl Cache {
             max_bytes,
             counters: Counters::default(),
         }
-    }
-
-    /// The cache key of a stage's result for `input`.
-    pub fn key(stage: &str, settings: &str, input: &[u8]) -> [u8; 32] {
-        Cache::key_of_digest(stage, settings, hash::sha256(input))
-    }
-
-    /// [`Cache::key`] for an input whose SHA-256 is known already.
-    pub fn key_of_digest(stage: &str, settings: &str, input_sha256: [u8; 32]) -> [u8; 32] {
-        let mut hasher = FieldHasher::default();
-        hasher
-            .field("assetlock cache")
-            .field(env!("CARGO_PKG_VERSION"))
-            .field(code_fingerprint())
-            .field(stage)
-            .field(settings)
-            .field(input_sha256);
-        hasher.finish()
     }
 
     /// The cached value of `key`, or `compute()`'s, stored for next time.
@@ -164,26 +143,6 @@ fn write_entry(path: &Path, value: &[u8]) -> io::Result<()> {
     crate::emit::write_if_changed(path, &bytes)
 }
 
-/// Identifies the code that computes cached results: path, size and modification time of the
-/// running executable. Cheap, and it changes whenever the executable is relinked.
-fn code_fingerprint() -> &'static str {
-    static FINGERPRINT: OnceLock<String> = OnceLock::new();
-    FINGERPRINT.get_or_init(|| {
-        let exe = std::env::current_exe().ok();
-        let meta = exe.as_ref().and_then(|e| std::fs::metadata(e).ok());
-        let modified = meta
-            .as_ref()
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        format!(
-            "{}|{}|{modified}",
-            exe.map(|e| e.display().to_string()).unwrap_or_default(),
-            meta.map_or(0, |m| m.len())
-        )
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,7 +155,7 @@ mod tests {
     fn second_lookup_is_a_hit() {
         let dir = tempfile::tempdir().unwrap();
         let cache = cache(dir.path());
-        let key = Cache::key("stage", "", b"input");
+        let key = hash::sha256(b"input");
         let first: Result<_, ()> = cache.get_or_compute(key, || Ok(b"value".to_vec()));
         let second: Result<_, ()> = cache.get_or_compute(key, || panic!("recomputed"));
         assert_eq!(first.unwrap(), second.unwrap());
@@ -207,7 +166,7 @@ mod tests {
     fn corrupt_entry_is_recomputed_and_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let cache = cache(dir.path());
-        let key = Cache::key("stage", "", b"input");
+        let key = hash::sha256(b"input");
         let _: Result<_, ()> = cache.get_or_compute(key, || Ok(b"good value".to_vec()));
         let path = cache.path(&key).unwrap();
         let mut bytes = std::fs::read(&path).unwrap();
@@ -224,7 +183,7 @@ mod tests {
     fn truncated_entry_is_recomputed() {
         let dir = tempfile::tempdir().unwrap();
         let cache = cache(dir.path());
-        let key = Cache::key("stage", "", b"input");
+        let key = hash::sha256(b"input");
         let _: Result<_, ()> = cache.get_or_compute(key, || Ok(vec![7; 1000]));
         let path = cache.path(&key).unwrap();
         let bytes = std::fs::read(&path).unwrap();
@@ -238,7 +197,7 @@ mod tests {
     fn eviction_removes_least_recently_used_first() {
         let dir = tempfile::tempdir().unwrap();
         let small = Cache::new(Some(dir.path().to_path_buf()), 2500);
-        let keys: Vec<_> = (0..3u8).map(|i| Cache::key("s", "", &[i])).collect();
+        let keys: Vec<_> = (0..3u8).map(|i| hash::sha256(&[i])).collect();
         for (i, key) in keys.iter().enumerate() {
             let _: Result<_, ()> = small.get_or_compute(*key, || Ok(vec![i as u8; 1000]));
             let path = small.path(key).unwrap();
@@ -253,13 +212,5 @@ mod tests {
         small.evict();
         assert!(!small.path(&keys[0]).unwrap().exists());
         assert!(small.path(&keys[2]).unwrap().exists());
-    }
-
-    #[test]
-    fn keys_differ_by_stage_settings_and_input() {
-        let base = Cache::key("brotli", "11", b"x");
-        assert_ne!(base, Cache::key("gzip", "11", b"x"));
-        assert_ne!(base, Cache::key("brotli", "9", b"x"));
-        assert_ne!(base, Cache::key("brotli", "11", b"y"));
     }
 }

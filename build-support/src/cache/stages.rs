@@ -4,11 +4,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cache::Cache;
+use crate::cache::key;
+use crate::cache::store::Cache;
 use crate::compress::Compression;
 use crate::error::Diagnostic;
 use crate::hash;
-use crate::refs::Ref;
+use crate::reference::Ref;
 use crate::transform::{self, Input, Kind, Transformed};
 
 /// The cache and how much work it saved or did.
@@ -30,26 +31,13 @@ impl Stages {
         }
     }
 
-    /// [`transform::transform`], from the cache when the file, its settings and every other
+    /// [`transform::transform`], from the cache when the file, its options and every other
     /// file it read are unchanged. Failures are not cached.
     pub fn transform(&self, input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
         if Kind::of(input.logical) == Kind::Other {
             return transform::transform(input, bytes);
         }
-        let settings = format!(
-            "{}|{}|{}|{}|{}|{}|{}|{:?}|{}|{}",
-            input.logical,
-            input.location,
-            input.part,
-            input.minify,
-            input.settings.source_maps,
-            input.settings.hash_len,
-            input.settings.mount_path(),
-            input.settings.css_targets,
-            input.settings.warn_only,
-            input.settings.inline_css_imports,
-        );
-        let key = Cache::key("transform", &settings, bytes);
+        let key = key::transform(input, bytes);
         let mut computed = None;
         let stored = self.cache.get_or_compute(key, || {
             let out = transform::transform(input, bytes)?;
@@ -80,7 +68,7 @@ impl Stages {
         bytes: &[u8],
         sha256: [u8; 32],
     ) -> std::io::Result<Vec<u8>> {
-        let key = Cache::key_of_digest(coding.token(), &level.to_string(), sha256);
+        let key = key::compress(coding, level, sha256);
         self.cache.get_or_compute(key, || {
             self.compressed.fetch_add(1, Ordering::Relaxed);
             self.heavy_bytes.fetch_add(bytes.len(), Ordering::Relaxed);

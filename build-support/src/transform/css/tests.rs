@@ -1,4 +1,4 @@
-use crate::transform::testing::{run, run_with, settings, targets, text};
+use crate::transform::testing::{options, run, run_with, targets, text};
 
 fn css(text: &str) -> crate::transform::Transformed {
     run("css/app.css", text, &[], false).unwrap()
@@ -134,10 +134,10 @@ fn input_map_is_chained_into_the_new_map() {
 
 #[test]
 fn without_source_maps_a_minified_file_has_no_map_and_skips_its_input_map() {
-    let mut settings = settings(true);
-    settings.source_maps = false;
+    let mut options = options(true);
+    options.source_maps = false;
     let out = run_with(
-        &settings,
+        &options,
         "css/app.css",
         ".a { color: red }\n/*# sourceMappingURL=app.css.map */",
         &[("css/app.css.map", "{not json")],

@@ -1,13 +1,11 @@
-//! One file through its transform: CSS and JS are parsed, rewritten and minified; everything
-//! else passes through. Transforms are independent of each other (references carry markers,
-//! not hashes), so they run in parallel and their results can be cached.
+//! What a transform reads and what it returns, shared by the dispatcher and the CSS and JS
+//! transforms: this module imports none of them.
 
 use std::collections::BTreeMap;
 
 use crate::error::Diagnostic;
-use crate::refs::{Ref, Resolver, Syntax};
-use crate::settings::Settings;
-use crate::{css, js};
+use crate::reference::{Ref, Resolver, Syntax};
+use crate::transform::options::TransformOptions;
 
 /// The files of the build as read, by logical path.
 pub(crate) type Files = BTreeMap<String, Vec<u8>>;
@@ -26,17 +24,17 @@ pub(crate) struct Transformed {
     pub reads: Vec<(String, Option<[u8; 32]>)>,
 }
 
-/// What a transform reads: one file, the settings, and the other files (for input maps).
+/// What a transform reads: one file, the transform options, and the other files (for input
+/// maps).
 pub(crate) struct Input<'a> {
     /// The file being read.
     pub logical: &'a str,
     /// Where the output lives: `logical`, or the bundle a part is joined into.
     pub location: &'a str,
     pub display: &'a str,
-    pub settings: &'a Settings,
+    pub options: &'a TransformOptions,
     pub files: &'a Files,
     pub salt: u32,
-    pub minify: bool,
     /// A part of a bundle: no `@import` (CSS), no module syntax (JS), map comments dropped.
     pub part: bool,
 }
@@ -68,79 +66,21 @@ impl Kind {
     }
 }
 
-/// Transforms one file. A malformed CSS or JS file is an error, or with `warn_only` a warning
-/// and the file shipped as it is. A bundle part (`input.part`) is transformed the same way but
-/// its map is not linked: the bundle links one map for all its parts.
-pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
-    let kind = Kind::of(input.logical);
-    if kind == Kind::Other {
-        return Ok(passthrough(bytes));
-    }
-    let result = std::str::from_utf8(bytes)
-        .map_err(|e| not_utf8(input, bytes, &e))
-        .and_then(|text| with_unique_markers(input, text, kind));
-    match result {
-        Err(problem) if input.settings.warn_only && !input.part => {
-            let mut out = passthrough(bytes);
-            out.warnings
-                .push(problem.with_note("shipped as it is, not minified or rewritten (warn_only)"));
-            Ok(out)
-        }
-        result => result,
-    }
-}
-
-/// Runs the transform, retrying with other markers in the unlikely case that the file already
-/// contains one of them.
-fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transformed, Diagnostic> {
-    let mut salt = 0;
-    loop {
-        let attempt = Input { salt, ..*input };
-        let mut out = match kind {
-            Kind::Css => css::transform(&attempt, text)?,
-            _ => js::transform(&attempt, text)?,
-        };
-        if !attempt.part {
-            attempt.link_map(&mut out, kind);
-        }
-        let clash = out.refs.iter().any(|r| text.contains(r.marker.as_str()));
-        if !clash || salt == 16 {
-            return Ok(out);
-        }
-        salt += 1;
-    }
-}
-
-fn passthrough(bytes: &[u8]) -> Transformed {
-    Transformed {
-        bytes: bytes.to_vec(),
-        ..Transformed::default()
-    }
-}
-
-fn not_utf8(input: &Input, bytes: &[u8], e: &std::str::Utf8Error) -> Diagnostic {
-    let valid = &bytes[..e.valid_up_to()];
-    let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-    let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
-    Diagnostic::new(input.display, "not valid UTF-8").at(line, column)
-}
-
 impl<'a> Input<'a> {
     /// A file read and written in place.
     pub fn new(
         logical: &'a str,
         display: &'a str,
-        settings: &'a Settings,
+        options: &'a TransformOptions,
         files: &'a Files,
     ) -> Self {
         Input {
             logical,
             location: logical,
             display,
-            settings,
+            options,
             files,
             salt: 0,
-            minify: settings.minify,
             part: false,
         }
     }
@@ -148,8 +88,8 @@ impl<'a> Input<'a> {
     pub fn resolver(&self) -> Resolver<'a> {
         Resolver::new(
             self.logical,
-            self.settings.mount_path(),
-            self.settings.hash_len,
+            &self.options.mount_path,
+            self.options.hash_len,
             self.salt,
         )
         .located_at(self.location)
@@ -162,7 +102,7 @@ impl<'a> Input<'a> {
 
     /// How source maps name the file read: relative to the output's location.
     pub fn source_name(&self) -> String {
-        crate::refs::relative_path(self.location, self.logical)
+        crate::reference::relative_path(self.location, self.logical)
     }
 
     /// The input map a `sourceMappingURL` names, if it is an asset of this build. A local map
@@ -205,7 +145,7 @@ impl<'a> Input<'a> {
     /// Links the map a transform made, published as `<location>.map`, from the end of the
     /// output with a `sourceMappingURL` comment. Drops the map when source maps are off.
     pub fn link_map(&self, out: &mut Transformed, kind: Kind) {
-        if !self.settings.source_maps {
+        if !self.options.source_maps {
             out.map = None;
         }
         if out.map.is_none() {
@@ -214,8 +154,8 @@ impl<'a> Input<'a> {
         let name = format!("{}.map", self.file_name());
         let resolver = Resolver::new(
             self.location,
-            self.settings.mount_path(),
-            self.settings.hash_len,
+            &self.options.mount_path,
+            self.options.hash_len,
             self.salt,
         );
         let Some(reference) = resolver.resolve(&name, Syntax::Url, 1, 1) else {
@@ -229,62 +169,5 @@ impl<'a> Input<'a> {
         out.bytes.extend_from_slice(reference.marker_url.as_bytes());
         out.bytes.extend_from_slice(close.as_bytes());
         out.refs.push(reference);
-    }
-}
-
-#[cfg(test)]
-pub(crate) mod testing {
-    //! Runs one transform against in-memory files.
-
-    use super::*;
-
-    pub(crate) fn settings(minify: bool) -> Settings {
-        let mut config = crate::Config::new();
-        config
-            .asset_dir("assets")
-            .out_dir(std::env::temp_dir())
-            .minify(minify);
-        Settings::resolve(&config).expect("test settings")
-    }
-
-    /// Transforms `logical` (whose text is `text`) with `others` as the rest of the build.
-    pub(crate) fn run(
-        logical: &str,
-        text: &str,
-        others: &[(&str, &str)],
-        minify: bool,
-    ) -> Result<Transformed, Diagnostic> {
-        run_with(&settings(minify), logical, text, others)
-    }
-
-    /// [`run`] with the given settings.
-    pub(crate) fn run_with(
-        settings: &Settings,
-        logical: &str,
-        text: &str,
-        others: &[(&str, &str)],
-    ) -> Result<Transformed, Diagnostic> {
-        let mut files: Files = others
-            .iter()
-            .map(|(l, t)| (l.to_string(), t.as_bytes().to_vec()))
-            .collect();
-        files.insert(logical.to_string(), text.as_bytes().to_vec());
-        transform(
-            &Input::new(logical, logical, settings, &files),
-            text.as_bytes(),
-        )
-    }
-
-    /// The output text with every marker replaced by `HASH`, for readable assertions.
-    pub(crate) fn text(out: &Transformed) -> String {
-        let mut text = String::from_utf8(out.bytes.clone()).unwrap();
-        for r in &out.refs {
-            text = text.replace(&r.marker, "HASH");
-        }
-        text
-    }
-
-    pub(crate) fn targets(out: &Transformed) -> Vec<&str> {
-        out.refs.iter().map(|r| r.target.as_str()).collect()
     }
 }

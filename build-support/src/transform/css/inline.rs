@@ -17,8 +17,8 @@ use lightningcss::values::url::Url;
 use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 
 use crate::error::Diagnostic;
-use crate::refs::{Ref, Resolver, Syntax};
-use crate::transform::{Input, Kind};
+use crate::reference::{Ref, Resolver, Syntax};
+use crate::transform::input::{Input, Kind};
 
 /// The rewritten stylesheets, by logical path, for the bundler.
 pub(super) struct Provider {
@@ -85,8 +85,8 @@ pub(super) fn prepare(input: &Input, entry_text: &str) -> Result<Prepared, Diagn
         })?;
         let resolver = Resolver::new(
             &logical,
-            input.settings.mount_path(),
-            input.settings.hash_len,
+            &input.options.mount_path,
+            input.options.hash_len,
             input.salt,
         )
         .located_at(input.location);
@@ -130,8 +130,8 @@ pub(super) fn prepare(input: &Input, entry_text: &str) -> Result<Prepared, Diagn
     }
     let provider = Provider {
         texts,
-        mount_path: input.settings.mount_path().to_string(),
-        hash_len: input.settings.hash_len,
+        mount_path: input.options.mount_path.clone(),
+        hash_len: input.options.hash_len,
     };
     Ok(Prepared {
         provider,

@@ -18,9 +18,9 @@ use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 use parcel_sourcemap::SourceMap;
 
 use crate::error::Diagnostic;
-use crate::refs::{Ref, Resolver, Syntax, relative_path};
+use crate::reference::{Ref, Resolver, Syntax, relative_path};
 use crate::sourcemap;
-use crate::transform::{Input, Transformed};
+use crate::transform::input::{Input, Transformed};
 
 /// Parses, rewrites and prints one stylesheet.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
@@ -31,7 +31,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         ..ParserOptions::default()
     };
     let mut reads = Vec::new();
-    let (mut sheet, refs) = if input.settings.inline_css_imports {
+    let (mut sheet, refs) = if input.options.inline_css_imports {
         let prepared = inline::prepare(input, text)?;
         provider = prepared.provider;
         reads = prepared.reads;
@@ -67,14 +67,14 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         reads,
         ..Transformed::default()
     };
-    let source_maps = input.settings.source_maps;
+    let source_maps = input.options.source_maps;
     let map_url = sheet.source_map_urls.first().cloned().flatten();
     let input_map = map_url.filter(|_| source_maps).and_then(|url| {
         let (line, column) = map_comment_position(text);
         input.input_map(&url, line, column, &mut out)
     });
-    let targets = input.settings.css_targets;
-    if input.minify {
+    let targets = input.options.css_targets;
+    if input.options.minify {
         sheet
             .minify(MinifyOptions {
                 targets,
@@ -88,7 +88,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     // Printing moves things around even without minifying, so with source maps on a map is made
     // whenever the file is minified or already had one.
     // Sources are named relative to the output; an inlined import is one source more.
-    if input.settings.inline_css_imports {
+    if input.options.inline_css_imports {
         // The bundler names sources by the logical paths it was given.
         let location = input.location;
         sheet.sources = sheet
@@ -97,7 +97,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
             .map(|s| relative_path(location, s))
             .collect();
     }
-    let mut map = (source_maps && (input.minify || input_map.is_some())).then(|| {
+    let mut map = (source_maps && (input.options.minify || input_map.is_some())).then(|| {
         let mut map = SourceMap::new("/");
         for (i, source) in sheet.sources.iter().enumerate() {
             let index = map.add_source(source);
@@ -111,7 +111,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     });
     let printed = sheet
         .to_css(PrinterOptions {
-            minify: input.minify,
+            minify: input.options.minify,
             source_map: map.as_mut(),
             targets,
             ..PrinterOptions::default()
@@ -152,7 +152,7 @@ fn provider_text(input: &Input, relative: &str) -> String {
     } else {
         format!("{dir}/{relative}")
     };
-    let logical = crate::refs::normalize_path(&logical);
+    let logical = crate::reference::normalize_path(&logical);
     input
         .files
         .get(&logical)

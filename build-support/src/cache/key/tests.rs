@@ -1,0 +1,268 @@
+use super::*;
+use crate::Config;
+use crate::settings::Settings;
+use crate::transform::Files;
+
+/// A configuration that fixes every setting the environment could otherwise decide.
+fn base() -> Config {
+    let mut config = Config::new();
+    config
+        .asset_dir("assets")
+        .out_dir(std::env::temp_dir())
+        .minify(false);
+    config
+}
+
+fn options(config: &Config) -> TransformOptions {
+    TransformOptions::new(&Settings::resolve(config).expect("test settings"))
+}
+
+fn transform_key(config: &Config) -> [u8; 32] {
+    let files = Files::new();
+    let options = options(config);
+    transform(
+        &Input::new("css/app.css", "assets/css/app.css", &options, &files),
+        b"a { color: red }",
+    )
+}
+
+type Change = (&'static str, fn(&mut Config));
+
+/// The settings that change what a transform writes, each changed from its default.
+const SHAPING: &[Change] = &[
+    ("minify", |c| {
+        c.minify(true);
+    }),
+    ("source_maps", |c| {
+        c.source_maps(false);
+    }),
+    ("hash_len", |c| {
+        c.hash_len(20);
+    }),
+    ("url_prefix mount path", |c| {
+        c.url_prefix("/static/");
+    }),
+    ("css_targets", |c| {
+        c.css_targets("ie 11");
+    }),
+    ("warn_only", |c| {
+        c.warn_only(true);
+    }),
+    ("inline_css_imports", |c| {
+        c.inline_css_imports(true);
+    }),
+];
+
+/// The settings that act before or after the transforms, each changed from its default.
+const NOT_SHAPING: &[Change] = &[
+    ("asset_dirs", |c| {
+        c.asset_dir("vendor");
+    }),
+    ("url_prefix origin", |c| {
+        c.url_prefix("https://cdn.example.com/assets/");
+    }),
+    ("excludes", |c| {
+        c.exclude("**/*.psd");
+    }),
+    ("out_dir", |c| {
+        c.out_dir(std::env::temp_dir().join("elsewhere"));
+    }),
+    ("embed", |c| {
+        c.embed(false);
+    }),
+    ("allow_dangling", |c| {
+        c.allow_dangling("vendor/**");
+    }),
+    ("warn_dangling", |c| {
+        c.warn_dangling("vendor/**");
+    }),
+    ("threads", |c| {
+        c.threads(3);
+    }),
+    ("precompress", |c| {
+        c.precompress([Compression::Gzip]);
+    }),
+    ("levels", |c| {
+        c.compression_level(Compression::Brotli, 5);
+    }),
+    ("cache_dir", |c| {
+        c.cache_dir(std::env::temp_dir().join("other-cache"));
+    }),
+    ("cache_size", |c| {
+        c.cache_size(1 << 20);
+    }),
+    // A bundle's parts are keyed by their location and `part` flag instead.
+    ("bundles", |c| {
+        c.bundle("all.css", ["css/app.css"]);
+    }),
+];
+
+#[test]
+fn every_config_field_is_classified() {
+    // Names every field: a new `Config` field does not compile until it is sorted into
+    // `SHAPING` or `NOT_SHAPING` below.
+    let Config {
+        minify: _,
+        source_maps: _,
+        hash_len: _,
+        url_prefix: _,
+        css_targets: _,
+        warn_only: _,
+        inline_css_imports: _,
+        asset_dirs: _,
+        excludes: _,
+        out_dir: _,
+        embed: _,
+        allow_dangling: _,
+        warn_dangling: _,
+        threads: _,
+        precompress: _,
+        levels: _,
+        cache_dir: _,
+        cache_size: _,
+        bundles: _,
+    } = Config::new();
+    // `url_prefix` is in both lists: its path shapes output, its origin does not.
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 19 + 1);
+}
+
+#[test]
+fn every_setting_that_shapes_transform_output_changes_the_transform_key() {
+    let base_key = transform_key(&base());
+    for (name, change) in SHAPING {
+        let mut config = base();
+        change(&mut config);
+        assert_ne!(transform_key(&config), base_key, "changing {name}");
+    }
+}
+
+#[test]
+fn settings_that_do_not_shape_transform_output_keep_the_transform_key() {
+    let base_key = transform_key(&base());
+    for (name, change) in NOT_SHAPING {
+        let mut config = base();
+        change(&mut config);
+        assert_eq!(transform_key(&config), base_key, "changing {name}");
+    }
+}
+
+#[test]
+fn transform_key_depends_on_location_part_and_bytes() {
+    let options = options(&base());
+    let files = Files::new();
+    let input = Input::new("css/app.css", "assets/css/app.css", &options, &files);
+    let key = transform(&input, b"a{}");
+    let located = Input {
+        location: "all.css",
+        ..Input::new("css/app.css", "assets/css/app.css", &options, &files)
+    };
+    let part = Input {
+        part: true,
+        ..Input::new("css/app.css", "assets/css/app.css", &options, &files)
+    };
+    assert_ne!(transform(&located, b"a{}"), key);
+    assert_ne!(transform(&part, b"a{}"), key);
+    assert_ne!(transform(&input, b"b{}"), key);
+}
+
+#[test]
+fn transform_key_does_not_depend_on_how_diagnostics_name_the_file() {
+    let options = options(&base());
+    let files = Files::new();
+    let here = Input::new("css/app.css", "assets/css/app.css", &options, &files);
+    let there = Input::new(
+        "css/app.css",
+        "/elsewhere/assets/css/app.css",
+        &options,
+        &files,
+    );
+    assert_eq!(transform(&here, b"a{}"), transform(&there, b"a{}"));
+}
+
+#[test]
+fn compression_keys_depend_on_coding_level_and_input() {
+    let input = hash::sha256(b"x");
+    let base = compress(Compression::Brotli, 11, input);
+    assert_ne!(base, compress(Compression::Gzip, 11, input));
+    assert_ne!(base, compress(Compression::Zstd, 11, input));
+    assert_ne!(base, compress(Compression::Brotli, 9, input));
+    assert_ne!(base, compress(Compression::Brotli, 11, hash::sha256(b"y")));
+}
+
+#[test]
+fn keys_depend_on_every_library_version() {
+    let input = hash::sha256(b"x");
+    for coding in Compression::ALL {
+        let libraries = compression_libraries(coding);
+        let base = derive(coding.token(), libraries, "11", input);
+        assert_eq!(base, compress(coding, 11, input));
+        for i in 0..libraries.len() {
+            let mut upgraded = libraries.to_vec();
+            upgraded[i].version = "999.0.0";
+            assert_ne!(
+                derive(coding.token(), &upgraded, "11", input),
+                base,
+                "{} version",
+                libraries[i].name
+            );
+        }
+    }
+    let base = derive("transform", TRANSFORM_LIBRARIES, "{}", input);
+    for i in 0..TRANSFORM_LIBRARIES.len() {
+        let mut upgraded = TRANSFORM_LIBRARIES.to_vec();
+        upgraded[i].version = "999.0.0";
+        assert_ne!(derive("transform", &upgraded, "{}", input), base);
+    }
+}
+
+#[test]
+fn every_key_covers_this_crate_and_its_version() {
+    let all = [TRANSFORM_LIBRARIES]
+        .into_iter()
+        .chain(Compression::ALL.map(compression_libraries));
+    for libraries in all {
+        assert!(libraries.contains(&THIS_CRATE));
+    }
+    assert_eq!(THIS_CRATE.version, env!("CARGO_PKG_VERSION"));
+}
+
+/// The `(name, version)` of every package in a `Cargo.lock`.
+fn locked_packages(lock: &str) -> Vec<(String, String)> {
+    let mut packages = Vec::new();
+    let mut name = None;
+    for line in lock.lines() {
+        if let Some(value) = line.strip_prefix("name = ") {
+            name = Some(value.trim_matches('"').to_string());
+        } else if let (Some(value), Some(n)) = (line.strip_prefix("version = "), name.take()) {
+            packages.push((n, value.trim_matches('"').to_string()));
+        }
+    }
+    packages
+}
+
+#[test]
+fn library_versions_match_the_lockfile() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
+    let Ok(lock) = std::fs::read_to_string(path) else {
+        // A published copy of the crate has no workspace lockfile to compare with.
+        eprintln!("skipping: no workspace Cargo.lock");
+        return;
+    };
+    let packages = locked_packages(&lock);
+    let all = [TRANSFORM_LIBRARIES]
+        .into_iter()
+        .chain(Compression::ALL.map(compression_libraries));
+    for library in all.flatten() {
+        let locked: Vec<&str> = packages
+            .iter()
+            .filter(|(name, _)| name == library.name)
+            .map(|(_, version)| version.as_str())
+            .collect();
+        assert_eq!(
+            locked,
+            [library.version],
+            "{} in Cargo.lock; update cache/key.rs",
+            library.name
+        );
+    }
+}

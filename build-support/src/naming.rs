@@ -1,0 +1,97 @@
+//! Naming: an asset's hashed path, URL and integrity from its final bytes, and the checks
+//! that no two assets share a hashed path or a key of the generated maps.
+
+use std::collections::HashMap;
+
+use assetlock_contract::path_key;
+use assetlock_contract::url::encode_path;
+
+use crate::built::Built;
+use crate::codegen;
+use crate::error::Diagnostic;
+use crate::graph::Hashed;
+use crate::settings::Settings;
+use crate::{hash, mime};
+
+/// Names and describes one asset from its final bytes.
+pub(crate) fn name(settings: &Settings, logical: String, hashed: Hashed) -> Built {
+    let hashed_path = hash::hashed_name(&logical, &hashed.name_hash);
+    Built {
+        url: format!("{}{}", settings.url_prefix, encode_path(&hashed_path)),
+        integrity: hash::integrity(&hashed.bytes),
+        content_type: mime::content_type(&logical),
+        logical,
+        hashed_path,
+        bytes: hashed.bytes,
+        sha256: hashed.sha256,
+        variants: Vec::new(),
+    }
+}
+
+/// Two assets whose hashed files would share a path, or whose paths share a key of the
+/// generated maps.
+pub(crate) fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
+    let mut owners: HashMap<&str, &str> = HashMap::new();
+    let mut keys: HashMap<u64, &str> = HashMap::new();
+    let mut problems = Vec::new();
+    for asset in assets.iter().filter(|a| !codegen::fits(a)) {
+        problems.push(Diagnostic::new(
+            &asset.logical,
+            format!(
+                "path too long: an asset's paths and URL may take {} bytes",
+                codegen::MAX_TEXT
+            ),
+        ));
+    }
+    for asset in assets {
+        for path in [&asset.logical, &asset.hashed_path] {
+            match keys.insert(path_key(path), path) {
+                Some(other) if other != path.as_str() => problems.push(Diagnostic::new(
+                    &asset.logical,
+                    format!("`{path}` and `{other}` have the same 64-bit path key; rename one"),
+                )),
+                _ => {}
+            }
+        }
+    }
+    for asset in assets {
+        for (path, _) in asset.files() {
+            if let Some(other) = owners.insert(path, &asset.logical) {
+                problems.push(Diagnostic::new(
+                    &asset.logical,
+                    format!(
+                        "hashed name `{path}` collides with the output of `{other}`; rename \
+                         one of them or raise hash_len"
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colliding_hashed_paths_are_reported() {
+        let built = |logical: &str| Built {
+            logical: logical.to_string(),
+            hashed_path: "same.0123.css".to_string(),
+            url: String::new(),
+            bytes: Vec::new(),
+            sha256: [0; 32],
+            integrity: String::new(),
+            content_type: "text/css",
+            variants: Vec::new(),
+        };
+        let problems = check_collisions(&[built("a.css"), built("b.css")]);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("collides with the output of `a.css`")
+        );
+    }
+}

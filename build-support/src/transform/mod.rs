@@ -1,0 +1,132 @@
+//! One file through its transform: CSS and JS are parsed, rewritten and minified; everything
+//! else passes through. Transforms are independent of each other (references carry markers,
+//! not hashes), so they run in parallel and their results can be cached.
+//!
+//! - [`input`]: the types every transform shares (what it reads, what it returns).
+//! - this module: the dispatcher, which picks the transform by file kind.
+//! - [`css`], [`js`]: the transforms, which import from [`input`] only.
+
+mod css;
+mod input;
+pub(crate) mod js;
+mod options;
+
+pub(crate) use input::{Files, Input, Kind, Transformed};
+pub(crate) use options::TransformOptions;
+
+use crate::error::Diagnostic;
+
+/// Transforms one file. A malformed CSS or JS file is an error, or with `warn_only` a warning
+/// and the file shipped as it is. A bundle part (`input.part`) is transformed the same way but
+/// its map is not linked: the bundle links one map for all its parts.
+pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
+    let kind = Kind::of(input.logical);
+    if kind == Kind::Other {
+        return Ok(passthrough(bytes));
+    }
+    let result = std::str::from_utf8(bytes)
+        .map_err(|e| not_utf8(input, bytes, &e))
+        .and_then(|text| with_unique_markers(input, text, kind));
+    match result {
+        Err(problem) if input.options.warn_only && !input.part => {
+            let mut out = passthrough(bytes);
+            out.warnings
+                .push(problem.with_note("shipped as it is, not minified or rewritten (warn_only)"));
+            Ok(out)
+        }
+        result => result,
+    }
+}
+
+/// Runs the transform, retrying with other markers in the unlikely case that the file already
+/// contains one of them.
+fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transformed, Diagnostic> {
+    let mut salt = 0;
+    loop {
+        let attempt = Input { salt, ..*input };
+        let mut out = match kind {
+            Kind::Css => css::transform(&attempt, text)?,
+            _ => js::transform(&attempt, text)?,
+        };
+        if !attempt.part {
+            attempt.link_map(&mut out, kind);
+        }
+        let clash = out.refs.iter().any(|r| text.contains(r.marker.as_str()));
+        if !clash || salt == 16 {
+            return Ok(out);
+        }
+        salt += 1;
+    }
+}
+
+fn passthrough(bytes: &[u8]) -> Transformed {
+    Transformed {
+        bytes: bytes.to_vec(),
+        ..Transformed::default()
+    }
+}
+
+fn not_utf8(input: &Input, bytes: &[u8], e: &std::str::Utf8Error) -> Diagnostic {
+    let valid = &bytes[..e.valid_up_to()];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
+    Diagnostic::new(input.display, "not valid UTF-8").at(line, column)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Runs one transform against in-memory files.
+
+    use super::*;
+    use crate::settings::Settings;
+
+    pub(crate) fn options(minify: bool) -> TransformOptions {
+        let mut config = crate::Config::new();
+        config
+            .asset_dir("assets")
+            .out_dir(std::env::temp_dir())
+            .minify(minify);
+        TransformOptions::new(&Settings::resolve(&config).expect("test settings"))
+    }
+
+    /// Transforms `logical` (whose text is `text`) with `others` as the rest of the build.
+    pub(crate) fn run(
+        logical: &str,
+        text: &str,
+        others: &[(&str, &str)],
+        minify: bool,
+    ) -> Result<Transformed, Diagnostic> {
+        run_with(&options(minify), logical, text, others)
+    }
+
+    /// [`run`] with the given options.
+    pub(crate) fn run_with(
+        options: &TransformOptions,
+        logical: &str,
+        text: &str,
+        others: &[(&str, &str)],
+    ) -> Result<Transformed, Diagnostic> {
+        let mut files: Files = others
+            .iter()
+            .map(|(l, t)| (l.to_string(), t.as_bytes().to_vec()))
+            .collect();
+        files.insert(logical.to_string(), text.as_bytes().to_vec());
+        transform(
+            &Input::new(logical, logical, options, &files),
+            text.as_bytes(),
+        )
+    }
+
+    /// The output text with every marker replaced by `HASH`, for readable assertions.
+    pub(crate) fn text(out: &Transformed) -> String {
+        let mut text = String::from_utf8(out.bytes.clone()).unwrap();
+        for r in &out.refs {
+            text = text.replace(&r.marker, "HASH");
+        }
+        text
+    }
+
+    pub(crate) fn targets(out: &Transformed) -> Vec<&str> {
+        out.refs.iter().map(|r| r.target.as_str()).collect()
+    }
+}

@@ -1,0 +1,75 @@
+//! The settings that shape a transform's output, as one value. The transforms read their
+//! settings from it and the cache key of a transform is it serialized, so a setting cannot
+//! change the output without also changing the key.
+
+use lightningcss::targets::{Browsers, Targets};
+use serde::{Serialize, Serializer};
+
+use crate::settings::Settings;
+
+/// Every setting that changes what a transform produces; built once per build from
+/// [`Settings`]. A new field is part of the cache key by construction.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct TransformOptions {
+    /// Minify CSS (lightningcss) and JS (oxc, with name mangling).
+    pub minify: bool,
+    /// Make source maps and link them from the output.
+    pub source_maps: bool,
+    /// Hex characters of hash in hashed names, and so the length of markers.
+    pub hash_len: usize,
+    /// The path part of the URL prefix: root-relative references under it are local. The
+    /// rest of the prefix (a CDN origin) never reaches a transform's output.
+    pub mount_path: String,
+    /// Browser targets for CSS, as resolved from the browserslist query: the resolved
+    /// versions, not the query, because a query such as `defaults` resolves differently as
+    /// browserslist's data ages.
+    #[serde(serialize_with = "serialize_targets")]
+    pub css_targets: Targets,
+    /// Ship a CSS or JS file that does not parse as it is, with a warning.
+    pub warn_only: bool,
+    /// Replace local `@import`s with the imported rules.
+    pub inline_css_imports: bool,
+}
+
+impl TransformOptions {
+    /// The transform settings of a build.
+    pub fn new(settings: &Settings) -> TransformOptions {
+        TransformOptions {
+            minify: settings.minify,
+            source_maps: settings.source_maps,
+            hash_len: settings.hash_len,
+            mount_path: settings.mount_path().to_string(),
+            css_targets: settings.css_targets,
+            warn_only: settings.warn_only,
+            inline_css_imports: settings.inline_css_imports,
+        }
+    }
+}
+
+/// lightningcss's `Targets` field by field (its own serde support is an optional feature this
+/// crate does not enable). The patterns name every field, so a field added upstream fails to
+/// compile here instead of being left out of the cache key.
+fn serialize_targets<S: Serializer>(targets: &Targets, serializer: S) -> Result<S::Ok, S::Error> {
+    let Targets {
+        browsers,
+        include,
+        exclude,
+    } = *targets;
+    let browsers = browsers.map(|browsers| {
+        let Browsers {
+            android,
+            chrome,
+            edge,
+            firefox,
+            ie,
+            ios_saf,
+            opera,
+            safari,
+            samsung,
+        } = browsers;
+        [
+            android, chrome, edge, firefox, ie, ios_saf, opera, safari, samsung,
+        ]
+    });
+    (browsers, include.bits(), exclude.bits()).serialize(serializer)
+}
