@@ -39,6 +39,33 @@ async fn deployed() -> (S3Server, Build, Build) {
     (server, one, two)
 }
 
+/// The bucket's keys under the prefix, without deploy events.
+async fn stored(server: &S3Server) -> BTreeSet<String> {
+    let mut keys = server.keys(PREFIX).await;
+    keys.retain(|key| !key.starts_with(".assetlock/deploys/"));
+    keys
+}
+
+/// The keys of the deploy events in the bucket.
+async fn deploy_events(server: &S3Server) -> Vec<String> {
+    let keys = server.keys(PREFIX).await;
+    keys.into_iter()
+        .filter(|key| key.starts_with(".assetlock/deploys/"))
+        .collect()
+}
+
+fn without_events(keys: &[String]) -> Vec<String> {
+    let events = keys.iter().filter(|k| k.starts_with(".assetlock/deploys/"));
+    assert!(
+        events.count() <= 1,
+        "the pruned build's deploy event at most: {keys:?}"
+    );
+    keys.iter()
+        .filter(|k| !k.starts_with(".assetlock/deploys/"))
+        .cloned()
+        .collect()
+}
+
 fn keys_with_record(build: &Build) -> BTreeSet<String> {
     let mut keys: BTreeSet<String> = build.keys(false).into_iter().collect();
     keys.insert(build.record_key());
@@ -72,7 +99,7 @@ async fn every_url_of_both_builds_resolves_to_bytes_matching_its_integrity() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_keep_2_keeps_both_builds() {
     let (server, one, two) = deployed().await;
-    let before = server.keys(PREFIX).await;
+    let before = stored(&server).await;
 
     let report = server
         .run(&two, Options::prune(2, Duration::ZERO))
@@ -80,7 +107,7 @@ async fn prune_keep_2_keeps_both_builds() {
         .unwrap();
 
     assert!(report.deleted().is_empty(), "{:?}", report.deleted());
-    assert_eq!(server.keys(PREFIX).await, before);
+    assert_eq!(stored(&server).await, before);
     server.run(&one, Options::verify()).await.unwrap();
     server.run(&two, Options::verify()).await.unwrap();
 }
@@ -96,8 +123,8 @@ async fn prune_keep_1_grace_0_removes_only_what_build_2_does_not_use() {
 
     let only_one: BTreeSet<String> = &keys_with_record(&one) - &keys_with_record(&two);
     assert_eq!(only_one.len(), 2, "build 1's stylesheet and release record");
-    assert_eq!(report.deleted(), Vec::from_iter(only_one));
-    assert_eq!(server.keys(PREFIX).await, keys_with_record(&two));
+    assert_eq!(without_events(report.deleted()), Vec::from_iter(only_one));
+    assert_eq!(stored(&server).await, keys_with_record(&two));
     server.run(&two, Options::verify()).await.unwrap();
 }
 
@@ -129,25 +156,28 @@ async fn prune_keeps_unreferenced_objects_younger_than_the_grace_period() {
 
     assert!(report.deleted().is_empty());
     assert_eq!(report.kept_in_grace(), 1);
-    assert!(server.keys(PREFIX).await.contains("stray.txt"));
+    assert!(stored(&server).await.contains("stray.txt"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_dry_run_prints_the_plan_and_deletes_nothing() {
     let (server, one, two) = deployed().await;
     let dest = server.destination(PREFIX);
-    let before = server.keys(PREFIX).await;
+    let before = stored(&server).await;
 
     let options = quiet(Options::prune(1, Duration::ZERO).dry_run(true));
     let report = run(&two.source(), &dest, &options).await.unwrap();
 
     let only_one: BTreeSet<String> = &keys_with_record(&one) - &keys_with_record(&two);
-    assert_eq!(report.deleted(), Vec::from_iter(only_one.iter().cloned()));
+    assert_eq!(
+        without_events(report.deleted()),
+        Vec::from_iter(only_one.iter().cloned())
+    );
     let text = report.to_string();
     for key in &only_one {
         assert!(text.contains(&format!("would delete {key}")), "{text}");
     }
-    assert_eq!(server.keys(PREFIX).await, before);
+    assert_eq!(stored(&server).await, before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -167,7 +197,7 @@ async fn prune_with_an_older_build_never_deletes_that_builds_objects() {
 async fn prune_refuses_when_the_current_build_is_not_uploaded() {
     let (server, _one, _two) = deployed().await;
     let three = fixture::build(&[("css/app.css", "body { color: blue }\n")]);
-    let before = server.keys(PREFIX).await;
+    let before = stored(&server).await;
 
     let error = server
         .run(&three, Options::prune(1, Duration::ZERO))
@@ -178,5 +208,53 @@ async fn prune_refuses_when_the_current_build_is_not_uploaded() {
         error.to_string().contains("has no release record"),
         "{error}"
     );
-    assert_eq!(server.keys(PREFIX).await, before);
+    assert_eq!(stored(&server).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_after_a_rollback_keeps_the_rolled_back_build() {
+    // Deploy A, then B, roll back to A (an upload that stores nothing), then deploy C.
+    let server = S3Server::start().await;
+    let (a, b) = two_builds();
+    let mut files = fixture::SITE.to_vec();
+    files[2] = ("js/app.js", "console.log(\"release C\");\n");
+    let c = fixture::build(&files);
+    server.run(&a, Options::upload()).await.unwrap();
+    server.run(&b, Options::upload()).await.unwrap();
+    let rollback = server.run(&a, Options::upload()).await.unwrap();
+    assert!(rollback.uploaded().is_empty(), "{rollback}");
+    assert!(
+        rollback
+            .to_string()
+            .contains("deploy recorded as .assetlock/deploys/")
+    );
+    server.run(&c, Options::upload()).await.unwrap();
+
+    let report = server
+        .run(&c, Options::prune(2, Duration::ZERO))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.kept_builds(),
+        [c.build_id.clone(), a.build_id.clone()]
+    );
+    let keys = stored(&server).await;
+    for key in keys_with_record(&a).iter().chain(&keys_with_record(&c)) {
+        assert!(keys.contains(key), "{key} was deleted: {report}");
+    }
+    assert!(!keys.contains(&b.record_key()), "{report}");
+    assert!(!keys.contains(&b.key("css/app.css")), "{report}");
+    // One deploy event each for the kept builds (A's latest: the rollback); B's are gone.
+    let events = deploy_events(&server).await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.ends_with(&format!("-{}.json", a.build_id)))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.ends_with(&format!("-{}.json", c.build_id)))
+    );
 }

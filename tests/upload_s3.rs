@@ -24,11 +24,26 @@ async fn upload_stores_every_object_and_then_the_release_record() {
     assert_eq!(report.uploaded(), Vec::from_iter(expected.clone()));
     assert!(report.release_record_written());
     expected.insert(build.record_key());
-    assert_eq!(server.keys(PREFIX).await, expected);
+    let mut keys = server.keys(PREFIX).await;
+    let events: Vec<String> = keys
+        .iter()
+        .filter(|k| k.starts_with(".assetlock/deploys/"))
+        .cloned()
+        .collect();
+    assert_eq!(events.len(), 1, "one deploy event per upload run");
+    keys.retain(|k| !events.contains(k));
+    assert_eq!(keys, expected);
     let stored = server.stored_keys();
+    let (event, before) = stored.split_last().unwrap();
     assert_eq!(
-        stored.last(),
-        Some(&format!("{PREFIX}/{}", build.record_key()))
+        *event,
+        format!("{PREFIX}/{}", events[0]),
+        "the deploy event comes last"
+    );
+    assert_eq!(
+        before.last(),
+        Some(&format!("{PREFIX}/{}", build.record_key())),
+        "the release record comes after every object"
     );
 }
 
@@ -94,7 +109,7 @@ async fn variants_carry_content_encoding_and_the_originals_content_type() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rerun_of_the_same_build_makes_one_list_and_no_puts() {
+async fn rerun_of_the_same_build_makes_one_list_and_puts_only_its_deploy_event() {
     let server = S3Server::start().await;
     let build = fixture::site();
     server.run(&build, Options::upload()).await.unwrap();
@@ -103,7 +118,9 @@ async fn rerun_of_the_same_build_makes_one_list_and_no_puts() {
     let report = server.run(&build, Options::upload()).await.unwrap();
 
     assert_eq!(server.lists() - lists, 1);
-    assert_eq!(server.puts() - puts, 0);
+    assert_eq!(server.puts() - puts, 1);
+    let last = server.stored_keys().pop().unwrap();
+    assert!(last.starts_with(&format!("{PREFIX}/.assetlock/deploys/")), "{last}");
     assert!(report.uploaded().is_empty());
     assert_eq!(report.skipped(), build.keys(false).len());
     assert!(!report.release_record_written());
@@ -134,7 +151,7 @@ async fn two_concurrent_uploaders_of_one_build_both_succeed() {
         .keys(PREFIX)
         .await
         .into_iter()
-        .filter(|k| k.starts_with(".assetlock/"))
+        .filter(|k| k.starts_with(".assetlock/releases/"))
         .collect();
     assert_eq!(records, [build.record_key()]);
 }

@@ -11,6 +11,7 @@
 //! <bucket>/<prefix>/
 //!   css/app.3f2a9c1b7e04d5a6.css, css/app.3f2a9c1b7e04d5a6.css.br, ...
 //!   .assetlock/releases/<build id>.json     RELEASES: one record per uploaded build
+//!   .assetlock/deploys/<µs>-<build id>.json DEPLOYS: one event per upload run (a rollback too)
 //! ```
 //!
 //! ```
@@ -40,6 +41,25 @@ pub const META_DIR: &str = ".assetlock/";
 /// The folder of release records, relative to the prefix.
 pub const RELEASES: &str = ".assetlock/releases/";
 
+/// The folder of deploy events, relative to the prefix.
+pub const DEPLOYS: &str = ".assetlock/deploys/";
+
+/// The key of a deploy event: the build deployed at `micros` (microseconds since the Unix
+/// epoch), zero-padded so that keys sort by time.
+pub fn deploy_key(build_id: &str, micros: u64) -> String {
+    format!("{DEPLOYS}{micros:020}-{build_id}.json")
+}
+
+/// The time (microseconds since the Unix epoch) and build of a deploy event's key.
+pub fn parse_deploy_key(key: &str) -> Option<(u64, &str)> {
+    let name = key.strip_prefix(DEPLOYS)?.strip_suffix(".json")?;
+    let (micros, build_id) = name.split_once('-')?;
+    if micros.len() != 20 || build_id.is_empty() || build_id.contains('/') {
+        return None;
+    }
+    Some((micros.parse().ok()?, build_id))
+}
+
 /// The release record key of a build, relative to the prefix.
 pub fn release_key(build_id: &str) -> String {
     format!("{RELEASES}{build_id}.json")
@@ -66,5 +86,16 @@ mod tests {
         assert!(is_release_record(".assetlock/releases/abc.json"));
         assert!(!is_release_record(".assetlock/releases/x/abc.json"));
         assert!(!is_release_record("css/abc.json"));
+    }
+
+    #[test]
+    fn deploy_keys_sort_by_time_and_parse_back() {
+        let early = deploy_key("b-1", 999);
+        let late = deploy_key("a", 1_700_000_000_000_000);
+        assert!(early < late);
+        assert_eq!(parse_deploy_key(&early), Some((999, "b-1")));
+        assert_eq!(parse_deploy_key(&late), Some((1_700_000_000_000_000, "a")));
+        assert_eq!(parse_deploy_key(".assetlock/deploys/12-a.json"), None);
+        assert_eq!(parse_deploy_key(".assetlock/releases/a.json"), None);
     }
 }

@@ -1,9 +1,14 @@
 //! `--prune --keep N --grace DURATION`: deletes what no recent release uses.
 //!
-//! Kept: every object of this build, every object referenced by the newest N release records
-//! (by upload time) or by a release uploaded within the grace period, those records, anything
-//! under `.assetlock/` that is not a release record, and anything modified more recently than
-//! the grace period (by the store's last-modified time). Everything else under the prefix is
+//! Kept: every object of this build, every object referenced by the N most recently deployed
+//! releases or by a release deployed within the grace period, those records and the latest
+//! deploy event of each, anything else under `.assetlock/`, and anything modified more recently
+//! than the grace period (by the store's last-modified time).
+//!
+//! A release's deploy time is the latest of its upload and its deploy events: every upload run
+//! writes one (`.assetlock/deploys/<µs>-<build id>.json`), even when it uploads nothing, so a
+//! rollback to an older build ranks that build as the newest, and a prune after it never
+//! deletes the objects of servers still running it. Everything else under the prefix is
 //! deleted, old release records included: the prefix belongs to assetlock.
 //!
 //! Releases within the grace period keep their objects because a content-addressed object's
@@ -11,7 +16,7 @@
 //! first uploaded a year ago, and servers may be rolling out that build right now. So every
 //! record that survives a prune has all its objects.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
@@ -50,11 +55,11 @@ pub(crate) fn plan(
     let (current_id, current_keys) = current;
     let in_grace = |time: SystemTime| now.duration_since(time).unwrap_or_default() < grace;
     let mut newest: Vec<&Release> = releases.iter().collect();
-    newest.sort_by(|a, b| (b.uploaded_at, &b.build_id).cmp(&(a.uploaded_at, &a.build_id)));
+    newest.sort_by(|a, b| (b.deployed_at, &b.build_id).cmp(&(a.deployed_at, &a.build_id)));
     let recent = newest
         .iter()
         .skip(keep)
-        .take_while(|r| in_grace(r.uploaded_at))
+        .take_while(|r| in_grace(r.deployed_at))
         .count();
     newest.truncate(keep + recent);
 
@@ -72,9 +77,20 @@ pub(crate) fn plan(
         kept_builds,
         ..Plan::default()
     };
+    // Deploy events: the latest of each kept build stays, the rest are history.
+    let mut latest_events: BTreeMap<&str, &str> = BTreeMap::new();
+    for key in listing.objects.keys() {
+        if let Some((_, build_id)) = layout::parse_deploy_key(key)
+            && plan.kept_builds.iter().any(|id| id == build_id)
+        {
+            latest_events.insert(build_id, key); // keys sort by time
+        }
+    }
+    referenced.extend(latest_events.into_values().map(str::to_owned));
     let mut objects = Vec::new();
     for (key, listed) in &listing.objects {
-        let unmanaged = key.starts_with(layout::META_DIR) && !layout::is_release_record(key);
+        let managed = layout::is_release_record(key) || layout::parse_deploy_key(key).is_some();
+        let unmanaged = layout::is_meta(key) && !managed;
         if referenced.contains(key) || unmanaged {
             continue;
         }
@@ -106,7 +122,8 @@ pub(crate) async fn prune(
             source.build_id()
         )));
     }
-    let releases = read_releases(dest, &listing, options.concurrency).await?;
+    let mut releases = read_releases(dest, &listing, options.concurrency).await?;
+    add_deploys(&mut releases, &listing);
     let current_keys = source.manifest().keys().map(str::to_owned).collect();
     let current = (source.build_id(), current_keys);
     let plan = plan(&listing, &releases, current, keep, grace, SystemTime::now());
@@ -155,6 +172,25 @@ pub(crate) async fn prune(
     match failures.is_empty() {
         true => Ok(report),
         false => Err(Error::delete(failures)),
+    }
+}
+
+/// Moves each release's deploy time to its latest deploy event, as listed.
+fn add_deploys(releases: &mut [Release], listing: &Listing) {
+    let mut latest: BTreeMap<&str, u64> = BTreeMap::new();
+    for (micros, build_id) in listing
+        .objects
+        .keys()
+        .filter_map(|k| layout::parse_deploy_key(k))
+    {
+        let entry = latest.entry(build_id).or_default();
+        *entry = (*entry).max(micros);
+    }
+    for release in releases {
+        if let Some(&micros) = latest.get(release.build_id.as_str()) {
+            let at = SystemTime::UNIX_EPOCH + Duration::from_micros(micros);
+            release.deployed_at = release.deployed_at.max(at);
+        }
     }
 }
 
@@ -209,6 +245,7 @@ mod tests {
         Release {
             build_id: id.into(),
             uploaded_at: at(hours_ago),
+            deployed_at: at(hours_ago),
             keys: keys.iter().map(|k| k.to_string()).collect(),
         }
     }
@@ -248,6 +285,29 @@ mod tests {
         let plan = plan(&listing, &releases, current(&["c.css"]), 1, HOUR, now());
         assert_eq!(keys(&plan), [".assetlock/releases/a.json", "a.css"]);
         assert_eq!(plan.kept_builds, ["b", "c"]);
+    }
+
+    #[test]
+    fn releases_rank_by_their_latest_deploy_event() {
+        // a uploaded 30 h ago, b 20 h ago, then a deployed again (a rollback) 10 h ago.
+        let mut releases = [release("a", 30, &["a.css"]), release("b", 20, &["b.css"])];
+        let micros = |t: SystemTime| {
+            t.duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_micros()
+        };
+        let rollback = layout::deploy_key("a", micros(at(10)) as u64);
+        let listing = listing(&[
+            ("a.css", 30),
+            ("b.css", 20),
+            (".assetlock/releases/a.json", 30),
+            (".assetlock/releases/b.json", 20),
+            (rollback.as_str(), 10),
+        ]);
+        add_deploys(&mut releases, &listing);
+        let plan = plan(&listing, &releases, current(&[]), 1, HOUR, now());
+        assert_eq!(keys(&plan), [".assetlock/releases/b.json", "b.css"]);
+        assert_eq!(plan.kept_builds, ["a", "c"]);
     }
 
     #[test]

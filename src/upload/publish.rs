@@ -119,5 +119,24 @@ pub(crate) async fn upload(
             }
         }
     };
+    report.deploy_event = Some(deploy_event(source, dest, total).await?);
     Ok(report)
+}
+
+/// Records that this build was deployed now, even when nothing was uploaded (a rollback to a
+/// build already in the bucket): prune ranks releases by their latest deploy. Create-only,
+/// under a new key each time.
+async fn deploy_event(source: &Source, dest: &Destination, total: usize) -> Result<String, Error> {
+    let now = SystemTime::now();
+    let micros = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_micros() as u64;
+    let key = layout::deploy_key(source.build_id(), micros);
+    let text = release::render_deploy(source.build_id(), now);
+    match put::put_record(dest, &key, text).await {
+        // Taken: the same build deployed in the same microsecond, which says the same.
+        Ok(_) => Ok(key),
+        Err(message) => Err(Error::upload(vec![Failure::new(key, message)], total + 1)),
+    }
 }

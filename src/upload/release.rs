@@ -13,11 +13,20 @@ pub(crate) fn render(manifest: &ManifestJson, uploaded_at: SystemTime) -> String
     record.render()
 }
 
+/// The text of a deploy event: which build, and when (the key says it too; the body is for
+/// people reading the bucket).
+pub(crate) fn render_deploy(build_id: &str, deployed_at: SystemTime) -> String {
+    let at = humantime::format_rfc3339_micros(deployed_at);
+    format!("{{\"build_id\": \"{build_id}\", \"deployed_at\": \"{at}\"}}\n")
+}
+
 /// A release record read back for pruning.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Release {
     pub(crate) build_id: String,
     pub(crate) uploaded_at: SystemTime,
+    /// The latest of its upload time and its deploy events: what prune ranks releases by.
+    pub(crate) deployed_at: SystemTime,
     /// Every object key of the release, relative to the prefix.
     pub(crate) keys: BTreeSet<String>,
 }
@@ -33,6 +42,7 @@ impl Release {
             keys: manifest.keys().map(str::to_owned).collect(),
             build_id: manifest.build_id,
             uploaded_at,
+            deployed_at: uploaded_at,
         })
     }
 }

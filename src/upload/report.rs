@@ -28,6 +28,8 @@ pub struct Report {
     pub(crate) in_grace: usize,
     /// Build ids whose objects a prune kept: the newest releases and this build.
     pub(crate) kept_builds: Vec<String>,
+    /// The deploy event an upload recorded.
+    pub(crate) deploy_event: Option<String>,
     /// Things that do not fail the run but that the user should fix.
     pub(crate) warnings: Vec<String>,
 }
@@ -58,6 +60,7 @@ impl Report {
             deleted_bytes: 0,
             in_grace: 0,
             kept_builds: Vec::new(),
+            deploy_event: None,
             warnings: Vec::new(),
         }
     }
@@ -139,6 +142,10 @@ impl Report {
         match self.record {
             Record::Written => write!(f, "; wrote release record {record}"),
             _ => write!(f, "; release record {record} already present"),
+        }?;
+        match &self.deploy_event {
+            Some(event) => write!(f, "; deploy recorded as {event}"),
+            None => Ok(()),
         }
     }
 
