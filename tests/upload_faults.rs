@@ -39,7 +39,7 @@ async fn upload_failing_after_some_objects_writes_no_release_record() {
     assert_eq!(stored.len(), 3);
     assert!(!stored.contains(&build.record_key()));
     let failed: BTreeSet<String> = error.keys().into_iter().map(str::to_owned).collect();
-    let all: BTreeSet<String> = build.keys(false).into_iter().collect();
+    let all: BTreeSet<String> = build.keys(true).into_iter().collect();
     assert_eq!(
         failed,
         &all - &stored,

@@ -20,7 +20,7 @@ async fn upload_to_a_directory_writes_every_object_and_the_release_record() {
         .await
         .unwrap();
 
-    for key in build.keys(false) {
+    for key in build.keys(true) {
         let stored = std::fs::read(target.path().join("assets").join(&key)).unwrap();
         assert_eq!(
             stored,

@@ -96,7 +96,7 @@ async fn upload_verify_and_rerun(build: &Build, dest: &Destination) {
     let report = run(&build.source(), dest, &quiet(Options::upload()))
         .await
         .unwrap();
-    assert_eq!(report.uploaded(), build.keys(false));
+    assert_eq!(report.uploaded(), build.keys(true));
     run(&build.source(), dest, &quiet(Options::verify()))
         .await
         .unwrap();

@@ -67,7 +67,7 @@ fn without_events(keys: &[String]) -> Vec<String> {
 }
 
 fn keys_with_record(build: &Build) -> BTreeSet<String> {
-    let mut keys: BTreeSet<String> = build.keys(false).into_iter().collect();
+    let mut keys: BTreeSet<String> = build.keys(true).into_iter().collect();
     keys.insert(build.record_key());
     keys
 }

@@ -20,7 +20,7 @@ async fn upload_stores_every_object_and_then_the_release_record() {
 
     let report = server.run(&build, Options::upload()).await.unwrap();
 
-    let mut expected: BTreeSet<String> = build.keys(false).into_iter().collect();
+    let mut expected: BTreeSet<String> = build.keys(true).into_iter().collect();
     assert_eq!(report.uploaded(), Vec::from_iter(expected.clone()));
     assert!(report.release_record_written());
     expected.insert(build.record_key());
@@ -120,9 +120,12 @@ async fn rerun_of_the_same_build_makes_one_list_and_puts_only_its_deploy_event()
     assert_eq!(server.lists() - lists, 1);
     assert_eq!(server.puts() - puts, 1);
     let last = server.stored_keys().pop().unwrap();
-    assert!(last.starts_with(&format!("{PREFIX}/.assetlock/deploys/")), "{last}");
+    assert!(
+        last.starts_with(&format!("{PREFIX}/.assetlock/deploys/")),
+        "{last}"
+    );
     assert!(report.uploaded().is_empty());
-    assert_eq!(report.skipped(), build.keys(false).len());
+    assert_eq!(report.skipped(), build.keys(true).len());
     assert!(!report.release_record_written());
 }
 
@@ -180,24 +183,29 @@ async fn wrong_secret_gives_a_clear_error_without_credentials() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn source_maps_are_uploaded_only_with_include_maps() {
+async fn source_maps_are_published_where_the_comments_point_unless_left_out() {
     let server = S3Server::start().await;
     let build = fixture::site();
     let map = build.key("js/app.js.map");
-    run(
+    let report = run(
         &build.source(),
         &server.destination("a"),
         &quiet(Options::upload()),
     )
     .await
     .unwrap();
-    let options = quiet(Options::upload().include_maps(true));
-    run(&build.source(), &server.destination("b"), &options)
+    assert!(report.warnings().is_empty(), "{report}");
+    let options = quiet(Options::upload().include_maps(false));
+    let report = run(&build.source(), &server.destination("b"), &options)
         .await
         .unwrap();
 
-    assert!(!server.keys("a").await.contains(&map));
-    assert!(server.keys("b").await.contains(&map));
+    assert!(server.keys("a").await.contains(&map));
+    assert!(!server.keys("b").await.contains(&map));
+    assert!(
+        report.warnings()[0].contains("1 source maps left out"),
+        "{report}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -271,7 +279,7 @@ async fn dry_run_lists_the_plan_and_writes_nothing() {
         .await
         .unwrap();
 
-    assert_eq!(report.uploaded(), build.keys(false));
+    assert_eq!(report.uploaded(), build.keys(true));
     assert_eq!(server.puts(), 0);
     assert!(server.keys(PREFIX).await.is_empty());
     assert!(report.to_string().contains("dry run: would upload"));

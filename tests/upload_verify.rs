@@ -21,7 +21,7 @@ async fn verify_passes_when_every_object_is_right() {
 
     let report = server.run(&build, Options::verify()).await.unwrap();
 
-    assert_eq!(report.verified(), build.keys(false).len());
+    assert_eq!(report.verified(), build.keys(true).len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,8 +80,47 @@ async fn verify_fails_before_the_upload_finished() {
 
     let error = server.run(&build, Options::verify()).await.unwrap_err();
 
-    let mut expected = build.keys(false);
+    let mut expected = build.keys(true);
     expected.push(build.record_key());
     expected.sort();
     assert_eq!(error.keys(), expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_verify_catches_a_same_size_corrupted_object_that_plain_verify_passes() {
+    let server = S3Server::start().await;
+    let build = fixture::site();
+    server.run(&build, Options::upload()).await.unwrap();
+    let key = build.key("css/app.css");
+    let file = server.object_file(PREFIX, &key);
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[0] ^= 0x20;
+    std::fs::write(&file, &bytes).unwrap();
+
+    server.run(&build, Options::verify()).await.unwrap();
+    let error = server
+        .run(&build, Options::verify().deep(true))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.keys(), [key.as_str()]);
+    assert!(error.to_string().contains("content SHA-256 is"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_verify_passes_and_says_it_checked_the_content() {
+    let server = S3Server::start().await;
+    let build = fixture::site();
+    server.run(&build, Options::upload()).await.unwrap();
+
+    let report = server
+        .run(&build, Options::verify().deep(true))
+        .await
+        .unwrap();
+
+    assert_eq!(report.verified(), build.keys(true).len());
+    assert!(
+        report.to_string().contains("headers and content"),
+        "{report}"
+    );
 }

@@ -20,6 +20,8 @@ Examples:
 
   # Deploy gate: exit 0 only if every object of this build is present and right
   upload-assets s3://my-bucket/assets --verify
+  # ... and download every object to check its SHA-256 too
+  upload-assets s3://my-bucket/assets --verify --deep
 
   # Delete objects that none of the 3 newest releases uses and that are older than a week
   upload-assets s3://my-bucket/assets --prune --keep 3 --grace 7d --dry-run
@@ -93,9 +95,15 @@ pub struct Args {
           value_parser = humantime::parse_duration)]
     grace: Duration,
 
-    /// Also upload and verify source maps (assets ending in .map).
+    /// With --verify: also download every object and check its SHA-256.
+    #[arg(long, requires = "verify")]
+    deep: bool,
+
+    /// Leave source maps (assets ending in .map) out. By default they are uploaded, since the
+    /// assets' sourceMappingURL comments point at them; build with Config::source_maps(false)
+    /// to drop both instead.
     #[arg(long)]
-    include_maps: bool,
+    no_maps: bool,
 }
 
 fn parse_dest(url: &str) -> Result<String, String> {
@@ -118,7 +126,8 @@ impl Args {
         options
             .dry_run(self.dry_run)
             .concurrency(self.concurrency.into())
-            .include_maps(self.include_maps)
+            .include_maps(!self.no_maps)
+            .deep(self.deep)
     }
 
     /// The destination, with credentials and endpoint from the AWS environment; see

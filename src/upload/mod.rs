@@ -10,8 +10,16 @@
 //!
 //! Objects carry their headers: the asset's `Content-Type` (with `charset=utf-8` for text),
 //! `Cache-Control: public, max-age=31536000, immutable`, and on the precompressed variants
-//! (`<key>.br`, `.gz`, `.zst`) `Content-Encoding` with the original's `Content-Type`. Source
-//! maps are left out unless `--include-maps`.
+//! (`<key>.br`, `.gz`, `.zst`) `Content-Encoding` with the original's `Content-Type`.
+//!
+//! Source maps follow one policy end to end: a map the build makes is published where its
+//! asset's `sourceMappingURL` comment points, by `serve` and by the uploader alike. To keep
+//! maps private, build with `Config::source_maps(false)`: no maps, no comments. (`--no-maps`
+//! leaves them out of an upload, with a warning that the comments then point at 404s.)
+//!
+//! Every upload run, even one that stores nothing (a rollback), ends with a create-only deploy
+//! event, `.assetlock/deploys/<µs>-<build id>.json`; `--prune` ranks releases by their latest
+//! deploy, so a rollback never leaves its servers' objects to be pruned.
 //!
 //! # The binary
 //!

@@ -8,8 +8,9 @@ use std::time::Duration;
 /// use std::time::Duration;
 /// use assetlock::upload::{Options, Progress};
 ///
-/// let upload = Options::upload().concurrency(32).include_maps(true);
-/// let gate = Options::verify();
+/// let upload = Options::upload().concurrency(32);
+/// let private_maps = Options::upload().include_maps(false);
+/// let gate = Options::verify().deep(true);
 /// let plan = Options::prune(3, Duration::from_secs(24 * 3600)).dry_run(true);
 /// # let _ = (upload, gate, plan.progress(Progress::Hidden));
 /// ```
@@ -19,6 +20,7 @@ pub struct Options {
     pub(crate) dry_run: bool,
     pub(crate) concurrency: usize,
     pub(crate) include_maps: bool,
+    pub(crate) deep: bool,
     pub(crate) progress: Progress,
 }
 
@@ -59,7 +61,8 @@ impl Options {
             action,
             dry_run: false,
             concurrency: DEFAULT_CONCURRENCY,
-            include_maps: false,
+            include_maps: true,
+            deep: false,
             progress: Progress::Auto,
         }
     }
@@ -91,10 +94,20 @@ impl Options {
         self
     }
 
-    /// Also upload and verify source maps, the assets whose logical path ends in `.map`
-    /// (`--include-maps`).
+    /// Whether to upload and verify source maps, the assets whose logical path ends in `.map`
+    /// (default `true`, `--no-maps` turns it off). Maps are published where the assets'
+    /// `sourceMappingURL` comments point, as `serve` serves them; to keep maps private, build
+    /// with `Config::source_maps(false)`, which drops both the maps and the comments. Leaving
+    /// them out here instead adds a warning to the report: the comments then point at 404s.
     pub fn include_maps(mut self, include_maps: bool) -> Options {
         self.include_maps = include_maps;
+        self
+    }
+
+    /// With [`Options::verify`]: also download every object and check its SHA-256
+    /// (`--verify --deep`), so that a corrupted object of the right size fails the gate too.
+    pub fn deep(mut self, deep: bool) -> Options {
+        self.deep = deep;
         self
     }
 

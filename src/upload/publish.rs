@@ -120,6 +120,9 @@ pub(crate) async fn upload(
         }
     };
     report.deploy_event = Some(deploy_event(source, dest, total).await?);
+    report
+        .warnings
+        .extend(source.maps_left_out(options.include_maps));
     Ok(report)
 }
 

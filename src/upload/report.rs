@@ -28,6 +28,8 @@ pub struct Report {
     pub(crate) in_grace: usize,
     /// Build ids whose objects a prune kept: the newest releases and this build.
     pub(crate) kept_builds: Vec<String>,
+    /// Whether a verify downloaded and hashed every object.
+    pub(crate) deep: bool,
     /// The deploy event an upload recorded.
     pub(crate) deploy_event: Option<String>,
     /// Things that do not fail the run but that the user should fix.
@@ -60,6 +62,7 @@ impl Report {
             deleted_bytes: 0,
             in_grace: 0,
             kept_builds: Vec::new(),
+            deep: false,
             deploy_event: None,
             warnings: Vec::new(),
         }
@@ -191,8 +194,12 @@ impl Report {
             Action::Verify => write!(
                 f,
                 "verified {} objects of build {} at {}: all present with the right size and \
-                 headers, in {:.2?}",
-                self.verified, self.build_id, self.dest, self.elapsed
+                 headers{}, in {:.2?}",
+                self.verified,
+                self.build_id,
+                self.dest,
+                if self.deep { " and content" } else { "" },
+                self.elapsed
             ),
             Action::Prune { .. } => self.fmt_prune(f),
         }

@@ -98,6 +98,18 @@ impl Source {
         &self.manifest
     }
 
+    /// The warning for source maps left out of a run: the assets' comments point at them.
+    pub(crate) fn maps_left_out(&self, include_maps: bool) -> Option<String> {
+        let maps = self.manifest.assets.keys().filter(|l| is_map(l)).count();
+        (!include_maps && maps > 0).then(|| {
+            format!(
+                "{maps} source maps left out (--no-maps): the sourceMappingURL comments of the \
+                 assets point at them, so developer tools get 404s; build with \
+                 Config::source_maps(false) to drop maps and comments"
+            )
+        })
+    }
+
     /// The objects to store, sorted by key; source maps only with `include_maps`.
     pub(crate) fn objects(&self, include_maps: bool) -> Vec<Object> {
         let mut objects = match self.files {

@@ -3,7 +3,8 @@
 
 use assetlock_contract::{layout, url};
 use futures::StreamExt;
-use object_store::{Attributes, GetOptions};
+use object_store::{Attributes, GetOptions, ObjectStoreExt};
+use sha2::{Digest, Sha256};
 
 use super::error::{Failure, describe, refused};
 use super::headers;
@@ -45,7 +46,7 @@ pub(crate) async fn verify(
     let listing = &listing;
     let mut checks = futures::stream::iter(objects)
         .map(|object| async move {
-            let check = check_object(dest, listing, &object).await;
+            let check = check_object(dest, listing, &object, options.deep).await;
             (object.key, check)
         })
         .buffer_unordered(options.concurrency);
@@ -69,6 +70,10 @@ pub(crate) async fn verify(
         return Err(Error::verify(problems, total));
     }
     report.verified = total - 1;
+    report.deep = options.deep;
+    report
+        .warnings
+        .extend(source.maps_left_out(options.include_maps));
     report.warnings.extend(cors_warning(source, dest).await);
     Ok(report)
 }
@@ -101,7 +106,12 @@ async fn cors_warning(source: &Source, dest: &Destination) -> Option<String> {
     }
 }
 
-async fn check_object(dest: &Destination, listing: &Listing, object: &Object) -> Result<(), Miss> {
+async fn check_object(
+    dest: &Destination,
+    listing: &Listing,
+    object: &Object,
+    deep: bool,
+) -> Result<(), Miss> {
     let Some(listed) = listing.get(&object.key) else {
         return Err(Miss::Problem("missing".into()));
     };
@@ -117,10 +127,35 @@ async fn check_object(dest: &Destination, listing: &Listing, object: &Object) ->
     if size != object.size {
         wrong.insert(0, format!("{size} bytes, expected {}", object.size));
     }
+    if deep && wrong.is_empty() {
+        let sha256 = content_sha256(dest, &object.key).await?;
+        if sha256 != object.sha256 {
+            wrong.push(format!(
+                "content SHA-256 is {sha256}, expected {}",
+                object.sha256
+            ));
+        }
+    }
     match wrong.is_empty() {
         true => Ok(()),
         false => Err(Miss::Problem(wrong.join("; "))),
     }
+}
+
+/// The SHA-256 of an object's bytes, hashed as they stream in.
+async fn content_sha256(dest: &Destination, key: &str) -> Result<String, Miss> {
+    let path = dest.key(key).map_err(Miss::Problem)?;
+    let failed = |error: object_store::Error| match error {
+        object_store::Error::NotFound { .. } => Miss::Problem("missing".into()),
+        error if refused(&error) => Miss::Refused(error),
+        error => Miss::Problem(format!("cannot download: {}", describe(&error))),
+    };
+    let mut stream = dest.store().get(&path).await.map_err(failed)?.into_stream();
+    let mut hasher = Sha256::new();
+    while let Some(chunk) = stream.next().await {
+        hasher.update(chunk.map_err(failed)?);
+    }
+    Ok(crate::dist::hex(&hasher.finalize()))
 }
 
 fn wrong_headers(object: &Object, attributes: &Attributes) -> Vec<String> {
