@@ -168,6 +168,7 @@ impl Destination {
         match target {
             Target::S3 { bucket, prefix } => {
                 check_http_allowed()?;
+                check_credentials_exist()?;
                 let builder = AmazonS3Builder::from_env()
                     .with_bucket_name(bucket)
                     .with_retry(retry_config());
@@ -275,6 +276,29 @@ fn check_http_allowed() -> Result<(), Error> {
             "{var} is an http:// URL: set AWS_ALLOW_HTTP=true to allow unencrypted HTTP"
         ))),
         _ => Ok(()),
+    }
+}
+
+/// With no static keys, no web identity or container credentials, and the instance metadata
+/// service turned off, there is nowhere left to look: say so before any request.
+fn check_credentials_exist() -> Result<(), Error> {
+    let set = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
+    let keys = set("AWS_ACCESS_KEY_ID") && set("AWS_SECRET_ACCESS_KEY");
+    let other = [
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ]
+    .into_iter()
+    .any(set);
+    let metadata_off =
+        std::env::var("AWS_EC2_METADATA_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("true"));
+    match keys || other || !metadata_off {
+        true => Ok(()),
+        false => Err(Error::usage(format!(
+            "no AWS credentials found; looked in {}",
+            super::error::CREDENTIAL_SOURCES
+        ))),
     }
 }
 

@@ -19,6 +19,10 @@ enum Kind {
     Manifest { path: PathBuf, message: String },
     /// The object store refused the credentials.
     Auth { what: String, code: Option<String> },
+    /// No credentials were found in any of the places the AWS client looks.
+    NoCredentials { what: String, detail: String },
+    /// The store's endpoint did not answer.
+    Unreachable { what: String, detail: String },
     /// A store operation other than an object upload failed.
     Store { what: String, message: String },
     /// Some objects could not be uploaded; no release record was written.
@@ -73,12 +77,24 @@ impl Error {
     /// without the server's response body (which may echo the access key id).
     pub(crate) fn store(what: impl Into<String>, error: &object_store::Error) -> Error {
         let what = what.into();
-        let kind = match auth_failure(error) {
-            Some(code) => Kind::Auth { what, code },
-            None => Kind::Store {
+        let text = error.to_string();
+        let kind = if no_credentials(&text) {
+            Kind::NoCredentials {
                 what,
-                message: tidy(&error.to_string()),
-            },
+                detail: last_cause(&text),
+            }
+        } else if let Some(code) = auth_failure(error) {
+            Kind::Auth { what, code }
+        } else if unreachable(&text) {
+            Kind::Unreachable {
+                what,
+                detail: last_cause(&text),
+            }
+        } else {
+            Kind::Store {
+                what,
+                message: tidy(&text),
+            }
         };
         Error { kind }
     }
@@ -172,6 +188,40 @@ fn tidy(text: &str) -> String {
     }
 }
 
+/// Where the AWS client looks for credentials, in order, for messages that say none were found.
+pub(crate) const CREDENTIAL_SOURCES: &str = "AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (and \
+    AWS_SESSION_TOKEN), AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, \
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, then the EC2 instance metadata service \
+    (AWS_METADATA_ENDPOINT; AWS_EC2_METADATA_DISABLED=true skips it)";
+
+/// Whether the store failed while looking for credentials: with no static keys the client
+/// falls back to the instance metadata service, whose token and role requests then fail.
+fn no_credentials(text: &str) -> bool {
+    text.contains("/latest/api/token") || text.contains("/latest/meta-data/iam")
+}
+
+/// Whether the request never got an answer: connection refused, DNS, TLS, time-out.
+fn unreachable(text: &str) -> bool {
+    [
+        "error sending request",
+        "Connection refused",
+        "dns error",
+        "timed out",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
+/// The innermost cause of an object_store error chain, its most specific part.
+fn last_cause(text: &str) -> String {
+    let cause = text.rsplit(" - ").next().unwrap_or(text).trim();
+    let retries = text
+        .find(" after ")
+        .and_then(|at| text[at..].split(',').next())
+        .unwrap_or("");
+    format!("{cause}{retries}")
+}
+
 /// Whether the error says the credentials were refused.
 pub(crate) fn refused(error: &object_store::Error) -> bool {
     auth_failure(error).is_some()
@@ -219,6 +269,16 @@ impl fmt::Display for Error {
                      for temporary credentials)",
                 )
             }
+            Kind::NoCredentials { what, detail } => write!(
+                f,
+                "{what}: no AWS credentials found (the instance metadata service: {detail}); looked \
+                 in {CREDENTIAL_SOURCES}"
+            ),
+            Kind::Unreachable { what, detail } => write!(
+                f,
+                "{what}: the object store did not answer ({detail}); check AWS_ENDPOINT_URL \
+                 (or the region, AWS_REGION) and the network"
+            ),
             Kind::Store { what, message } => write!(f, "{what}: {message}"),
             Kind::Upload { failures, total } => {
                 write!(
