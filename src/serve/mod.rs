@@ -203,11 +203,11 @@ impl<B> Service<Request<B>> for ServeAssets {
         if let (Some(fallback), Some(relative)) = (&self.fallback, self.relative(path)) {
             let (fallback, policy) = (Arc::clone(fallback), self.policy.clone());
             let relative = relative.to_owned();
-            let (method, headers) = (request.method().clone(), request.headers().clone());
+            // The request is ours: its headers move into the future rather than being copied.
+            let (parts, _) = request.into_parts();
             return Box::pin(async move {
-                Ok(fallback
-                    .respond(&policy, &method, &relative, &headers)
-                    .await)
+                let response = fallback.respond(&policy, &parts.method, &relative, &parts.headers);
+                Ok(response.await)
             });
         }
         Box::pin(std::future::ready(Ok(self.not_found())))
