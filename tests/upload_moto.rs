@@ -126,19 +126,9 @@ async fn multipart_upload_then_verify_against_moto() {
 
 /// The fixture site built for a CDN on another origin.
 fn cross_origin_build() -> Build {
-    let build = fixture::site();
-    let output = assetlock_build::Config::new()
-        .asset_dir(build.dir.path().join("assets"))
-        .url_prefix("https://cdn.example.com/assets/")
-        .out_dir(build.dir.path().join("cdn-out"))
-        .try_compile()
-        .unwrap();
-    Build {
-        manifest_path: output.manifest_path(),
-        dist_dir: output.dist_dir(),
-        build_id: output.build_id().to_owned(),
-        dir: build.dir,
-    }
+    fixture::build_with(fixture::SITE, |config| {
+        config.url_prefix("https://cdn.example.com/assets/");
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -36,17 +36,26 @@ pub struct Build {
 
 /// Builds `files` (logical path, contents) with the default configuration.
 pub fn build(files: &[(&str, &str)]) -> Build {
+    build_with(files, |_| {})
+}
+
+/// Builds `files` with the configuration `configure` adjusts.
+pub fn build_with(
+    files: &[(&str, &str)],
+    configure: impl FnOnce(&mut assetlock_build::Config),
+) -> Build {
     let dir = tempfile::tempdir().unwrap();
     for (path, contents) in files {
         let path = dir.path().join("assets").join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
     }
-    let output = assetlock_build::Config::new()
+    let mut config = assetlock_build::Config::new();
+    config
         .asset_dir(dir.path().join("assets"))
-        .out_dir(dir.path().join("out"))
-        .try_compile()
-        .unwrap();
+        .out_dir(dir.path().join("out"));
+    configure(&mut config);
+    let output = config.try_compile().unwrap();
     Build {
         manifest_path: output.manifest_path(),
         dist_dir: output.dist_dir(),
