@@ -145,6 +145,7 @@
 mod asset;
 mod dist;
 mod encoding;
+pub mod html;
 mod macros;
 mod manifest;
 #[cfg(feature = "axum")]

@@ -2,7 +2,7 @@
 //! served by the app itself at content-hashed URLs compiled into the binary.
 
 use askama::Template;
-use assetlock::Asset;
+use assetlock::{Asset, html};
 use assetlock::serve::{Fallback, ServeAssets};
 use axum::Router;
 use axum::http::StatusCode;
@@ -18,12 +18,25 @@ assetlock::include_manifest!();
 struct Index {
     assets: Vec<&'static Asset>,
     build_id: &'static str,
+    preloads: [html::Tag<'static>; 2],
+}
+
+/// An asset by a name checked at compile time: `asset_url!` fails to compile for an unknown
+/// name, and the URL it gives is in the manifest.
+fn checked(url: &'static str) -> &'static Asset {
+    MANIFEST.by_url(url).expect("asset_url! names an asset of this build")
 }
 
 async fn index() -> impl IntoResponse {
     let page = Index {
         assets: MANIFEST.iter().collect(),
         build_id: MANIFEST.build_id(),
+        // Fetched in parallel with the stylesheet and the entry module instead of after them;
+        // the tags carry the same integrity and crossorigin as the requests that use them.
+        preloads: [
+            html::preload(checked(assetlock::asset_url!("fonts/katex-main-regular.woff2"))),
+            html::modulepreload(checked(assetlock::asset_url!("js/greet.js"))),
+        ],
     };
     match page.render() {
         Ok(html) => Html(html).into_response(),
