@@ -21,6 +21,9 @@ use crate::position::LineIndex;
 use crate::reference::{Ref, Resolver, Syntax};
 use crate::sourcemap;
 use crate::transform::input::{Input, Transformed};
+use crate::transform::nesting;
+
+mod depth;
 
 /// Parses, rewrites and (when `input.options.minify`) minifies one JS file.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
@@ -31,6 +34,10 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         return Err(syntax_error(input, &lines, &parsed.diagnostics));
     }
     let mut program = parsed.program;
+    if let Some(span) = depth::too_deep(&program, depth::MAX) {
+        let (line, column) = lines.position(span.start as usize);
+        return Err(Diagnostic::new(input.display, nesting::message(depth::MAX)).at(line, column));
+    }
     if input.part && program.source_type.is_module() {
         return Err(Diagnostic::new(
             input.display,
