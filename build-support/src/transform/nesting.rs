@@ -49,6 +49,31 @@ pub(crate) fn css_too_deep(text: &str, limit: usize) -> Option<usize> {
     None
 }
 
+/// The byte ranges of the comments of a stylesheet, without `/*` and `*/`.
+pub(crate) fn css_comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut comments = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = css_comment_end(bytes, i);
+                let close = if bytes[..end].ends_with(b"*/") && end >= i + 4 {
+                    end - 2
+                } else {
+                    end
+                };
+                comments.push(i + 2..close);
+                i = end;
+            }
+            quote @ (b'"' | b'\'') => i = string_end(bytes, i, quote),
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    comments
+}
+
 /// The offset after the comment starting at `start`.
 fn css_comment_end(bytes: &[u8], start: usize) -> usize {
     find(bytes, start + 2, b"*/").map_or(bytes.len(), |at| at + 2)
@@ -236,6 +261,14 @@ mod tests {
         let text = ".a{b:calc((1px))}/*((((*/ .c{content:\"((((\"}";
         assert_eq!(css_too_deep(text, 3), None);
         assert_eq!(css_too_deep(text, 2), Some(10));
+    }
+
+    #[test]
+    fn css_comments_are_found_outside_strings() {
+        let text = "a{b:\"/*x*/\"}/*# sourceMappingURL=a.map */";
+        let comments = css_comments(text);
+        assert_eq!(comments.len(), 1);
+        assert_eq!(&text[comments[0].clone()], "# sourceMappingURL=a.map ");
     }
 
     #[test]
