@@ -124,3 +124,30 @@ fn an_expression_deeper_than_the_limit_is_an_error_not_a_crash() {
         },
     );
 }
+
+#[test]
+fn a_deep_stylesheet_inlined_by_import_is_an_error_naming_it() {
+    isolated(
+        "a_deep_stylesheet_inlined_by_import_is_an_error_naming_it",
+        || {
+            let deep = nested("@media screen{", ".a{color:red}", "}", 1_000);
+            let site = Site::new(&[
+                ("app.css", "@import \"deep.css\";\n.b{color:blue}\n"),
+                ("deep.css", &deep),
+            ]);
+            let error = site
+                .config()
+                .inline_css_imports(true)
+                .try_compile()
+                .unwrap_err();
+            let problems: Vec<String> = error.diagnostics().map(|d| d.to_string()).collect();
+            assert!(!problems.is_empty());
+            for problem in &problems {
+                assert!(
+                problem.ends_with("deep.css:1:1414: nesting deeper than 100 levels; split or flatten this part of the file"),
+                "{problems:?}"
+            );
+            }
+        },
+    );
+}
