@@ -22,8 +22,10 @@ pub(crate) fn run(settings: &Settings) -> Result<Output, Error> {
     for dir in &settings.asset_dirs {
         cargo::rerun_if_changed(dir);
     }
+    // Every transform runs on these threads; their stack bounds how deep a file can nest.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
+        .stack_size(crate::transform::STACK_SIZE)
         .build()
         .map_err(|e| {
             Error::new(vec![

@@ -27,7 +27,7 @@ pub(crate) fn chain(output: &str, input: Option<&str>) -> Result<String, String>
 
 fn strip_absolute_sources(json: &str) -> Result<String, String> {
     let mut value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    if let Some(sources) = value["sources"].as_array_mut() {
+    if let Some(sources) = value.get_mut("sources").and_then(|s| s.as_array_mut()) {
         for source in sources {
             if let Some(s) = source.as_str().filter(|s| is_absolute(s)) {
                 let name = s.rsplit(['/', '\\']).next().unwrap_or(s).to_string();

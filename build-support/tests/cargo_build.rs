@@ -229,6 +229,41 @@ fn bad_input_gives_one_cargo_error_line_per_problem() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+#[test]
+fn deeply_nested_input_gives_one_cargo_error_line_per_file_not_a_crash() {
+    let krate = TempCrate::new("assetlock_e2e_deep", "fn main() {}\n");
+    let css = format!(
+        "{}a{{color:red}}{}",
+        "@media screen{".repeat(1_000),
+        "}".repeat(1_000)
+    );
+    krate.write("assets/deep.css", &css);
+    let js = format!("x = {}{};", "[".repeat(100_000), "]".repeat(100_000));
+    krate.write("assets/deep.js", &js);
+    let build = krate.cargo(&["build", "--quiet"], &[]);
+    assert!(!build.status.success());
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: assetlock_e2e_deep@"))
+        .collect();
+    let prefix = "error: assetlock_e2e_deep@0.0.0: ";
+    let expected = [
+        "assets/deep.css:1:1414: nesting deeper than 100 levels; split or flatten this part of the file",
+        "assets/deep.js:1:10005: nesting deeper than 10000 levels; split or flatten this part of the file",
+    ];
+    for line in expected {
+        let full = format!("{prefix}{line}");
+        assert!(
+            errors.contains(&full.as_str()),
+            "missing `{full}` in:\n{stderr}"
+        );
+    }
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(!stderr.contains("overflow"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 const BYTES_MAIN: &str = r#"assetlock::include_manifest!();
 
 fn main() {

@@ -151,3 +151,35 @@ fn warn_only_ships_malformed_files_with_warnings() {
     assert_eq!(output.warnings().count(), 2);
     assert_eq!(support::text(&output, "bad.js"), "let = ;");
 }
+
+#[test]
+fn malformed_input_map_is_a_warning_and_the_file_builds() {
+    let site = Site::new(&[
+        (
+            "js/app.js",
+            "console.log(1);\n//# sourceMappingURL=input.map\n",
+        ),
+        ("js/input.map", "{}"),
+        (
+            "css/app.css",
+            ".a { color: red }\n/*# sourceMappingURL=input.map */\n",
+        ),
+        ("css/input.map", "not a map"),
+    ]);
+    for minify in [false, true] {
+        let output = site.config().minify(minify).try_compile().unwrap();
+        let warnings: Vec<String> = output.warnings().map(|w| w.to_string()).collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].contains("css/app.css:2:22: source map ignored: css/input.map: "),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains("js/app.js:2:22: source map ignored: js/input.map: "),
+            "{warnings:?}"
+        );
+        // The maps ship as they are; the outputs have maps of their own.
+        assert_eq!(support::text(&output, "js/input.map"), "{}");
+        assert_eq!(support::text(&output, "css/input.map"), "not a map");
+    }
+}

@@ -42,7 +42,19 @@ pub(crate) struct Input<'a> {
 /// An input source map the file's `sourceMappingURL` names.
 pub(crate) struct InputMap {
     pub reference: Ref,
-    pub json: String,
+    /// The map, when it is one that output maps can be chained through.
+    pub json: Option<String>,
+}
+
+impl InputMap {
+    /// A warning that the map is not chained, and why.
+    pub fn ignored(&self, display: &str, why: &str) -> Diagnostic {
+        Diagnostic::new(
+            display,
+            format!("source map ignored: {}: {why}", self.reference.target),
+        )
+        .at(self.reference.line, self.reference.column)
+    }
 }
 
 /// Which transform a file gets.
@@ -106,7 +118,8 @@ impl<'a> Input<'a> {
     }
 
     /// The input map a `sourceMappingURL` names, if it is an asset of this build. A local map
-    /// that does not exist is a warning (the comment is dropped); inline `data:` maps and
+    /// that does not exist is a warning (the comment is dropped); one that is not a source map
+    /// is a warning too, and stays an asset as it is, not chained; inline `data:` maps and
     /// remote maps are not chained.
     pub fn input_map(
         &self,
@@ -122,10 +135,18 @@ impl<'a> Input<'a> {
             found.map(|b| crate::hash::sha256(b)),
         ));
         match found {
-            Some(bytes) => Some(InputMap {
-                json: String::from_utf8_lossy(bytes).into_owned(),
-                reference,
-            }),
+            Some(bytes) => {
+                let json = String::from_utf8_lossy(bytes).into_owned();
+                let mut map = InputMap {
+                    json: None,
+                    reference,
+                };
+                match crate::sourcemap::parse(&json) {
+                    Ok(_) => map.json = Some(json),
+                    Err(why) => out.warnings.push(map.ignored(self.display, &why)),
+                }
+                Some(map)
+            }
             None => {
                 out.warnings.push(
                     Diagnostic::new(

@@ -3,18 +3,24 @@
 //! not hashes), so they run in parallel and their results can be cached.
 //!
 //! - [`input`]: the types every transform shares (what it reads, what it returns).
+//! - [`nesting`]: how deep a text may nest, and the stack the pipeline's threads get.
+//! - [`contain`]: panics caught and reported against the file.
 //! - this module: the dispatcher, which picks the transform by file kind.
-//! - [`css`], [`js`]: the transforms, which import from [`input`] only.
+//! - [`css`], [`js`]: the transforms, which import from [`input`] and [`nesting`] only.
 
+mod contain;
 mod css;
 mod input;
 pub(crate) mod js;
+mod nesting;
 mod options;
 
 pub(crate) use input::{Files, Input, Kind, Transformed};
+pub(crate) use nesting::STACK_SIZE;
 pub(crate) use options::TransformOptions;
 
 use crate::error::Diagnostic;
+use crate::position::LineIndex;
 
 /// Transforms one file. A malformed CSS or JS file is an error, or with `warn_only` a warning
 /// and the file shipped as it is. A bundle part (`input.part`) is transformed the same way but
@@ -26,7 +32,7 @@ pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diag
     }
     let result = std::str::from_utf8(bytes)
         .map_err(|e| not_utf8(input, bytes, &e))
-        .and_then(|text| with_unique_markers(input, text, kind));
+        .and_then(|text| guarded(input, text, kind, || with_unique_markers(input, text, kind)));
     match result {
         Err(problem) if input.options.warn_only && !input.part => {
             let mut out = passthrough(bytes);
@@ -36,6 +42,38 @@ pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diag
         }
         result => result,
     }
+}
+
+/// Runs `work`, the transform of `text`, unless the text nests deeper than the parsers can
+/// follow on the pipeline's stack, and turns a panic inside it into a problem with the file.
+fn guarded(
+    input: &Input,
+    text: &str,
+    kind: Kind,
+    work: impl FnOnce() -> Result<Transformed, Diagnostic>,
+) -> Result<Transformed, Diagnostic> {
+    let (too_deep, limit, what) = match kind {
+        Kind::Css => (
+            nesting::css_too_deep(text, nesting::CSS_MAX),
+            nesting::CSS_MAX,
+            "CSS transform (lightningcss)",
+        ),
+        _ => (
+            nesting::js_too_deep(text, nesting::JS_MAX),
+            nesting::JS_MAX,
+            "JS transform (oxc)",
+        ),
+    };
+    if let Some(offset) = too_deep {
+        let (line, column) = LineIndex::new(text).position(offset);
+        return Err(Diagnostic::new(input.display, nesting::message(limit)).at(line, column));
+    }
+    contain::catch_panic(work).unwrap_or_else(|message| {
+        Err(Diagnostic::new(
+            input.display,
+            format!("the {what} panicked on this file, a bug to report: {message}"),
+        ))
+    })
 }
 
 /// Runs the transform, retrying with other markers in the unlikely case that the file already
@@ -128,5 +166,49 @@ pub(crate) mod testing {
 
     pub(crate) fn targets(out: &Transformed) -> Vec<&str> {
         out.refs.iter().map(|r| r.target.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::disallowed_methods)] // the child is told apart by an env var
+
+    use super::*;
+
+    const CHILD: &str = "ASSETLOCK_TEST_PANIC_CHILD";
+
+    fn panicking(display: &str) -> Result<Transformed, Diagnostic> {
+        let options = testing::options(false);
+        let files = Files::new();
+        let input = Input::new("css/a.css", display, &options, &files);
+        guarded(&input, ".a{}", Kind::Css, || panic!("boom"))
+    }
+
+    #[test]
+    fn a_panicking_transform_is_reported_with_the_file() {
+        let problem = panicking("assets/css/a.css").unwrap_err();
+        let text = problem.to_string();
+        assert!(
+            text.starts_with("assets/css/a.css: the CSS transform (lightningcss) panicked"),
+            "{text}"
+        );
+        assert!(text.contains(": boom at "), "{text}");
+    }
+
+    #[test]
+    fn a_caught_panic_prints_nothing() {
+        if std::env::var_os(CHILD).is_some() {
+            assert!(panicking("a.css").is_err());
+            return;
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["transform::tests::a_caught_panic_prints_nothing", "--exact"])
+            .args(["--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("boom"), "{stderr}");
     }
 }

@@ -17,8 +17,10 @@ use lightningcss::values::url::Url;
 use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 
 use crate::error::Diagnostic;
+use crate::position::LineIndex;
 use crate::reference::{Ref, Resolver, Syntax};
 use crate::transform::input::{Input, Kind};
+use crate::transform::nesting;
 
 /// The rewritten stylesheets, by logical path, for the bundler.
 pub(super) struct Provider {
@@ -76,6 +78,12 @@ pub(super) fn prepare(input: &Input, entry_text: &str) -> Result<Prepared, Diagn
             filename: logical.clone(),
             ..ParserOptions::default()
         };
+        if let Some(offset) = nesting::css_too_deep(&text, nesting::CSS_MAX) {
+            let (line, column) = LineIndex::new(&text).position(offset);
+            return Err(
+                Diagnostic::new(&display, nesting::message(nesting::CSS_MAX)).at(line, column),
+            );
+        }
         let mut sheet = StyleSheet::parse(&text, options).map_err(|e| {
             let d = Diagnostic::new(&display, e.kind.to_string());
             match &e.loc {

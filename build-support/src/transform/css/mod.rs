@@ -21,6 +21,7 @@ use crate::error::Diagnostic;
 use crate::reference::{Ref, Resolver, Syntax, relative_path};
 use crate::sourcemap;
 use crate::transform::input::{Input, Transformed};
+use crate::transform::nesting;
 
 /// Parses, rewrites and prints one stylesheet.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
@@ -68,11 +69,9 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         ..Transformed::default()
     };
     let source_maps = input.options.source_maps;
-    let map_url = sheet.source_map_urls.first().cloned().flatten();
-    let input_map = map_url.filter(|_| source_maps).and_then(|url| {
-        let (line, column) = map_comment_position(text);
-        input.input_map(&url, line, column, &mut out)
-    });
+    let input_map = map_comment(text)
+        .filter(|_| source_maps)
+        .and_then(|(url, line, column)| input.input_map(url, line, column, &mut out));
     let targets = input.options.css_targets;
     if input.options.minify {
         sheet
@@ -122,8 +121,19 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         })?;
     out.bytes = printed.code.into_bytes();
     if let Some(map) = map {
-        let json = sourcemap::finish(map, input_map.as_ref().map(|m| m.json.as_str()))
-            .map_err(|e| error(input, format!("source map: {e}"), None))?;
+        let chained = input_map
+            .as_ref()
+            .and_then(|m| Some((m, m.json.as_deref()?)))
+            .map(|(m, json)| (m, sourcemap::finish(map.clone(), Some(json))));
+        let json = match chained {
+            Some((_, Ok(json))) => Ok(json),
+            Some((m, Err(why))) => {
+                out.warnings.push(m.ignored(input.display, &why));
+                sourcemap::finish(map, None)
+            }
+            None => sourcemap::finish(map, None),
+        }
+        .map_err(|e| error(input, format!("source map: {e}"), None))?;
         out.map = Some(json);
     }
     Ok(out)
@@ -137,11 +147,20 @@ fn error(input: &Input, message: String, at: Option<(u32, u32)>) -> Diagnostic {
     }
 }
 
-/// Where a `sourceMappingURL` comment starts, for warnings about it (lightningcss records the
-/// URL but not its position).
-fn map_comment_position(text: &str) -> (u32, u32) {
-    let offset = text.rfind("sourceMappingURL=").unwrap_or(0);
-    crate::position::LineIndex::new(text).position(offset)
+/// The URL and position of the last `sourceMappingURL` comment. lightningcss records the URL
+/// but not its position, and only after exactly one space (`/*# sourceMappingURL=`), while
+/// browsers also accept `@`, a tab or no space at all.
+fn map_comment(text: &str) -> Option<(&str, u32, u32)> {
+    let (offset, url) = nesting::css_comments(text)
+        .into_iter()
+        .rev()
+        .find_map(|range| {
+            let body = &text[range.clone()];
+            let url = sourcemap::comment_url(body)?;
+            Some((range.start + body.find(url)?, url))
+        })?;
+    let (line, column) = crate::position::LineIndex::new(text).position(offset);
+    Some((url, line, column))
 }
 
 /// The original text of an inlined stylesheet, by its name relative to the output.

@@ -148,3 +148,66 @@ fn without_source_maps_a_minified_file_has_no_map_and_skips_its_input_map() {
     assert!(out.reads.is_empty(), "{:?}", out.reads);
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
 }
+
+const SCSS_MAP: &str =
+    r#"{"version":3,"sources":["../scss/app.scss"],"names":[],"mappings":"AAAA"}"#;
+
+#[test]
+fn malformed_input_map_is_a_warning_and_the_file_builds() {
+    for (map, minify) in [
+        ("{}", true),
+        ("garbage", true),
+        ("[1]", false),
+        ("{}", false),
+    ] {
+        let out = run(
+            "css/app.css",
+            ".a{color:red}\n/*# sourceMappingURL=app.css.map */",
+            &[("css/app.css.map", map)],
+            minify,
+        )
+        .unwrap();
+        assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+        let warning = out.warnings[0].to_string();
+        assert!(
+            warning.starts_with("css/app.css:2:22: source map ignored: css/app.css.map: "),
+            "{warning}"
+        );
+        let own: serde_json::Value = serde_json::from_str(out.map.as_ref().unwrap()).unwrap();
+        assert_eq!(own["sources"], serde_json::json!(["app.css"]), "{own}");
+    }
+}
+
+#[test]
+fn map_comment_forms_browsers_accept_are_recognised() {
+    for comment in [
+        "/*# sourceMappingURL=app.css.map */",
+        "/*@ sourceMappingURL=app.css.map */",
+        "/*#\tsourceMappingURL=app.css.map\t*/",
+        "/*#sourceMappingURL=app.css.map*/",
+        "/*\n# sourceMappingURL=app.css.map\n*/",
+    ] {
+        let out = run(
+            "css/app.css",
+            &format!(".a{{color:red}}\n{comment}"),
+            &[("css/app.css.map", SCSS_MAP)],
+            true,
+        )
+        .unwrap();
+        let map = out.map.as_deref().unwrap_or_default();
+        assert!(map.contains("../scss/app.scss"), "{comment}: {map}");
+        assert!(out.warnings.is_empty(), "{comment}: {:?}", out.warnings);
+    }
+}
+
+#[test]
+fn a_map_comment_inside_a_string_is_not_one() {
+    let out = run(
+        "css/app.css",
+        ".a{content:\"/*# sourceMappingURL=app.css.map */\"}",
+        &[("css/app.css.map", SCSS_MAP)],
+        true,
+    )
+    .unwrap();
+    assert!(!out.map.unwrap().contains("../scss/app.scss"));
+}

@@ -20,7 +20,10 @@ use crate::error::Diagnostic;
 use crate::position::LineIndex;
 use crate::reference::{Ref, Resolver, Syntax};
 use crate::sourcemap;
-use crate::transform::input::{Input, Transformed};
+use crate::transform::input::{Input, InputMap, Transformed};
+use crate::transform::nesting;
+
+mod depth;
 
 /// Parses, rewrites and (when `input.options.minify`) minifies one JS file.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
@@ -31,6 +34,10 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         return Err(syntax_error(input, &lines, &parsed.diagnostics));
     }
     let mut program = parsed.program;
+    if let Some(span) = depth::too_deep(&program, depth::MAX) {
+        let (line, column) = lines.position(span.start as usize);
+        return Err(Diagnostic::new(input.display, nesting::message(depth::MAX)).at(line, column));
+    }
     if input.part && program.source_type.is_module() {
         return Err(Diagnostic::new(
             input.display,
@@ -64,7 +71,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         let (code, map) = minify(&allocator, &mut program, source_name);
         out.bytes = code.into_bytes();
         out.map = map
-            .map(|map| sourcemap::chain(&map, input_map.as_ref().map(|m| m.json.as_str())))
+            .map(|map| chain_or_warn(input, &map, input_map.as_ref(), &mut out.warnings))
             .transpose()
             .map_err(|e| Diagnostic::new(input.display, format!("source map: {e}")))?;
     } else {
@@ -87,6 +94,23 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         out.bytes = apply_edits(text, edits).into_bytes();
     }
     Ok(out)
+}
+
+/// The minifier's map chained through the input map; when chaining fails, a warning and the
+/// map alone.
+fn chain_or_warn(
+    input: &Input,
+    map: &str,
+    input_map: Option<&InputMap>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<String, String> {
+    let Some((input_map, json)) = input_map.and_then(|m| Some((m, m.json.as_deref()?))) else {
+        return sourcemap::chain(map, None);
+    };
+    sourcemap::chain(map, Some(json)).or_else(|why| {
+        warnings.push(input_map.ignored(input.display, &why));
+        sourcemap::chain(map, None)
+    })
 }
 
 /// `.mjs` is a module; `.js` a module when it has module syntax, a classic script otherwise.

@@ -180,3 +180,50 @@ fn without_source_maps_a_minified_file_has_no_map_and_skips_its_input_map() {
     assert!(out.map.is_none());
     assert!(out.reads.is_empty(), "{:?}", out.reads);
 }
+
+const TS_MAP: &str = r#"{"version":3,"sources":["../src/app.ts"],"names":[],"mappings":"AAAA"}"#;
+
+#[test]
+fn malformed_input_map_is_a_warning_and_the_file_builds() {
+    for map in ["{}", "garbage", "[1]"] {
+        let others = [("js/app.js.map", map)];
+        let text = "console.log(1);\n//# sourceMappingURL=app.js.map\n";
+        let minified = run("js/app.js", text, &others, true).unwrap();
+        assert_eq!(minified.warnings.len(), 1, "{:?}", minified.warnings);
+        let warning = minified.warnings[0].to_string();
+        assert!(
+            warning.starts_with("js/app.js:2:22: source map ignored: js/app.js.map: "),
+            "{warning}"
+        );
+        let own: serde_json::Value = serde_json::from_str(minified.map.as_ref().unwrap()).unwrap();
+        assert_eq!(own["sources"], serde_json::json!(["app.js"]), "{own}");
+        // Not minified, the file is kept as written: its comment still names the map.
+        let kept = run("js/app.js", text, &others, false).unwrap();
+        assert_eq!(kept.warnings.len(), 1, "{:?}", kept.warnings);
+        assert!(
+            crate::transform::testing::text(&kept).contains("//# sourceMappingURL=app.js.HASH.map")
+        );
+        assert_eq!(targets(&kept), ["js/app.js.map"]);
+    }
+}
+
+#[test]
+fn map_comment_forms_browsers_accept_are_recognised() {
+    for comment in [
+        "//# sourceMappingURL=app.js.map",
+        "//@ sourceMappingURL=app.js.map",
+        "//#\tsourceMappingURL=app.js.map",
+        "/*# sourceMappingURL=app.js.map */",
+    ] {
+        let out = run(
+            "js/app.js",
+            &format!("console.log(1);\n{comment}\n"),
+            &[("js/app.js.map", TS_MAP)],
+            true,
+        )
+        .unwrap();
+        let map = out.map.as_deref().unwrap_or_default();
+        assert!(map.contains("../src/app.ts"), "{comment}: {map}");
+        assert!(out.warnings.is_empty(), "{comment}: {:?}", out.warnings);
+    }
+}
