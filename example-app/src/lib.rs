@@ -2,8 +2,8 @@
 //! served by the app itself at content-hashed URLs compiled into the binary.
 
 use askama::Template;
-use assetlock::{Asset, html};
 use assetlock::serve::{Fallback, ServeAssets};
+use assetlock::{Asset, html};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
@@ -24,7 +24,9 @@ struct Index {
 /// An asset by a name checked at compile time: `asset_url!` fails to compile for an unknown
 /// name, and the URL it gives is in the manifest.
 fn checked(url: &'static str) -> &'static Asset {
-    MANIFEST.by_url(url).expect("asset_url! names an asset of this build")
+    MANIFEST
+        .by_url(url)
+        .expect("asset_url! names an asset of this build")
 }
 
 async fn index() -> impl IntoResponse {
@@ -34,7 +36,9 @@ async fn index() -> impl IntoResponse {
         // Fetched in parallel with the stylesheet and the entry module instead of after them;
         // the tags carry the same integrity and crossorigin as the requests that use them.
         preloads: [
-            html::preload(checked(assetlock::asset_url!("fonts/katex-main-regular.woff2"))),
+            html::preload(checked(assetlock::asset_url!(
+                "fonts/katex-main-regular.woff2"
+            ))),
             html::modulepreload(checked(assetlock::asset_url!("js/greet.js"))),
         ],
     };
