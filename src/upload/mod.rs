@@ -65,6 +65,7 @@
 //! one is aborted. Other stores take every object in one create-only PUT, up to 5 GiB.
 
 mod cli;
+mod cors;
 mod dest;
 mod error;
 mod headers;

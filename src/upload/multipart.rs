@@ -55,7 +55,7 @@ pub(crate) struct Multipart {
     store: Arc<AmazonS3>,
     client: HttpClient,
     /// `https://host/bucket` (path style) or `https://bucket.host` (virtual-hosted).
-    bucket_url: String,
+    pub(crate) bucket_url: String,
     region: String,
     pub(crate) threshold: u64,
     pub(crate) part_size: u64,
@@ -139,21 +139,6 @@ impl Multipart {
         self.complete(url, upload_id, &etags).await
     }
 
-    /// The bucket's CORS configuration (`GET ?cors`): its XML, or `None` when the bucket has
-    /// none.
-    pub(crate) async fn bucket_cors(&self) -> Result<Option<String>, String> {
-        let url = format!("{}?cors", self.bucket_url);
-        let (status, body, _) = self.send(Method::GET, &url, &[], Bytes::new()).await?;
-        match status {
-            StatusCode::OK => Ok(Some(body)),
-            StatusCode::NOT_FOUND => Ok(None),
-            status => Err(format!(
-                "{status}: {}",
-                element(&body, "Message").unwrap_or(body)
-            )),
-        }
-    }
-
     /// Part size for an object of `size` bytes: the configured size, or larger when the object
     /// would need more than 10,000 parts.
     fn part_size_for(&self, size: u64) -> u64 {
@@ -233,7 +218,7 @@ impl Multipart {
 
     /// One signed request, sent again after a connection error or a 5xx/429 answer with
     /// exponential backoff. Returns the status, the body and the ETag header.
-    async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         url: &str,
@@ -302,7 +287,7 @@ impl Multipart {
 }
 
 /// The text of the first `<name>` element of an S3 answer.
-fn element(xml: &str, name: &str) -> Option<String> {
+pub(crate) fn element(xml: &str, name: &str) -> Option<String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     loop {
         match reader.read_event().ok()? {

@@ -1,11 +1,12 @@
 //! `--verify`: the deploy gate. Every object of the build is present with the right size and
 //! headers, and the release record says the upload finished.
 
-use assetlock_contract::{layout, url};
+use assetlock_contract::layout;
 use futures::StreamExt;
 use object_store::{Attributes, GetOptions, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 
+use super::cors;
 use super::error::{Failure, describe, refused};
 use super::headers;
 use super::listing::Listing;
@@ -74,36 +75,8 @@ pub(crate) async fn verify(
     report
         .warnings
         .extend(source.maps_left_out(options.include_maps));
-    report.warnings.extend(cors_warning(source, dest).await);
+    report.warnings.extend(cors::warning(source, dest).await);
     Ok(report)
-}
-
-/// Pages on the app's origin load fonts and `crossorigin` scripts from a URL prefix on another
-/// origin only if that origin answers with CORS headers: a bucket serving them straight needs
-/// a CORS rule. Says so when an S3 bucket has none (other stores cannot be asked).
-async fn cors_warning(source: &Source, dest: &Destination) -> Option<String> {
-    let prefix = &source.manifest().url_prefix;
-    if !url::is_cross_origin(prefix) {
-        return None;
-    }
-    let requests = dest.s3_requests()?;
-    let advice = "fonts and crossorigin scripts from it will be blocked if the CDN serves \
-                  them from the bucket; add a CORS rule allowing GET (see the README, \
-                  \"Deploy topologies\")";
-    match requests.bucket_cors().await {
-        Ok(Some(rules)) if rules.contains("GET") => None,
-        Ok(Some(_)) => Some(format!(
-            "the URL prefix {prefix} is another origin, and the CORS rules of {dest} allow no \
-             GET: {advice}"
-        )),
-        Ok(None) => Some(format!(
-            "the URL prefix {prefix} is another origin, and {dest} has no CORS rule: {advice}"
-        )),
-        Err(why) => Some(format!(
-            "the URL prefix {prefix} is another origin, and the CORS rules of {dest} could not \
-             be read ({why}): check that they allow GET"
-        )),
-    }
 }
 
 async fn check_object(
