@@ -4,7 +4,8 @@ use assetlock_contract::url;
 use bytes::Bytes;
 use http::{Method, StatusCode};
 
-use super::multipart::{Multipart, element};
+use super::multipart::Multipart;
+use super::s3_text::element;
 use super::{Destination, Source};
 
 /// Pages on the app's origin load fonts and `crossorigin` scripts from a URL prefix on another

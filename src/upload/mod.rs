@@ -79,6 +79,7 @@ mod publish;
 mod put;
 mod release;
 mod report;
+mod s3_text;
 mod source;
 mod verify;
 

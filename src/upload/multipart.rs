@@ -19,9 +19,9 @@ use object_store::client::{
 };
 use object_store::{Attribute, Attributes};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use quick_xml::events::Event;
 
 use super::dest::redact;
+use super::s3_text::{element, failure, with_sources};
 
 /// Bytes S3 requires of every part but the last.
 pub(crate) const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
@@ -286,51 +286,6 @@ impl Multipart {
     }
 }
 
-/// The text of the first `<name>` element of an S3 answer.
-pub(crate) fn element(xml: &str, name: &str) -> Option<String> {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(start) if start.name().as_ref() == name.as_bytes() => {
-                let raw = reader.read_text(start.name()).ok()?;
-                return quick_xml::escape::unescape(&raw)
-                    .ok()
-                    .map(|t| t.into_owned());
-            }
-            Event::Eof => return None,
-            _ => {}
-        }
-    }
-}
-
-/// An error and its causes: "error sending request" alone does not say what went wrong.
-fn with_sources(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text = format!("{text}: {cause_text}");
-        }
-        source = cause.source();
-    }
-    text
-}
-
-fn failure(what: &str, status: StatusCode, body: &str) -> String {
-    let code = element(body, "Code").unwrap_or_default();
-    let message = element(body, "Message").unwrap_or_default();
-    let detail = [code, message]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(": ");
-    match detail.is_empty() {
-        true => format!("{what}: HTTP {status}"),
-        false => format!("{what}: HTTP {status}: {}", redact(&detail)),
-    }
-}
-
 /// Percent-encodes a query parameter value.
 fn query(value: &str) -> String {
     utf8_percent_encode(value, NON_ALPHANUMERIC).to_string()
@@ -378,28 +333,11 @@ mod tests {
     }
 
     #[test]
-    fn answers_are_read_and_requests_escaped() {
-        let xml = "<?xml version=\"1.0\"?><InitiateMultipartUploadResult><Bucket>b</Bucket>\
-                   <UploadId>abc-1&amp;2</UploadId></InitiateMultipartUploadResult>";
-        assert_eq!(element(xml, "UploadId").as_deref(), Some("abc-1&2"));
-        assert_eq!(element(xml, "Code"), None);
+    fn requests_are_escaped() {
         assert_eq!(query("a/b+c="), "a%2Fb%2Bc%3D");
         assert_eq!(
             utf8_percent_encode("p/css/a b%é.css", KEY).to_string(),
             "p/css/a%20b%25%C3%A9.css"
-        );
-    }
-
-    #[test]
-    fn failures_name_the_step_and_the_code() {
-        let body = "<Error><Code>SlowDown</Code><Message>Reduce your rate</Message></Error>";
-        assert_eq!(
-            failure("part 3", StatusCode::SERVICE_UNAVAILABLE, body),
-            "part 3: HTTP 503 Service Unavailable: SlowDown: Reduce your rate"
-        );
-        assert_eq!(
-            failure("part 3", StatusCode::BAD_GATEWAY, ""),
-            "part 3: HTTP 502 Bad Gateway"
         );
     }
 }
