@@ -132,19 +132,13 @@ pub(crate) fn js_too_deep(text: &str, limit: usize) -> Option<usize> {
                 regex_allowed = false;
                 continue;
             }
-            b'`' => {
-                let (end, substitution) = template_end(bytes, i + 1);
-                i = end;
-                if substitution {
-                    templates.push(depth);
-                    opens = true;
-                } else {
-                    regex_allowed = false;
+            // A template's text, from its start or from the `}` that closes a substitution,
+            // runs to its end or to the next `${`, which opens a level.
+            b'`' | b'}' if b == b'`' || (depth > 0 && templates.last() == Some(&(depth - 1))) => {
+                if b == b'}' {
+                    templates.pop();
+                    depth -= 1;
                 }
-            }
-            b'}' if templates.last() == Some(&depth.saturating_sub(1)) && depth > 0 => {
-                templates.pop();
-                depth -= 1;
                 let (end, substitution) = template_end(bytes, i + 1);
                 i = end;
                 if substitution {
