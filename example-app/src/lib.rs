@@ -2,12 +2,12 @@
 //! served by the app itself at content-hashed URLs compiled into the binary.
 
 use askama::Template;
-use assetlock::serve::{Fallback, ServeAssets};
+use assetlock::serve::{Fallback, ServeAssets, no_store_errors};
 use assetlock::{Asset, html};
-use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
+use axum::{Router, middleware};
 
 assetlock::include_manifest!();
 
@@ -65,4 +65,5 @@ pub fn app_with(fallback: Option<Fallback>) -> Router {
     Router::new()
         .route("/", get(index))
         .merge(assets.into_router())
+        .layer(middleware::map_response(no_store_errors))
 }

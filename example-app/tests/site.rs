@@ -84,3 +84,41 @@ async fn stylesheet_references_point_at_served_hashed_files() {
         assert_eq!(response.status(), 200, "{logical}");
     }
 }
+
+#[tokio::test]
+async fn misses_anywhere_in_the_app_are_never_cached() {
+    let addr = support::start().await;
+    let client = reqwest::Client::new();
+    let page = client.get(format!("http://{addr}/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(
+        page.headers().get("cache-control"),
+        None,
+        "the page is not an error"
+    );
+    for (method, path, status) in [
+        (reqwest::Method::GET, "/favicon.ico", 404),
+        (reqwest::Method::GET, "/no/such/page", 404),
+        (
+            reqwest::Method::GET,
+            "/assets/css/site.0000000000000000.css",
+            404,
+        ),
+        (reqwest::Method::POST, "/", 405),
+    ] {
+        let response = client
+            .request(method.clone(), format!("http://{addr}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{method} {path}");
+        assert_eq!(
+            response
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{method} {path}"
+        );
+    }
+}

@@ -5,6 +5,7 @@
 //! it rendered: see [`Fallback`].
 
 mod conditional;
+mod errors;
 #[cfg(feature = "fallback")]
 mod fallback;
 mod range;
@@ -24,6 +25,7 @@ use http::header::{HeaderMap, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use tower::Service;
 
+pub use errors::no_store_errors;
 #[cfg(feature = "fallback")]
 pub use fallback::{FALLBACK_ENV, Fallback};
 
@@ -44,7 +46,8 @@ const MAX_PATH: usize = 2048;
 /// ETags with `If-None-Match` and `If-Match`, `HEAD`, single byte ranges, immutable caching and
 /// `Access-Control-Allow-Origin: *` (so fonts and `crossorigin` scripts load through a CDN on
 /// another origin); unknown paths get a 404 with `Cache-Control: no-store` so a CDN never caches
-/// a miss during a rolling deploy. Request paths are only ever looked up in the manifest (and
+/// a miss during a rolling deploy ([`no_store_errors`] does the same for the rest of an app).
+/// Request paths are only ever looked up in the manifest (and
 /// the release records of a [`Fallback`]), never on a file system.
 ///
 /// ```
