@@ -31,7 +31,7 @@ pub struct Config {
     pub(crate) out_dir: Option<PathBuf>,
     pub(crate) embed: bool,
     pub(crate) minify: Option<bool>,
-    pub(crate) css_targets: Option<String>,
+    pub(crate) targets: Option<String>,
     pub(crate) source_maps: bool,
     pub(crate) warn_only: bool,
     pub(crate) allow_dangling: Vec<String>,
@@ -55,7 +55,7 @@ impl Default for Config {
             out_dir: None,
             embed: true,
             minify: None,
-            css_targets: None,
+            targets: None,
             source_maps: true,
             warn_only: false,
             allow_dangling: Vec::new(),
@@ -134,11 +134,27 @@ impl Config {
         self
     }
 
-    /// Browser targets for CSS, as a browserslist query (`"> 0.5%, last 2 versions"`):
-    /// lightningcss adds vendor prefixes and lowers syntax the targets lack. Default: none, the
-    /// CSS is kept as modern as it was written.
-    pub fn css_targets(&mut self, query: impl Into<String>) -> &mut Self {
-        self.css_targets = Some(query.into());
+    /// Browser targets, as a browserslist query (`"> 0.5%, last 2 versions"`); default
+    /// `"defaults"` (browserslist's own: `> 0.5%, last 2 versions, Firefox ESR, not dead`).
+    ///
+    /// - CSS: lightningcss adds the vendor prefixes these browsers need and lowers syntax they
+    ///   lack (nesting, `oklch()`, logical properties, ...), minified or not.
+    /// - JS: the minifier never rewrites code into syntax these browsers lack (it would turn
+    ///   `a = a || b` into `a ||= b`, or `a == null ? b : a` into `a ?? b`, only where every
+    ///   target has it). Syntax the source already uses is kept as written: JS is not lowered,
+    ///   so write (or vendor) JS the targets run.
+    ///
+    /// ```no_run
+    /// // build.rs of a site that must still run on older Safari.
+    /// fn main() {
+    ///     assetlock_build::Config::new()
+    ///         .asset_dir("assets")
+    ///         .targets("defaults, safari >= 13")
+    ///         .compile();
+    /// }
+    /// ```
+    pub fn targets(&mut self, query: impl Into<String>) -> &mut Self {
+        self.targets = Some(query.into());
         self
     }
 

@@ -81,7 +81,7 @@
 //!         .asset_dir("assets")
 //!         .asset_dir("vendor")
 //!         .warn_dangling("bootstrap/**")
-//!         .css_targets("defaults")
+//!         .targets("defaults, safari >= 14")
 //!         .bundle("js/legacy.js", ["jquery/jquery.js", "js/plugins.js"])
 //!         .compile();
 //! }
@@ -114,6 +114,7 @@ mod precompress;
 mod reference;
 mod settings;
 mod sourcemap;
+mod targets;
 mod transform;
 mod unoptimised;
 mod walk;

@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use lightningcss::targets::{Browsers, Targets};
 
 use crate::Config;
 use crate::cargo;
 use crate::compress::Compression;
 use crate::error::Diagnostic;
+use crate::targets::Targets;
 
 /// Settings after environment overrides, with paths made absolute.
 #[derive(Debug)]
@@ -22,7 +22,8 @@ pub(crate) struct Settings {
     pub embed: bool,
     /// Minify CSS and JS: `ASSETLOCK_MINIFY`, else the config, else release profiles only.
     pub minify: bool,
-    pub css_targets: Targets,
+    /// Browser targets of CSS and JS output: `Config::targets`, else browserslist `defaults`.
+    pub targets: Targets,
     pub source_maps: bool,
     pub warn_only: bool,
     pub allow_dangling: GlobSet,
@@ -96,18 +97,15 @@ impl Settings {
                 false
             }
         };
-        let css_targets = match &config.css_targets {
-            None => Targets::default(),
-            Some(query) => match Browsers::from_browserslist([query.as_str()]) {
-                Ok(browsers) => Targets::from(browsers.unwrap_or_default()),
-                Err(e) => {
-                    problems.push(
-                        Diagnostic::new(CONFIG, format!("invalid css_targets query `{query}`"))
-                            .caused_by(e),
-                    );
-                    Targets::default()
-                }
-            },
+        let targets = match &config.targets {
+            None => Targets::default_query(),
+            Some(query) => Targets::resolve(query).unwrap_or_else(|why| {
+                problems.push(Diagnostic::new(
+                    CONFIG,
+                    format!("invalid targets query `{query}`: {why}"),
+                ));
+                Targets::default()
+            }),
         };
         let asset_dirs: Vec<PathBuf> = config
             .asset_dirs
@@ -144,7 +142,7 @@ impl Settings {
             out_dir,
             embed: config.embed,
             minify,
-            css_targets,
+            targets,
             source_maps: config.source_maps,
             warn_only: config.warn_only,
             allow_dangling,

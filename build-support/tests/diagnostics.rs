@@ -90,13 +90,13 @@ fn invalid_settings_are_reported() {
         c.hash_len(4)
             .url_prefix("assets/")
             .exclude("[")
-            .css_targets("not a browser 99");
+            .targets("not a browser 99");
     });
     for needle in [
         "hash_len must be within 8..=64",
         "url_prefix must start with",
         "invalid exclude glob",
-        "invalid css_targets",
+        "invalid targets",
     ] {
         assert!(has(&problems, needle), "missing {needle} in {problems:?}");
     }

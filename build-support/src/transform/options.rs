@@ -2,10 +2,10 @@
 //! settings from it and the cache key of a transform is it serialized, so a setting cannot
 //! change the output without also changing the key.
 
-use lightningcss::targets::{Browsers, Targets};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::settings::Settings;
+use crate::targets::Targets;
 
 /// Every setting that changes what a transform produces; built once per build from
 /// [`Settings`]. A new field is part of the cache key by construction.
@@ -20,11 +20,8 @@ pub(crate) struct TransformOptions {
     /// The path part of the URL prefix: root-relative references under it are local. The
     /// rest of the prefix (a CDN origin) never reaches a transform's output.
     pub mount_path: String,
-    /// Browser targets for CSS, as resolved from the browserslist query: the resolved
-    /// versions, not the query, because a query such as `defaults` resolves differently as
-    /// browserslist's data ages.
-    #[serde(serialize_with = "serialize_targets")]
-    pub css_targets: Targets,
+    /// Browser targets for CSS and JS, resolved from the browserslist query.
+    pub targets: Targets,
     /// Ship a CSS or JS file that does not parse as it is, with a warning.
     pub warn_only: bool,
     /// Replace local `@import`s with the imported rules.
@@ -39,37 +36,9 @@ impl TransformOptions {
             source_maps: settings.source_maps,
             hash_len: settings.hash_len,
             mount_path: settings.mount_path().to_string(),
-            css_targets: settings.css_targets,
+            targets: settings.targets.clone(),
             warn_only: settings.warn_only,
             inline_css_imports: settings.inline_css_imports,
         }
     }
-}
-
-/// lightningcss's `Targets` field by field (its own serde support is an optional feature this
-/// crate does not enable). The patterns name every field, so a field added upstream fails to
-/// compile here instead of being left out of the cache key.
-fn serialize_targets<S: Serializer>(targets: &Targets, serializer: S) -> Result<S::Ok, S::Error> {
-    let Targets {
-        browsers,
-        include,
-        exclude,
-    } = *targets;
-    let browsers = browsers.map(|browsers| {
-        let Browsers {
-            android,
-            chrome,
-            edge,
-            firefox,
-            ie,
-            ios_saf,
-            opera,
-            safari,
-            samsung,
-        } = browsers;
-        [
-            android, chrome, edge, firefox, ie, ios_saf, opera, safari, samsung,
-        ]
-    });
-    (browsers, include.bits(), exclude.bits()).serialize(serializer)
 }

@@ -42,8 +42,8 @@ const SHAPING: &[Change] = &[
     ("url_prefix mount path", |c| {
         c.url_prefix("/static/");
     }),
-    ("css_targets", |c| {
-        c.css_targets("ie 11");
+    ("targets", |c| {
+        c.targets("ie 11");
     }),
     ("warn_only", |c| {
         c.warn_only(true);
@@ -106,7 +106,7 @@ fn every_config_field_is_classified() {
         source_maps: _,
         hash_len: _,
         url_prefix: _,
-        css_targets: _,
+        targets: _,
         warn_only: _,
         inline_css_imports: _,
         asset_dirs: _,

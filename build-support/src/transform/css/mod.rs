@@ -72,18 +72,19 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     let input_map = map_comment(text)
         .filter(|_| source_maps)
         .and_then(|(url, line, column)| input.input_map(url, line, column, &mut out));
-    let targets = input.options.css_targets;
-    if input.options.minify {
-        sheet
-            .minify(MinifyOptions {
-                targets,
-                ..MinifyOptions::default()
-            })
-            .map_err(|e| {
-                let at = e.loc.as_ref().map(|l| (l.line + 1, l.column));
-                error(input, e.kind.to_string(), at)
-            })?;
-    }
+    let targets = input.options.targets.css;
+    // lightningcss adds prefixes and lowers syntax for the targets in its `minify` pass: it runs
+    // in every profile, so a debug build styles a page as the release build will. Only the
+    // printing below differs (compact or readable).
+    sheet
+        .minify(MinifyOptions {
+            targets,
+            ..MinifyOptions::default()
+        })
+        .map_err(|e| {
+            let at = e.loc.as_ref().map(|l| (l.line + 1, l.column));
+            error(input, e.kind.to_string(), at)
+        })?;
     // Printing moves things around even without minifying, so with source maps on a map is made
     // whenever the file is minified or already had one.
     // Sources are named relative to the output; an inlined import is one source more.

@@ -5,6 +5,7 @@
 //! Rewritten: static `import`/`export ... from`, `import("literal")` and
 //! `new URL("literal", import.meta.url)` naming a local asset, and `sourceMappingURL`.
 
+use crate::targets::Targets;
 use oxc::allocator::Allocator;
 use oxc::ast::ast::{
     Argument, ExportAllDeclaration, ExportFromDeclaration, Expression, ImportDeclaration,
@@ -68,7 +69,12 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         .and_then(|c| input.input_map(&c.url, c.line, c.column, &mut out));
     if input.options.minify {
         let source_name = input.options.source_maps.then(|| input.source_name());
-        let (code, map) = minify(&allocator, &mut program, source_name);
+        let (code, map) = minify(
+            &allocator,
+            &mut program,
+            &input.options.targets,
+            source_name,
+        );
         out.bytes = code.into_bytes();
         out.map = map
             .map(|map| chain_or_warn(input, &map, input_map.as_ref(), &mut out.warnings))
@@ -136,14 +142,16 @@ pub(crate) fn minify_alone(
         return Err("does not parse".to_string());
     }
     let mut program = parsed.program;
-    Ok(minify(&allocator, &mut program, source_name))
+    let targets = Targets::default_query();
+    Ok(minify(&allocator, &mut program, &targets, source_name))
 }
 
 /// Minified code and, given the name sources are listed under, the map from the program's
-/// text to it.
+/// text to it. The minifier introduces no syntax the `targets` lack.
 fn minify<'a>(
     allocator: &'a Allocator,
     program: &mut Program<'a>,
+    targets: &Targets,
     source_name: Option<String>,
 ) -> (String, Option<String>) {
     let script = program.source_type.is_script();
@@ -153,7 +161,10 @@ fn minify<'a>(
             top_level: Some(!script),
             ..MangleOptions::default()
         }),
-        compress: Some(CompressOptions::smallest()),
+        compress: Some(CompressOptions {
+            target: targets.js.clone(),
+            ..CompressOptions::smallest()
+        }),
         ..MinifierOptions::default()
     };
     let minified = Minifier::new(options).minify(allocator, program);
