@@ -7,7 +7,8 @@
 //! - [`path_key`]: the hash that keys the generated lookup tables;
 //! - [`layout`]: where the build writes its outputs and where the uploader keeps its records;
 //! - [`url`]: how hashed paths become URLs and how URLs map back to paths;
-//! - [`manifest`] (feature `json`): the `manifest.json` and release-record schema.
+//! - [`manifest`] (feature `json`): the `manifest.json` and release-record schema;
+//! - [`unknown_asset`]: the error for a name the build does not have, with a suggestion.
 //!
 //! Applications do not need this crate directly: `assetlock` re-exports what they use.
 //!
@@ -26,7 +27,9 @@ mod key;
 pub mod layout;
 #[cfg(feature = "json")]
 pub mod manifest;
+mod unknown;
 pub mod url;
 
 pub use encoding::Encoding;
 pub use key::path_key;
+pub use unknown::unknown_asset;

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use assetlock_contract::layout;
 use assetlock_contract::manifest::ManifestJson;
+use assetlock_contract::unknown_asset;
 
 /// What the macros can expand to for one asset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,13 +34,7 @@ pub fn find(logical: &str, field: Field) -> Result<String, String> {
     if let Some(entry) = table.get(logical) {
         return Ok(entry[field as usize].clone());
     }
-    let mut message = format!("no asset named `{logical}`");
-    match closest(logical, table.keys().map(String::as_str)) {
-        Some(near) => message.push_str(&format!("; did you mean `{near}`?")),
-        None if table.is_empty() => message.push_str(" (this build has no assets)"),
-        None => {}
-    }
-    Err(message)
+    Err(unknown_asset(logical, table.keys().map(String::as_str)))
 }
 
 fn table() -> Result<Arc<Table>, String> {
@@ -78,53 +73,4 @@ fn read(path: &Path) -> Result<Table, String> {
         .into_iter()
         .map(|(logical, asset)| (logical, [asset.url, asset.integrity]))
         .collect())
-}
-
-/// The candidate nearest to `wanted` by edit distance, if it is near enough to be a typo.
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
-    candidates
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over chars.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("css/ap.css", "css/app.css"), 1);
-        assert_eq!(edit_distance("abc", "abc"), 0);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-    }
-
-    #[test]
-    fn closest_picks_nearest_within_limit() {
-        let names = ["css/app.css", "js/app.js", "img/logo.svg"];
-        assert_eq!(
-            closest("css/ap.css", names.into_iter()),
-            Some("css/app.css")
-        );
-        assert_eq!(closest("fonts/x.woff2", names.into_iter()), None);
-    }
 }
