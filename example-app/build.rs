@@ -2,5 +2,6 @@ fn main() {
     assetlock_build::Config::new()
         .asset_dir("assets")
         .exclude("**/README.md")
+        .templates("pages")
         .compile();
 }

@@ -148,6 +148,8 @@ mod encoding;
 pub mod html;
 mod macros;
 mod manifest;
+#[cfg(feature = "minijinja")]
+pub mod minijinja;
 #[cfg(feature = "axum")]
 pub mod serve;
 #[cfg(feature = "upload")]

@@ -25,6 +25,7 @@ use crate::{Output, cargo, pipeline, settings::Settings};
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) asset_dirs: Vec<PathBuf>,
+    pub(crate) template_dirs: Vec<PathBuf>,
     pub(crate) url_prefix: String,
     pub(crate) excludes: Vec<String>,
     pub(crate) hash_len: usize,
@@ -49,6 +50,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             asset_dirs: Vec::new(),
+            template_dirs: Vec::new(),
             url_prefix: "/assets/".to_string(),
             excludes: Vec::new(),
             hash_len: 16,
@@ -83,6 +85,30 @@ impl Config {
     /// two dirs providing the same logical path is an error naming both files.
     pub fn asset_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
         self.asset_dirs.push(dir.into());
+        self
+    }
+
+    /// Adds a directory of runtime templates (minijinja, or any engine with Jinja syntax),
+    /// relative to the crate root, whose asset names the build checks.
+    ///
+    /// Every literal name a template passes to the functions `assetlock::minijinja` registers
+    /// (`asset_url`, `asset_integrity`, `stylesheet`, `module_script`, `script`,
+    /// `modulepreload`, `preload`), as `asset_url("css/app.css")` or `"css/app.css" |
+    /// asset_url`, must be an asset of this build: an unknown name fails the build with
+    /// `template:line:col: no asset named ...; did you mean ...?`, as `asset_url!` does in
+    /// Rust code. Names computed at run time cannot be checked before rendering.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() {
+    ///     assetlock_build::Config::new()
+    ///         .asset_dir("assets")
+    ///         .templates("templates")
+    ///         .compile();
+    /// }
+    /// ```
+    pub fn templates(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.template_dirs.push(dir.into());
         self
     }
 

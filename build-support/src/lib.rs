@@ -115,6 +115,7 @@ mod reference;
 mod settings;
 mod sourcemap;
 mod targets;
+mod templates;
 mod transform;
 mod unoptimised;
 mod walk;

@@ -3,6 +3,7 @@
 //! precompress ([`precompress`]), emit ([`emit`]). This module only runs them in order and
 //! on the thread pool.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
@@ -15,7 +16,9 @@ use crate::link::{self, Entry};
 use crate::settings::Settings;
 use crate::transform::{Files, Input, TransformOptions};
 use crate::walk::{self, Source};
-use crate::{Output, Stats, bundle, cargo, emit, graph, naming, precompress, unoptimised};
+use crate::{
+    Output, Stats, bundle, cargo, emit, graph, naming, precompress, templates, unoptimised,
+};
 
 /// Runs every stage; returns all problems of the build together.
 pub(crate) fn run(settings: &Settings) -> Result<Output, Error> {
@@ -41,6 +44,12 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         settings.cache_max_bytes,
     ));
     let (sources, mut problems) = walk::discover(settings);
+    let known: BTreeSet<&str> = sources
+        .iter()
+        .map(|s| s.logical.as_str())
+        .chain(settings.bundles.iter().map(|(name, _)| name.as_str()))
+        .collect();
+    problems.extend(templates::check(settings, &known));
     let (files, read_problems) = walk::read_all(&sources);
     problems.extend(read_problems);
     let options = TransformOptions::new(settings);

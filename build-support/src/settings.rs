@@ -15,6 +15,8 @@ use crate::targets::Targets;
 pub(crate) struct Settings {
     pub crate_root: PathBuf,
     pub asset_dirs: Vec<PathBuf>,
+    /// Dirs of runtime templates whose asset names are checked.
+    pub template_dirs: Vec<PathBuf>,
     pub url_prefix: String,
     pub excludes: GlobSet,
     pub hash_len: usize,
@@ -130,12 +132,18 @@ impl Settings {
             .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
             .unwrap_or(1)
             .max(1);
+        let template_dirs = config
+            .template_dirs
+            .iter()
+            .map(|dir| crate_root.join(dir))
+            .collect();
         if !problems.is_empty() {
             return Err(problems);
         }
         Ok(Settings {
             crate_root,
             asset_dirs,
+            template_dirs,
             url_prefix,
             excludes,
             hash_len: config.hash_len,

@@ -349,3 +349,37 @@ fn non_embedded_bytes_come_from_the_artifact_dir_and_are_checked() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_unknown_asset_in_a_template_fails_cargo_build_with_its_position() {
+    let krate = TempCrate::with_build(
+        "assetlock_e2e_templates",
+        "fn main() {}\n",
+        "assetlock_build::Config::new().asset_dir(\"assets\").templates(\"templates\").compile();",
+    );
+    krate.write("assets/css/app.css", "body { margin: 0 }\n");
+    krate.write(
+        "templates/page.html",
+        "{{ stylesheet('css/app.css') }}\n<link href=\"{{ asset_url('css/ap.css') }}\">\n",
+    );
+    let build = krate.cargo(&["build", "--quiet"], &[]);
+    assert!(!build.status.success());
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let expected = "error: assetlock_e2e_templates@0.0.0: templates/page.html:2:26: \
+                    no asset named `css/ap.css`; did you mean `css/app.css`?";
+    assert!(
+        stderr.lines().any(|l| l == expected),
+        "missing `{expected}` in:\n{stderr}"
+    );
+
+    krate.write(
+        "templates/page.html",
+        "{{ stylesheet('css/app.css') }}\n<link href=\"{{ asset_url('css/app.css') }}\">\n",
+    );
+    let fixed = krate.cargo(&["build", "--quiet"], &[]);
+    assert!(
+        fixed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+}

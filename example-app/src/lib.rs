@@ -48,6 +48,27 @@ async fn index() -> impl IntoResponse {
     }
 }
 
+/// A page rendered at run time by minijinja: its template names assets as strings, which
+/// `build.rs` checks (`Config::templates("pages")`), so a typo fails the build here too.
+async fn about() -> impl IntoResponse {
+    match render_about() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+fn render_about() -> Result<String, minijinja::Error> {
+    static ENV: std::sync::OnceLock<minijinja::Environment<'static>> = std::sync::OnceLock::new();
+    let env = ENV.get_or_init(|| {
+        let mut env = minijinja::Environment::new();
+        assetlock::minijinja::add_to(&mut env, &MANIFEST);
+        env.add_template("about.html", include_str!("../pages/about.html"))
+            .expect("pages/about.html parses: build.rs has read it");
+        env
+    });
+    env.get_template("about.html")?.render(())
+}
+
 /// The whole app: the page at `/` and the assets under `/assets/`.
 pub fn app() -> Router {
     app_with(None)
@@ -64,6 +85,7 @@ pub fn app_with(fallback: Option<Fallback>) -> Router {
     };
     Router::new()
         .route("/", get(index))
+        .route("/about", get(about))
         .merge(assets.into_router())
         .layer(middleware::map_response(no_store_errors))
 }

@@ -58,6 +58,9 @@ const NOT_SHAPING: &[Change] = &[
     ("asset_dirs", |c| {
         c.asset_dir("vendor");
     }),
+    ("template_dirs", |c| {
+        c.templates("templates");
+    }),
     ("url_prefix origin", |c| {
         c.url_prefix("https://cdn.example.com/assets/");
     }),
@@ -110,6 +113,7 @@ fn every_config_field_is_classified() {
         warn_only: _,
         inline_css_imports: _,
         asset_dirs: _,
+        template_dirs: _,
         excludes: _,
         out_dir: _,
         embed: _,
@@ -123,7 +127,7 @@ fn every_config_field_is_classified() {
         bundles: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 19 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 20 + 1);
 }
 
 #[test]
