@@ -159,7 +159,9 @@ pub mod upload;
 pub mod __private;
 
 pub use asset::{Asset, Variant};
-pub use assetlock_macros::{asset_integrity, asset_url};
+#[doc(hidden)]
+pub use assetlock_macros::{__asset_integrity_in, __asset_url_in};
+pub use assetlock_macros::{asset_integrity, asset_url, export_asset_macros};
 pub use dist::DIST_ENV;
 pub use encoding::{Encoding, negotiate};
 pub use manifest::Manifest;

@@ -52,6 +52,98 @@ pub fn asset_integrity(input: TokenStream) -> TokenStream {
     expand(input, "asset_integrity", Field::Integrity, "integrity()")
 }
 
+/// Exports this crate's assets to the other crates of a workspace: defines `asset_url!` and
+/// `asset_integrity!` at this crate's root, bound to this crate's manifest, with the same
+/// compile-time check.
+///
+/// Call it once, at the root of the crate whose `build.rs` builds the assets. Another crate
+/// of the workspace that depends on it writes `site::asset_url!("css/app.css")`: an unknown
+/// name fails to compile there too, with the same message, and the assets are built once, by
+/// the owning crate. (In the owning crate itself, call assetlock's own macros by path,
+/// `assetlock::asset_url!`, or import them in a module: a `use assetlock::asset_url;` at its
+/// root would clash with the exported name.)
+///
+/// ```ignore
+/// // site/src/lib.rs (site/build.rs runs assetlock_build)
+/// assetlock::include_manifest!();
+/// assetlock::export_asset_macros!();
+///
+/// // ui/src/lib.rs (depends on `site`)
+/// pub fn stylesheet() -> &'static str {
+///     site::asset_url!("css/app.css")
+/// }
+/// ```
+#[proc_macro]
+pub fn export_asset_macros(input: TokenStream) -> TokenStream {
+    if !input.is_empty() {
+        return compile_error(Span::call_site(), "export_asset_macros! takes no arguments");
+    }
+    let manifest = match lookup::own_manifest() {
+        Ok(path) => path.to_string_lossy().into_owned(),
+        Err(message) => return compile_error(Span::call_site(), &message),
+    };
+    quote::quote!(
+        #[doc(hidden)]
+        pub use ::assetlock as __assetlock_exported;
+
+        /// The hashed URL of one of this crate's assets, checked at compile time (see
+        /// `assetlock::asset_url!`).
+        #[macro_export]
+        macro_rules! asset_url {
+            ($path:literal) => {
+                $crate::__assetlock_exported::__asset_url_in!(#manifest, $path)
+            };
+        }
+
+        /// The Subresource Integrity value of one of this crate's assets, checked at compile
+        /// time (see `assetlock::asset_integrity!`).
+        #[macro_export]
+        macro_rules! asset_integrity {
+            ($path:literal) => {
+                $crate::__assetlock_exported::__asset_integrity_in!(#manifest, $path)
+            };
+        }
+    )
+    .into()
+}
+
+/// `asset_url!` against the manifest at a given path: what `export_asset_macros!` expands to.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __asset_url_in(input: TokenStream) -> TokenStream {
+    expand_in(input, Field::Url)
+}
+
+/// `asset_integrity!` against the manifest at a given path.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __asset_integrity_in(input: TokenStream) -> TokenStream {
+    expand_in(input, Field::Integrity)
+}
+
+fn expand_in(input: TokenStream, field: Field) -> TokenStream {
+    let parser = syn::punctuated::Punctuated::<LitStr, syn::Token![,]>::parse_terminated;
+    let args = match syn::parse::Parser::parse(parser, input) {
+        Ok(args) if args.len() == 2 => args,
+        _ => {
+            return compile_error(
+                Span::call_site(),
+                "takes one string literal naming an asset, like `asset_url!(\"css/app.css\")`",
+            );
+        }
+    };
+    let (manifest, literal) = (&args[0], &args[1]);
+    let span = literal.span();
+    match lookup::find_in(
+        std::path::Path::new(&manifest.value()),
+        &literal.value(),
+        field,
+    ) {
+        Ok(value) => LitStr::new(&value, span).into_token_stream().into(),
+        Err(message) => compile_error(span, &message),
+    }
+}
+
 fn expand(input: TokenStream, name: &str, field: Field, accessor: &str) -> TokenStream {
     let literal = match syn::parse::<LitStr>(input) {
         Ok(literal) => literal,

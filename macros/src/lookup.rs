@@ -28,9 +28,36 @@ type Cache = HashMap<PathBuf, (Stamp, Arc<Table>)>;
 
 static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
-/// The `field` of asset `logical`, or the message of the compile error to report.
+/// The `field` of asset `logical` in this crate's manifest, or the message of the compile
+/// error to report.
 pub fn find(logical: &str, field: Field) -> Result<String, String> {
-    let table = table()?;
+    lookup(&*table()?, logical, field)
+}
+
+/// The `field` of asset `logical` in the manifest at `path` (another crate's, exported by
+/// `export_asset_macros!`).
+pub fn find_in(path: &Path, logical: &str, field: Field) -> Result<String, String> {
+    let table = cached(path, || {
+        format!(
+            "the assetlock manifest this macro was exported with is gone ({}): rebuild the \
+             crate that owns the assets",
+            path.display()
+        )
+    })?;
+    lookup(&table, logical, field)
+}
+
+/// This crate's manifest path: `$OUT_DIR/assetlock/manifest.json`.
+pub fn own_manifest() -> Result<PathBuf, String> {
+    let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
+        "asset_url! needs the table that assetlock-build writes: this crate has no build \
+         script; add a build.rs that runs `assetlock_build::Config::new().asset_dir(\"assets\").compile()`"
+            .to_string()
+    })?;
+    Ok(Path::new(&out_dir).join(layout::MANIFEST_JSON))
+}
+
+fn lookup(table: &Table, logical: &str, field: Field) -> Result<String, String> {
     if let Some(entry) = table.get(logical) {
         return Ok(entry[field as usize].clone());
     }
@@ -38,29 +65,30 @@ pub fn find(logical: &str, field: Field) -> Result<String, String> {
 }
 
 fn table() -> Result<Arc<Table>, String> {
-    let out_dir = std::env::var_os("OUT_DIR").ok_or_else(|| {
-        "asset_url! needs the table that assetlock-build writes: this crate has no build \
-         script; add a build.rs that runs `assetlock_build::Config::new().asset_dir(\"assets\").compile()`"
-            .to_string()
-    })?;
-    let path = Path::new(&out_dir).join(layout::MANIFEST_JSON);
-    let meta = std::fs::metadata(&path).map_err(|_| {
+    let path = own_manifest()?;
+    let missing = || {
         format!(
             "asset_url! found no assetlock manifest in this crate's OUT_DIR: does build.rs run \
              `assetlock_build::Config::new().asset_dir(\"assets\").compile()`? (looked for {})",
             path.display()
         )
-    })?;
+    };
+    cached(&path, missing)
+}
+
+/// The table of the manifest at `path`, read once per size and mtime.
+fn cached(path: &Path, missing: impl FnOnce() -> String) -> Result<Arc<Table>, String> {
+    let meta = std::fs::metadata(path).map_err(|_| missing())?;
     let stamp = (meta.len(), meta.modified().ok());
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     let cache = cache.get_or_insert_with(HashMap::new);
-    if let Some((cached, table)) = cache.get(&path)
+    if let Some((cached, table)) = cache.get(path)
         && *cached == stamp
     {
         return Ok(table.clone());
     }
-    let table = Arc::new(read(&path)?);
-    cache.insert(path, (stamp, table.clone()));
+    let table = Arc::new(read(path)?);
+    cache.insert(path.to_path_buf(), (stamp, table.clone()));
     Ok(table)
 }
 
