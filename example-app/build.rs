@@ -3,5 +3,7 @@ fn main() {
         .asset_dir("assets")
         .exclude("**/README.md")
         .templates("pages")
+        .public("favicon.ico")
+        .public("robots.txt")
         .compile();
 }

@@ -96,6 +96,13 @@ impl Asset {
         field(self.text, self.ends, 2)
     }
 
+    /// Whether this is a public file (`assetlock_build::Config::public`): served at its own
+    /// path from the site root (`/favicon.ico`), revalidated rather than immutable, and not
+    /// uploaded to the bucket.
+    pub fn is_public(&self) -> bool {
+        assetlock_contract::layout::is_public(self.logical_path(), self.hashed_path())
+    }
+
     /// Size in bytes of the served (identity) bytes.
     pub const fn size(&self) -> u64 {
         self.size

@@ -61,6 +61,17 @@ impl Manifest {
         let path = self.strip_prefix(url);
         self.by_hashed_path(path)
             .or_else(|| self.by_hashed_path(&url::decode_path(path)?))
+            .or_else(|| self.public_by_url(url))
+    }
+
+    /// The public file served at `url` (`/favicon.ico`): public files live at the site root,
+    /// outside the URL prefix.
+    fn public_by_url(&self, url: &str) -> Option<&'static Asset> {
+        let path = url.strip_prefix('/')?;
+        let asset = self
+            .by_hashed_path(path)
+            .or_else(|| self.by_hashed_path(&url::decode_path(path)?))?;
+        asset.is_public().then_some(asset)
     }
 
     /// The asset whose hashed path is exactly `hashed_path` (not percent-encoded).

@@ -80,7 +80,7 @@ fn build_release(n: usize) -> Release {
     let app = ws.join("target/tests/fleet/app");
     let _ = std::fs::remove_dir_all(&app);
     std::fs::create_dir_all(&app).unwrap();
-    for part in ["build.rs", "src", "templates", "assets"] {
+    for part in ["build.rs", "src", "templates", "pages", "assets"] {
         copy(&ws.join("example-app").join(part), &app.join(part));
     }
     for (file, from, to) in EDITS[n - 1] {
@@ -97,8 +97,9 @@ edition = "2024"
 publish = false
 
 [dependencies]
-assetlock = {{ path = {ws:?}, features = ["axum", "upload", "fallback"] }}
+assetlock = {{ path = {ws:?}, features = ["axum", "upload", "fallback", "minijinja"] }}
 askama = "0.16"
+minijinja = {{ version = "3.1", default-features = false, features = ["builtins"] }}
 axum = {{ version = "0.8", default-features = false, features = ["http1", "tokio", "query"] }}
 tokio = {{ version = "1", features = ["rt-multi-thread", "macros", "net", "fs", "sync", "time"] }}
 tracing-subscriber = {{ version = "0.3", default-features = false, features = ["fmt", "env-filter", "ansi"] }}

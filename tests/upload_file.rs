@@ -74,3 +74,34 @@ async fn verify_of_a_directory_catches_a_truncated_file() {
     assert_eq!(error.keys(), [key.as_str()]);
     assert!(error.to_string().contains("0 bytes, expected"), "{error}");
 }
+
+#[tokio::test]
+async fn public_files_are_never_uploaded_or_recorded() {
+    let robots = "User-agent: *\nDisallow: /admin/\n".repeat(20);
+    let mut files = fixture::SITE.to_vec();
+    files.push(("robots.txt", &robots));
+    let build = fixture::build_with(&files, |c| {
+        c.public("robots.txt");
+    });
+    let target = tempfile::tempdir().unwrap();
+    let dest = Destination::from_url(&file_url(target.path())).unwrap();
+
+    let report = run(&build.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+
+    let uploaded: Vec<&str> = report.uploaded().iter().map(String::as_str).collect();
+    assert!(!uploaded.is_empty());
+    assert!(
+        uploaded.iter().all(|key| !key.starts_with("robots.txt")),
+        "{uploaded:?}"
+    );
+    assert!(!target.path().join("robots.txt").exists());
+    let record = std::fs::read_to_string(target.path().join(build.record_key())).unwrap();
+    assert!(!record.contains("robots.txt"), "{record}");
+    // The build has it, with a variant: only the upload leaves it out.
+    assert!(build.dist_dir.join("robots.txt").is_file());
+    run(&build.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+}

@@ -36,6 +36,7 @@ pub struct Config {
     pub(crate) source_maps: bool,
     pub(crate) warn_only: bool,
     pub(crate) allow_dangling: Vec<String>,
+    pub(crate) public: Vec<String>,
     pub(crate) warn_dangling: Vec<String>,
     pub(crate) threads: Option<usize>,
     pub(crate) precompress: Vec<Compression>,
@@ -61,6 +62,7 @@ impl Default for Config {
             source_maps: true,
             warn_only: false,
             allow_dangling: Vec::new(),
+            public: Vec::new(),
             warn_dangling: Vec::new(),
             threads: None,
             precompress: Compression::ALL.to_vec(),
@@ -204,6 +206,32 @@ impl Config {
     /// column. For vendor CSS that mentions files it does not ship.
     pub fn allow_dangling(&mut self, referrer_glob: impl Into<String>) -> &mut Self {
         self.allow_dangling.push(referrer_glob.into());
+        self
+    }
+
+    /// Makes the files matching the glob (logical paths, e.g. `"favicon.ico"`, `"robots.txt"`,
+    /// `"sw.js"`, `"*.webmanifest"`) public files: served at their own path from the site
+    /// root (`/favicon.ico`), not renamed, with `Cache-Control: no-cache` and a strong ETag
+    /// (a revalidation costs a 304), never `immutable`.
+    ///
+    /// Their bytes are shipped as they are (not minified or rewritten) and precompressed like
+    /// other assets. `upload-assets` leaves them out: the bucket keeps only content-addressed,
+    /// create-only keys, so the app serves its public files itself. A reference from another
+    /// asset to a public file must use its root URL (`/favicon.ico`); a relative one is an
+    /// error.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() {
+    ///     assetlock_build::Config::new()
+    ///         .asset_dir("assets")
+    ///         .public("favicon.ico")
+    ///         .public("robots.txt")
+    ///         .compile();
+    /// }
+    /// ```
+    pub fn public(&mut self, glob: impl Into<String>) -> &mut Self {
+        self.public.push(glob.into());
         self
     }
 

@@ -66,6 +66,24 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
             .out
             .refs
             .iter()
+            .filter(|r| settings.public.is_match(&r.target))
+        {
+            problems.push(
+                Diagnostic::new(
+                    r.origin.as_deref().unwrap_or(&entry.display),
+                    format!(
+                        "`{}` refers to `{}`, a public file served at `/{}`: refer to it by \
+                         that URL",
+                        r.spec, r.target, r.target
+                    ),
+                )
+                .at(r.line, r.column),
+            );
+        }
+        for r in entry
+            .out
+            .refs
+            .iter()
             .filter(|r| !index.contains_key(&r.target))
         {
             let diagnostic = Diagnostic::new(

@@ -15,9 +15,16 @@ use crate::{hash, mime};
 
 /// Names and describes one asset from its final bytes.
 pub(crate) fn name(settings: &Settings, logical: String, hashed: Hashed) -> Built {
-    let hashed_path = hash::hashed_name(&logical, &hashed.name_hash);
+    // A public file keeps its path and is served from the site root (see `layout::is_public`).
+    let (hashed_path, url) = if settings.public.is_match(&logical) {
+        (logical.clone(), format!("/{}", encode_path(&logical)))
+    } else {
+        let hashed_path = hash::hashed_name(&logical, &hashed.name_hash);
+        let url = format!("{}{}", settings.url_prefix, encode_path(&hashed_path));
+        (hashed_path, url)
+    };
     Built {
-        url: format!("{}{}", settings.url_prefix, encode_path(&hashed_path)),
+        url,
         integrity: hash::integrity(&hashed.bytes),
         content_type: mime::content_type(&logical),
         logical,
@@ -68,6 +75,30 @@ pub(crate) fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// Public files are routes of their own at the site root: their paths must be plain (letters,
+/// digits, `.`, `-`, `_`, `/`) and outside the mount path, where the hashed assets live.
+pub(crate) fn check_public(settings: &Settings, assets: &[Built]) -> Vec<Diagnostic> {
+    let mount = settings.mount_path().trim_start_matches('/');
+    assets
+        .iter()
+        .filter(|a| assetlock_contract::layout::is_public(&a.logical, &a.hashed_path))
+        .filter_map(|a| {
+            let plain = a
+                .logical
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-/".contains(&b));
+            let message = if !plain {
+                "a public file's path may use only letters, digits, `.`, `-`, `_` and `/`"
+            } else if !mount.is_empty() && a.logical.starts_with(mount) {
+                "a public file cannot live under the mount path of the hashed assets"
+            } else {
+                return None;
+            };
+            Some(Diagnostic::new(&a.logical, message))
+        })
+        .collect()
 }
 
 #[cfg(test)]

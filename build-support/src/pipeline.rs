@@ -69,7 +69,8 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         .map(|(entry, hashed)| naming::name(settings, entry.logical, hashed))
         .collect();
     let compress_problems = precompress::add_variants(settings, &stages, &mut assets);
-    let collisions = naming::check_collisions(&assets);
+    let mut collisions = naming::check_collisions(&assets);
+    collisions.extend(naming::check_public(settings, &assets));
     if !compress_problems.is_empty() || !collisions.is_empty() {
         return Err(Error::new([compress_problems, collisions].concat()));
     }
@@ -105,8 +106,13 @@ fn transform_all(
         .par_iter()
         .with_max_len(1)
         .map(|source| {
-            let input = Input::new(&source.logical, &source.display, options, files);
-            let out = stages.transform(&input, &files[&source.logical])?;
+            let bytes = &files[&source.logical];
+            let out = if settings.public.is_match(&source.logical) {
+                crate::transform::passthrough(bytes)
+            } else {
+                let input = Input::new(&source.logical, &source.display, options, files);
+                stages.transform(&input, bytes)?
+            };
             Ok(Entry {
                 logical: source.logical.clone(),
                 display: source.display.clone(),

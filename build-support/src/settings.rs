@@ -29,6 +29,8 @@ pub(crate) struct Settings {
     pub source_maps: bool,
     pub warn_only: bool,
     pub allow_dangling: GlobSet,
+    /// Public files: served at their own path, not renamed (`Config::public`).
+    pub public: GlobSet,
     pub warn_dangling: GlobSet,
     /// `(bundle name, input logical paths)`.
     pub bundles: Vec<(String, Vec<String>)>,
@@ -91,6 +93,7 @@ impl Settings {
         let excludes = globs(&config.excludes, "exclude");
         let allow_dangling = globs(&config.allow_dangling, "allow_dangling");
         let warn_dangling = globs(&config.warn_dangling, "warn_dangling");
+        let public = globs(&config.public, "public");
         let release = cargo::cargo_var("PROFILE").is_some_and(|p| p == "release");
         let minify = match cargo::user_flag("ASSETLOCK_MINIFY") {
             Ok(flag) => flag.or(config.minify).unwrap_or(release),
@@ -154,6 +157,7 @@ impl Settings {
             source_maps: config.source_maps,
             warn_only: config.warn_only,
             allow_dangling,
+            public,
             warn_dangling,
             precompress,
             threads,

@@ -97,8 +97,9 @@ async fn misses_anywhere_in_the_app_are_never_cached() {
         "the page is not an error"
     );
     for (method, path, status) in [
-        (reqwest::Method::GET, "/favicon.ico", 404),
+        (reqwest::Method::GET, "/favicon.png", 404),
         (reqwest::Method::GET, "/no/such/page", 404),
+        (reqwest::Method::GET, "/assets/favicon.ico", 404),
         (
             reqwest::Method::GET,
             "/assets/css/site.0000000000000000.css",
@@ -119,6 +120,59 @@ async fn misses_anywhere_in_the_app_are_never_cached() {
                 .map(|v| v.to_str().unwrap()),
             Some("no-store"),
             "{method} {path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn public_files_are_served_at_the_root_and_revalidated() {
+    let addr = support::start().await;
+    let client = reqwest::Client::new();
+    for (path, content_type) in [
+        ("/favicon.ico", "image/x-icon"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+    ] {
+        let asset = MANIFEST.by_url(path).unwrap();
+        assert!(asset.is_public());
+        assert_eq!(asset.url(), path);
+        let response = client
+            .get(format!("http://{addr}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("no-cache"),
+            "{path}"
+        );
+        assert_eq!(
+            header("content-type").as_deref(),
+            Some(content_type),
+            "{path}"
+        );
+        let etag = header("etag").unwrap();
+        assert!(etag.starts_with('"'), "strong ETag: {etag}");
+        let body = response.bytes().await.unwrap();
+        assert_eq!(&body[..], asset.bytes().unwrap(), "{path}");
+
+        let again = client
+            .get(format!("http://{addr}{path}"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+        assert_eq!(
+            again.headers().get("cache-control").unwrap(),
+            "no-cache",
+            "{path}"
         );
     }
 }

@@ -35,6 +35,10 @@ use response::{Plan, Policy, Representations};
 /// `Cache-Control` for content-addressed URLs: the bytes behind them never change.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
+/// `Cache-Control` for public files (`/favicon.ico`, `/robots.txt`, `/sw.js`): their URL stays
+/// when their bytes change, so caches revalidate every time (a 304 while the ETag matches).
+pub const REVALIDATE: &str = "no-cache";
+
 /// Request paths longer than this are answered 404 without a lookup.
 const MAX_PATH: usize = 2048;
 
@@ -64,6 +68,7 @@ const MAX_PATH: usize = 2048;
 pub struct ServeAssets {
     manifest: &'static Manifest,
     policy: Policy,
+    scope: Scope,
     #[cfg(feature = "fallback")]
     fallback: Option<Arc<Fallback>>,
 }
@@ -77,6 +82,7 @@ impl ServeAssets {
                 cache_control: HeaderValue::from_static(IMMUTABLE),
                 allow_origin: Some(HeaderValue::from_static("*")),
             },
+            scope: Scope::Hashed,
             #[cfg(feature = "fallback")]
             fallback: None,
         }
@@ -115,23 +121,37 @@ impl ServeAssets {
     }
 
     /// An axum router that serves the assets under the manifest's mount path (`/assets/` by
-    /// default, or the path part of a CDN URL prefix) and nothing else.
+    /// default, or the path part of a CDN URL prefix), and each public file at its own path
+    /// from the site root (`/favicon.ico`), and nothing else.
     pub fn into_router<S>(self) -> Router<S>
     where
         S: Clone + Send + Sync + 'static,
     {
         let mount = self.manifest.mount_path().trim_end_matches('/');
-        if mount.is_empty() {
+        let public = ServeAssets {
+            scope: Scope::Public,
+            ..self.clone()
+        };
+        let router = if mount.is_empty() {
             Router::new().fallback_service(self)
         } else {
             Router::new().nest_service(mount, self)
-        }
+        };
+        // The build only makes public files with plain names (`naming::check_public`), which
+        // are valid literal routes.
+        public
+            .manifest
+            .iter()
+            .filter(|a| a.is_public())
+            .fold(router, |router, asset| {
+                router.route_service(asset.url(), public.clone())
+            })
     }
 
-    /// Answers one request for this build's own assets: the whole behaviour of the service
-    /// without a [`Fallback`], and without I/O.
+    /// Answers one request for this build's own assets and public files: the whole behaviour
+    /// of the service without a [`Fallback`], and without I/O.
     pub fn respond(&self, method: &Method, path: &str, headers: &HeaderMap) -> Response<Body> {
-        match self.find(path) {
+        match self.find(path).or_else(|| self.find_public(path)) {
             Some(asset) => self.respond_embedded(asset, method, headers),
             None => self.not_found(),
         }
@@ -143,8 +163,17 @@ impl ServeAssets {
         method: &Method,
         headers: &HeaderMap,
     ) -> Response<Body> {
-        let send = match response::plan(&self.policy, method, headers, &Representations::of(asset))
-        {
+        let revalidated;
+        let policy = if asset.is_public() {
+            revalidated = Policy {
+                cache_control: HeaderValue::from_static(REVALIDATE),
+                ..self.policy.clone()
+            };
+            &revalidated
+        } else {
+            &self.policy
+        };
+        let send = match response::plan(policy, method, headers, &Representations::of(asset)) {
             Plan::Done(response) => return response,
             Plan::Send(send) => send,
         };
@@ -153,7 +182,7 @@ impl ServeAssets {
             None => asset.bytes(),
         };
         match bytes {
-            Ok(bytes) => send.finish(Bytes::from_static(bytes), &self.policy),
+            Ok(bytes) => send.finish(Bytes::from_static(bytes), policy),
             Err(_) => response::plain(
                 &self.policy,
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -177,10 +206,26 @@ impl ServeAssets {
         Some(path.strip_prefix('/').unwrap_or(path))
     }
 
-    /// The asset a request path names, percent-encoded or not.
+    /// The content-addressed asset a request path names, percent-encoded or not.
     fn find(&self, path: &str) -> Option<&'static Asset> {
-        self.manifest.by_url(self.relative(path)?)
+        let asset = self.manifest.by_url(self.relative(path)?)?;
+        (!asset.is_public()).then_some(asset)
     }
+
+    /// The public file served at exactly this path (`/favicon.ico`).
+    fn find_public(&self, path: &str) -> Option<&'static Asset> {
+        let asset = self.manifest.by_url(path)?;
+        (asset.is_public() && path.starts_with('/')).then_some(asset)
+    }
+}
+
+/// Which of a manifest's assets a service answers for: the router gives the service nested
+/// under the mount path the content-addressed ones, and each public file's route the public
+/// ones, so that `/assets/favicon.ico` is not a second URL of `/favicon.ico`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Hashed,
+    Public,
 }
 
 /// The future of a [`ServeAssets`] response.
@@ -198,12 +243,18 @@ impl<B> Service<Request<B>> for ServeAssets {
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let path = request.uri().path();
-        if let Some(asset) = self.find(path) {
+        let found = match self.scope {
+            Scope::Hashed => self.find(path),
+            Scope::Public => self.find_public(path),
+        };
+        if let Some(asset) = found {
             let response = self.respond_embedded(asset, request.method(), request.headers());
             return Box::pin(std::future::ready(Ok(response)));
         }
         #[cfg(feature = "fallback")]
-        if let (Some(fallback), Some(relative)) = (&self.fallback, self.relative(path)) {
+        if let (Some(fallback), Some(relative), Scope::Hashed) =
+            (&self.fallback, self.relative(path), self.scope)
+        {
             let (fallback, policy) = (Arc::clone(fallback), self.policy.clone());
             let relative = relative.to_owned();
             // The request is ours: its headers move into the future rather than being copied.

@@ -6,10 +6,12 @@ pub(crate) use assetlock_contract::manifest::{AssetJson, ManifestJson, VariantJs
 
 use crate::Manifest;
 
-/// The document for a compiled-in manifest: the same JSON the build wrote.
+/// The document for a compiled-in manifest: the same JSON the build wrote, without the public
+/// files (the bucket never holds them).
 pub(crate) fn from_manifest(manifest: &Manifest) -> ManifestJson {
     let assets = manifest
         .iter()
+        .filter(|asset| !asset.is_public())
         .map(|asset| {
             let encodings: BTreeMap<_, _> = asset
                 .variants()

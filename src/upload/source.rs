@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use assetlock_contract::layout;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
@@ -60,7 +61,7 @@ enum Body {
 }
 
 impl Source {
-    /// The assets compiled into this binary.
+    /// The assets compiled into this binary, without its public files.
     pub fn from_manifest(manifest: &'static Manifest) -> Source {
         Source {
             manifest: manifest_json::from_manifest(manifest),
@@ -69,7 +70,7 @@ impl Source {
     }
 
     /// The assets a build wrote: its `manifest.json` and its artifact dir (`dist/`), as
-    /// `assetlock_build::Output::{manifest_path, dist_dir}` give them.
+    /// `assetlock_build::Output::{manifest_path, dist_dir}` give them; public files left out.
     ///
     /// # Errors
     ///
@@ -82,7 +83,12 @@ impl Source {
     ) -> Result<Source, Error> {
         let path = manifest_path.as_ref();
         let text = std::fs::read(path).map_err(|e| Error::manifest(path, e))?;
-        let manifest = ManifestJson::parse(&text).map_err(|e| Error::manifest(path, e))?;
+        let mut manifest = ManifestJson::parse(&text).map_err(|e| Error::manifest(path, e))?;
+        // Public files keep their name as their URL stays; the bucket holds only
+        // content-addressed, create-only keys, so they are never uploaded or recorded.
+        manifest
+            .assets
+            .retain(|logical, asset| !layout::is_public(logical, &asset.path));
         Ok(Source {
             manifest,
             files: Files::Dist(dist_dir.into()),
@@ -153,7 +159,7 @@ impl From<&'static Manifest> for Source {
 
 fn static_objects(manifest: &'static Manifest, include_maps: bool) -> Vec<Object> {
     let mut objects = Vec::new();
-    for asset in manifest {
+    for asset in manifest.iter().filter(|a| !a.is_public()) {
         if !include_maps && is_map(asset.logical_path()) {
             continue;
         }

@@ -97,7 +97,8 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
     }
 }
 
-fn passthrough(bytes: &[u8]) -> Transformed {
+/// A file shipped as it is: no references, no map.
+pub(crate) fn passthrough(bytes: &[u8]) -> Transformed {
     Transformed {
         bytes: bytes.to_vec(),
         ..Transformed::default()

@@ -58,6 +58,10 @@ const NOT_SHAPING: &[Change] = &[
     ("asset_dirs", |c| {
         c.asset_dir("vendor");
     }),
+    // Public files skip the transform altogether.
+    ("public", |c| {
+        c.public("favicon.ico");
+    }),
     ("template_dirs", |c| {
         c.templates("templates");
     }),
@@ -118,6 +122,7 @@ fn every_config_field_is_classified() {
         out_dir: _,
         embed: _,
         allow_dangling: _,
+        public: _,
         warn_dangling: _,
         threads: _,
         precompress: _,
@@ -127,7 +132,7 @@ fn every_config_field_is_classified() {
         bundles: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 20 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 21 + 1);
 }
 
 #[test]
