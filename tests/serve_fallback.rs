@@ -409,3 +409,46 @@ async fn a_pruned_release_stops_being_served_even_from_the_cache() {
         Some("no-store")
     );
 }
+
+#[cfg(feature = "actix")]
+#[tokio::test]
+async fn actix_serves_other_releases_from_the_bucket_through_the_same_service() {
+    let other = other_release();
+    let s3 = S3Server::start().await;
+    s3.run(&other, Options::upload()).await.unwrap();
+    let assets = ServeAssets::new(&fixture_site::MANIFEST).fallback(fallback(&s3));
+    let addr = support::actix::actix_server(assets);
+    let asset = other.asset("css/big.css");
+    let url = url(&other, "css/big.css");
+    let path = asset["path"].as_str().unwrap();
+
+    let plain = get(addr, &url, &[]).await;
+    assert_eq!(plain.status(), StatusCode::OK);
+    assert_eq!(
+        header(plain.headers(), header::CACHE_CONTROL),
+        Some(assetlock::serve::IMMUTABLE)
+    );
+    assert_eq!(plain.bytes().await.unwrap(), dist_bytes(&other, path));
+
+    let brotli = get(addr, &url, &[(header::ACCEPT_ENCODING, "br")]).await;
+    assert_eq!(
+        header(brotli.headers(), header::CONTENT_ENCODING),
+        Some("br")
+    );
+    let br_path = asset["encodings"]["br"]["path"].as_str().unwrap();
+    assert_eq!(brotli.bytes().await.unwrap(), dist_bytes(&other, br_path));
+
+    let ranged = get(addr, &url, &[(header::RANGE, "bytes=0-9")]).await;
+    assert_eq!(ranged.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        ranged.bytes().await.unwrap(),
+        dist_bytes(&other, path)[..10]
+    );
+
+    let missing = get(addr, "/assets/css/big.0000000000000000.css", &[]).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        header(missing.headers(), header::CACHE_CONTROL),
+        Some("no-store")
+    );
+}

@@ -336,9 +336,14 @@ async fn a_compiled_in_manifest_uploads_every_asset_byte_for_byte() {
     run(&source, &dest, &quiet(Options::verify()))
         .await
         .unwrap();
+    // Public files stay out of the bucket: their keys could not be create-only.
+    let robots = manifest.get("robots.txt").unwrap();
+    assert!(robots.is_public());
+    let key = Path::parse(format!("{PREFIX}/robots.txt")).unwrap();
+    assert!(server.store().head(&key).await.is_err());
     for asset in manifest
         .iter()
-        .filter(|a| !a.logical_path().ends_with(".map"))
+        .filter(|a| !a.logical_path().ends_with(".map") && !a.is_public())
     {
         let (bytes, attributes) = get(server.store().as_ref(), PREFIX, asset.hashed_path()).await;
         assert_eq!(bytes, asset.bytes().unwrap(), "{}", asset.logical_path());

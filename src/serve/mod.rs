@@ -4,6 +4,8 @@
 //! uploaded to the bucket, so that a fleet in the middle of a rolling deploy serves every page
 //! it rendered: see [`Fallback`].
 
+#[cfg(feature = "actix")]
+mod actix;
 mod conditional;
 mod errors;
 #[cfg(feature = "fallback")]
@@ -210,6 +212,15 @@ impl ServeAssets {
     fn find(&self, path: &str) -> Option<&'static Asset> {
         let asset = self.manifest.by_url(self.relative(path)?)?;
         (!asset.is_public()).then_some(asset)
+    }
+
+    /// The same service, answering for the public files only (each public file's route).
+    #[cfg(feature = "actix")]
+    fn public_scope(&self) -> ServeAssets {
+        ServeAssets {
+            scope: Scope::Public,
+            ..self.clone()
+        }
     }
 
     /// The public file served at exactly this path (`/favicon.ico`).

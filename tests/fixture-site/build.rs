@@ -1,3 +1,6 @@
 fn main() {
-    assetlock_build::Config::new().asset_dir("assets").compile();
+    assetlock_build::Config::new()
+        .asset_dir("assets")
+        .public("robots.txt")
+        .compile();
 }

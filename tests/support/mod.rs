@@ -1,6 +1,8 @@
 //! Helpers shared by the upload tests. Each test binary uses a part of them.
 #![allow(dead_code)]
 
+#[cfg(feature = "actix")]
+pub mod actix;
 pub mod fixture;
 pub mod s3;
 pub mod webdriver;

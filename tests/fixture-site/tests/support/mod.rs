@@ -1,6 +1,11 @@
 //! Helpers shared by the serving tests: a server on a loopback port and a plain HTTP client.
 #![allow(dead_code)]
 
+#[path = "../../../support/actix.rs"]
+mod actix;
+#[allow(unused_imports)] // only the serving matrix runs actix
+pub use actix::actix_server;
+
 use std::net::SocketAddr;
 
 use assetlock::Asset;
