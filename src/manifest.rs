@@ -27,6 +27,10 @@ pub struct Manifest {
     by_logical: &'static phf::Map<u64, u32>,
     /// `path_key` of each hashed path -> index in `assets`.
     by_path: &'static phf::Map<u64, u32>,
+    /// The page's import map (JSON).
+    import_map: &'static str,
+    /// For each asset (by index), the modules it loads at once; empty when none does.
+    preloads: &'static [&'static [&'static Asset]],
 }
 
 impl Manifest {
@@ -44,7 +48,53 @@ impl Manifest {
             assets,
             by_logical,
             by_path,
+            import_map: r#"{"imports":{},"integrity":{}}"#,
+            preloads: &[],
         }
+    }
+
+    #[doc(hidden)]
+    pub const fn __with_modules(
+        self,
+        import_map: &'static str,
+        preloads: &'static [&'static [&'static Asset]],
+    ) -> Manifest {
+        Manifest {
+            import_map,
+            preloads,
+            ..self
+        }
+    }
+
+    /// The import map of the build's JS modules, as JSON for a `<script type="importmap">`
+    /// (see [`html::import_map`](crate::html::import_map)): `imports` maps each module's
+    /// logical URL (`/assets/js/app.js`) and each alias set with `Config::import_alias` to the
+    /// hashed URL, `integrity` each hashed URL to its SRI value, so that modules loaded with
+    /// `import()` are integrity-checked too. The text never contains `<`.
+    ///
+    /// ```
+    /// # mod demo { assetlock::__doc_manifest!(); }
+    /// # use demo::MANIFEST;
+    /// let js = MANIFEST.get("js/app.js").unwrap();
+    /// let map = MANIFEST.import_map();
+    /// assert!(map.contains(&format!(r#""/assets/js/app.js":"{}""#, js.url())));
+    /// assert!(map.contains(&format!(r#""{}":"{}""#, js.url(), js.integrity())));
+    /// ```
+    pub const fn import_map(&self) -> &'static str {
+        self.import_map
+    }
+
+    /// The JS modules `entry` loads at once: its static imports, theirs, and so on, each once,
+    /// in the order the browser meets them; computed at build time. Preload them with
+    /// [`html::modulepreload`](crate::html::modulepreload) tags or a `Link` header
+    /// ([`html::link_header`](crate::html::link_header)) so the browser fetches the whole
+    /// graph in parallel instead of one level at a time.
+    pub fn preloads(&self, entry: &Asset) -> &'static [&'static Asset] {
+        self.by_logical
+            .get(&path_key(entry.logical_path()))
+            .and_then(|&i| self.preloads.get(i as usize))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The asset with this logical path (relative to its asset dir, `/`-separated).

@@ -15,6 +15,8 @@ pub(crate) struct Built {
     pub content_type: &'static str,
     /// Kept variants, least preferred coding first.
     pub variants: Vec<BuiltVariant>,
+    /// Logical paths of the JS modules this one imports statically.
+    pub imports: Vec<String>,
 }
 
 /// A precompressed copy of a [`Built`] asset.

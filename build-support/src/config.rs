@@ -45,6 +45,9 @@ pub struct Config {
     pub(crate) cache_size: u64,
     pub(crate) bundles: Vec<(String, Vec<String>)>,
     pub(crate) inline_css_imports: bool,
+    pub(crate) js_imports: crate::modules::JsImports,
+    pub(crate) import_aliases: Vec<(String, String)>,
+    pub(crate) deny_non_literal_imports: bool,
 }
 
 impl Default for Config {
@@ -71,6 +74,9 @@ impl Default for Config {
             cache_size: 1 << 30,
             bundles: Vec::new(),
             inline_css_imports: false,
+            js_imports: crate::modules::JsImports::Rewrite,
+            import_aliases: Vec::new(),
+            deny_non_literal_imports: false,
         }
     }
 }

@@ -38,6 +38,14 @@ pub(crate) fn emit_all(
             Vec::new()
         }
     };
+    let modules = codegen::Modules {
+        import_map: crate::modules::import_map(
+            settings.mount_path(),
+            &settings.import_aliases,
+            &assets,
+        ),
+        preloads: crate::modules::preload_closures(&assets),
+    };
     let outputs = [
         (
             settings.out_dir.join(layout::MANIFEST_JSON),
@@ -45,7 +53,7 @@ pub(crate) fn emit_all(
         ),
         (
             settings.out_dir.join(layout::GENERATED),
-            codegen::render(&build_id, &settings.url_prefix, &assets, bytes).into_bytes(),
+            codegen::render(&build_id, &settings.url_prefix, &assets, bytes, &modules).into_bytes(),
         ),
         (pack_path, pack),
     ];

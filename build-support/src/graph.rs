@@ -90,6 +90,7 @@ pub(crate) fn hash_all(mut nodes: Vec<Node>, hash_len: usize) -> Vec<Hashed> {
 pub(crate) fn deps(refs: &[Ref], index_of: impl Fn(&str) -> Option<usize>) -> Vec<(usize, String)> {
     let mut deps: Vec<(usize, String)> = refs
         .iter()
+        .filter(|r| !r.via_map)
         .filter_map(|r| Some((index_of(&r.target)?, r.marker.clone())))
         .collect();
     deps.sort();

@@ -32,7 +32,13 @@ pub(crate) fn name(settings: &Settings, logical: String, hashed: Hashed) -> Buil
         bytes: hashed.bytes,
         sha256: hashed.sha256,
         variants: Vec::new(),
+        imports: Vec::new(),
     }
+}
+
+/// Whether `asset` is a public file (see `layout::is_public`).
+pub(crate) fn is_public(asset: &Built) -> bool {
+    assetlock_contract::layout::is_public(&asset.logical, &asset.hashed_path)
 }
 
 /// Two assets whose hashed files would share a path, or whose paths share a key of the
@@ -83,7 +89,7 @@ pub(crate) fn check_public(settings: &Settings, assets: &[Built]) -> Vec<Diagnos
     let mount = settings.mount_path().trim_start_matches('/');
     assets
         .iter()
-        .filter(|a| assetlock_contract::layout::is_public(&a.logical, &a.hashed_path))
+        .filter(|a| is_public(a))
         .filter_map(|a| {
             let plain = a
                 .logical
@@ -116,6 +122,7 @@ mod tests {
             integrity: String::new(),
             content_type: "text/css",
             variants: Vec::new(),
+            imports: Vec::new(),
         };
         let problems = check_collisions(&[built("a.css"), built("b.css")]);
         assert_eq!(problems.len(), 1);

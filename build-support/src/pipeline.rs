@@ -17,7 +17,7 @@ use crate::settings::Settings;
 use crate::transform::{Files, Input, TransformOptions};
 use crate::walk::{self, Source};
 use crate::{
-    Output, Stats, bundle, cargo, emit, graph, naming, precompress, templates, unoptimised,
+    Output, Stats, bundle, cargo, emit, graph, modules, naming, precompress, templates, unoptimised,
 };
 
 /// Runs every stage; returns all problems of the build together.
@@ -66,11 +66,24 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         .entries
         .into_par_iter()
         .zip(hashed)
-        .map(|(entry, hashed)| naming::name(settings, entry.logical, hashed))
+        .map(|(entry, hashed)| {
+            let imports = entry
+                .out
+                .refs
+                .iter()
+                .filter(|r| r.static_import)
+                .map(|r| r.target.clone())
+                .collect();
+            Built {
+                imports,
+                ..naming::name(settings, entry.logical, hashed)
+            }
+        })
         .collect();
     let compress_problems = precompress::add_variants(settings, &stages, &mut assets);
     let mut collisions = naming::check_collisions(&assets);
     collisions.extend(naming::check_public(settings, &assets));
+    collisions.extend(modules::check_aliases(settings, &assets));
     if !compress_problems.is_empty() || !collisions.is_empty() {
         return Err(Error::new([compress_problems, collisions].concat()));
     }

@@ -29,6 +29,15 @@ pub(crate) struct Ref {
     /// part, an inlined `@import`), for diagnostics.
     #[serde(default)]
     pub origin: Option<String>,
+    /// A static `import`/`export ... from` of a JS module (not `import()`, not a URL): what a
+    /// page preloads with the module.
+    #[serde(default)]
+    pub static_import: bool,
+    /// Left as written and resolved by the page's import map at run time
+    /// (`JsImports::ImportMap`): the referrer's bytes, and so its hash, do not depend on the
+    /// target's.
+    #[serde(default)]
+    pub via_map: bool,
 }
 
 /// How a reference is written, which decides what counts as local.
@@ -113,6 +122,8 @@ impl<'a> Resolver<'a> {
             line,
             column,
             origin: None,
+            static_import: false,
+            via_map: false,
         })
     }
 

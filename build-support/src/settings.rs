@@ -35,6 +35,11 @@ pub(crate) struct Settings {
     /// `(bundle name, input logical paths)`.
     pub bundles: Vec<(String, Vec<String>)>,
     pub inline_css_imports: bool,
+    /// How JS modules name each other (`Config::js_imports`).
+    pub js_imports: crate::modules::JsImports,
+    /// Bare specifiers the import map resolves: `(name, logical path)`.
+    pub import_aliases: Vec<(String, String)>,
+    pub deny_non_literal_imports: bool,
     /// Where the persistent cache lives.
     pub cache_dir: PathBuf,
     pub cache_max_bytes: u64,
@@ -165,6 +170,9 @@ impl Settings {
             cache_max_bytes: config.cache_size,
             bundles: config.bundles.clone(),
             inline_css_imports: config.inline_css_imports,
+            js_imports: config.js_imports,
+            import_aliases: config.import_aliases.clone(),
+            deny_non_literal_imports: config.deny_non_literal_imports,
             release,
         })
     }

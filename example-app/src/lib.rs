@@ -2,7 +2,7 @@
 //! served by the app itself at content-hashed URLs compiled into the binary.
 
 use askama::Template;
-use assetlock::serve::{Fallback, ServeAssets, no_store_errors};
+use assetlock::serve::{Fallback, PreloadLinks, ServeAssets, no_store_errors};
 use assetlock::{Asset, html};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
@@ -18,7 +18,13 @@ assetlock::include_manifest!();
 struct Index {
     assets: Vec<&'static Asset>,
     build_id: &'static str,
-    preloads: [html::Tag<'static>; 2],
+    import_map: html::ImportMap<'static>,
+    preloads: Vec<html::Tag<'static>>,
+}
+
+/// The page's entry module.
+fn main_module() -> &'static Asset {
+    checked(assetlock::asset_url!("js/main.js"))
 }
 
 /// An asset by a name checked at compile time: `asset_url!` fails to compile for an unknown
@@ -33,14 +39,22 @@ async fn index() -> impl IntoResponse {
     let page = Index {
         assets: MANIFEST.iter().collect(),
         build_id: MANIFEST.build_id(),
-        // Fetched in parallel with the stylesheet and the entry module instead of after them;
-        // the tags carry the same integrity and crossorigin as the requests that use them.
-        preloads: [
-            html::preload(checked(assetlock::asset_url!(
-                "fonts/katex-main-regular.woff2"
-            ))),
-            html::modulepreload(checked(assetlock::asset_url!("js/greet.js"))),
-        ],
+        // Maps every module to its hashed URL and its integrity, so that the module main.js
+        // loads with import() is integrity-checked like the ones in tags.
+        import_map: html::import_map(&MANIFEST),
+        // Fetched in parallel with the stylesheet and the entry module instead of after them:
+        // the font, and every module main.js imports statically (computed by the build). The
+        // tags carry the same integrity and crossorigin as the requests that use them.
+        preloads: std::iter::once(html::preload(checked(assetlock::asset_url!(
+            "fonts/katex-main-regular.woff2"
+        ))))
+        .chain(
+            MANIFEST
+                .preloads(main_module())
+                .iter()
+                .map(|m| html::modulepreload(m)),
+        )
+        .collect(),
     };
     match page.render() {
         Ok(html) => Html(html).into_response(),
@@ -84,7 +98,11 @@ pub fn app_with(fallback: Option<Fallback>) -> Router {
         None => assets,
     };
     Router::new()
-        .route("/", get(index))
+        // The same module preloads as a Link header, for a CDN's 103 Early Hints.
+        .route(
+            "/",
+            get(index).layer(PreloadLinks::new(&MANIFEST, [main_module()])),
+        )
         .route("/about", get(about))
         .merge(assets.into_router())
         .layer(middleware::map_response(no_store_errors))

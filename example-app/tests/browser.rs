@@ -94,6 +94,18 @@ async fn page_loads_cleanly_in_headless_chromium() {
     for resource in resources {
         assert_eq!(resource["status"], 200, "failed request: {resource}");
     }
+    // Preloaded by the Link header and the modulepreload tag, used by the module script and
+    // the import: each module is fetched once, as the integrity and crossorigin all agree.
+    for module in ["js/main.", "js/greet.", "js/lazy."] {
+        let fetches = resources
+            .iter()
+            .filter(|r| r["name"].as_str().unwrap().contains(module))
+            .count();
+        assert_eq!(
+            fetches, 1,
+            "{module} fetched {fetches} times: {resources:#?}"
+        );
+    }
 
     let entries = driver.console(&session).await;
     let errors: Vec<&Value> = entries.iter().filter(|e| e["level"] == "SEVERE").collect();

@@ -4,8 +4,12 @@ mod support;
 
 use example_app::MANIFEST;
 
-/// Every `/assets/...` URL in a page.
+/// Every `/assets/...` URL in a page's attributes (the import map's keys are module names, not
+/// URLs to fetch).
 fn asset_urls(html: &str) -> Vec<String> {
+    let start = html.find(r#"<script type="importmap">"#).unwrap();
+    let end = start + html[start..].find("</script>").unwrap();
+    let html = format!("{}{}", &html[..start], &html[end..]);
     html.match_indices("\"/assets/")
         .map(|(i, _)| {
             let rest = &html[i + 1..];
@@ -175,4 +179,42 @@ async fn public_files_are_served_at_the_root_and_revalidated() {
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_page_has_the_import_map_and_preloads_its_module_graph_in_tags_and_header() {
+    let addr = support::start().await;
+    let response = reqwest::get(format!("http://{addr}/")).await.unwrap();
+    let main = MANIFEST.get("js/main.js").unwrap();
+    let greet = MANIFEST.get("js/greet.js").unwrap();
+    let lazy = MANIFEST.get("js/lazy.js").unwrap();
+    // main.js imports greet.js statically and lazy.js with import(): only greet is preloaded.
+    assert_eq!(
+        MANIFEST
+            .preloads(main)
+            .iter()
+            .map(|a| a.logical_path())
+            .collect::<Vec<_>>(),
+        ["js/greet.js"]
+    );
+    let link = response.headers()["link"].to_str().unwrap().to_owned();
+    assert_eq!(
+        link,
+        assetlock::html::link_header(&[main, greet]).to_string()
+    );
+    let html = response.text().await.unwrap();
+    assert!(html.contains(&assetlock::html::import_map(&MANIFEST).to_string()));
+    assert!(html.contains(&assetlock::html::modulepreload(greet).to_string()));
+    assert!(!html.contains(&assetlock::html::modulepreload(lazy).to_string()));
+    // The map covers the module loaded with import(), with its integrity.
+    let map = MANIFEST.import_map();
+    assert!(map.contains(&format!(r#""{}":"{}""#, lazy.url(), lazy.integrity())));
+    // Other responses get no Link header.
+    let css = reqwest::get(format!(
+        "http://{addr}{}",
+        MANIFEST.get("css/site.css").unwrap().url()
+    ))
+    .await
+    .unwrap();
+    assert!(css.headers().get("link").is_none());
 }

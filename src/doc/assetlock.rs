@@ -7,7 +7,8 @@ pub static MANIFEST: ::assetlock::Manifest = ::assetlock::Manifest::__new(
     &__assetlock_manifest::ASSETS,
     &__assetlock_manifest::BY_LOGICAL,
     &__assetlock_manifest::BY_PATH,
-);
+)
+.__with_modules(__assetlock_manifest::IMPORT_MAP, &__assetlock_manifest::PRELOADS);
 
 #[doc(hidden)]
 mod __assetlock_manifest {
@@ -28,6 +29,9 @@ mod __assetlock_manifest {
         Asset::__new("img/logo.svg/assets/img/logo.a55c76358c67aca0.svgimg/logo.a55c76358c67aca0.svga55c76358c67aca04f8d25d521126fe04b83bcb74fadf5204428991bbd87a67asha384-NYoqe1lB6N9HXeFNb4zB30J8Bd8ADmyiRS5oZ3OQTLGTNl2/nUeeGS9TvanEBVjkimage/svg+xml", 273221164429363675321663500, 112, NO_VARIANTS, Contents::__packed(PACK, 224, 112)),
         Asset::__new("js/app.js/assets/js/app.951a910efe8f2d8a.jsjs/app.951a910efe8f2d8a.js951a910efe8f2d8a4cf127b33d8ddbf3c71285ee0d522288b035c2039408ee16sha384-VrdQyoWEGxy5lIn6v5tiP4MgSjkJVL3xZECU12S2Z7NSJ5W+F85L45wp7cgQ0E7ftext/javascript; charset=utf-8", 282892404963050731887853577, 443, &VARIANTS_2, Contents::__packed(PACK, 336, 443)),
     ];
+
+    pub const IMPORT_MAP: &str = "{\"imports\":{\"/assets/js/app.js\":\"/assets/js/app.951a910efe8f2d8a.js\"},\"integrity\":{\"/assets/js/app.951a910efe8f2d8a.js\":\"sha384-VrdQyoWEGxy5lIn6v5tiP4MgSjkJVL3xZECU12S2Z7NSJ5W+F85L45wp7cgQ0E7f\"}}";
+    pub static PRELOADS: [&[&Asset]; 0] = [];
 
     pub static BY_LOGICAL: phf::Map<u64, u32> = phf::Map {
     key: 16287231350648472473,

@@ -10,6 +10,7 @@ mod conditional;
 mod errors;
 #[cfg(feature = "fallback")]
 mod fallback;
+mod links;
 mod range;
 mod response;
 
@@ -30,6 +31,7 @@ use tower::Service;
 pub use errors::no_store_errors;
 #[cfg(feature = "fallback")]
 pub use fallback::{FALLBACK_ENV, Fallback};
+pub use links::{PreloadLinks, PreloadLinksService};
 
 use crate::{Asset, Manifest};
 use response::{Plan, Policy, Representations};

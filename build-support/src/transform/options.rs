@@ -26,6 +26,10 @@ pub(crate) struct TransformOptions {
     pub warn_only: bool,
     /// Replace local `@import`s with the imported rules.
     pub inline_css_imports: bool,
+    /// JS module specifiers stay as written, for the import map to resolve.
+    pub import_map_mode: bool,
+    /// A non-literal `import()` is an error, not a warning.
+    pub deny_non_literal_imports: bool,
 }
 
 impl TransformOptions {
@@ -39,6 +43,8 @@ impl TransformOptions {
             targets: settings.targets.clone(),
             warn_only: settings.warn_only,
             inline_css_imports: settings.inline_css_imports,
+            import_map_mode: settings.js_imports == crate::modules::JsImports::ImportMap,
+            deny_non_literal_imports: settings.deny_non_literal_imports,
         }
     }
 }

@@ -120,7 +120,12 @@ pub fn assert_references_resolve(output: &Output) {
         .precompress([]);
     match config.try_compile() {
         Ok(rebuilt) => {
-            let warnings: Vec<String> = rebuilt.warnings().map(|w| w.to_string()).collect();
+            // A non-literal `import()` in a fixture is warned about in its own tests.
+            let warnings: Vec<String> = rebuilt
+                .warnings()
+                .map(|w| w.to_string())
+                .filter(|w| !w.contains("is not a literal"))
+                .collect();
             assert!(warnings.is_empty(), "warnings: {warnings:#?}");
         }
         Err(e) => panic!("references in the output do not resolve:\n{e}"),

@@ -8,6 +8,13 @@ document.body.dataset.moduleRan = "yes";
 const logoUrl = new URL("../img/logo.svg", import.meta.url);
 document.getElementById("module-logo").src = logoUrl.href;
 
-const { describe } = await import("./lazy.js");
-status.textContent += " " + describe(logoUrl.pathname);
-document.body.dataset.lazyLoaded = "yes";
+// The import map gives this module's integrity too: a changed byte is refused, and the page
+// says so instead of failing silently.
+try {
+  const { describe } = await import("./lazy.js");
+  status.textContent += " " + describe(logoUrl.pathname);
+  document.body.dataset.lazyLoaded = "yes";
+} catch (error) {
+  status.textContent += " The lazy module was refused: " + error.message;
+  document.body.dataset.lazyLoaded = "failed";
+}

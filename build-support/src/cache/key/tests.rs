@@ -51,6 +51,12 @@ const SHAPING: &[Change] = &[
     ("inline_css_imports", |c| {
         c.inline_css_imports(true);
     }),
+    ("js_imports", |c| {
+        c.js_imports(crate::JsImports::ImportMap);
+    }),
+    ("deny_non_literal_imports", |c| {
+        c.deny_non_literal_imports(true);
+    }),
 ];
 
 /// The settings that act before or after the transforms, each changed from its default.
@@ -61,6 +67,10 @@ const NOT_SHAPING: &[Change] = &[
     // Public files skip the transform altogether.
     ("public", |c| {
         c.public("favicon.ico");
+    }),
+    // The import map is generated after the transforms.
+    ("import_aliases", |c| {
+        c.import_alias("lit", "vendor/lit.js");
     }),
     ("template_dirs", |c| {
         c.templates("templates");
@@ -116,6 +126,9 @@ fn every_config_field_is_classified() {
         targets: _,
         warn_only: _,
         inline_css_imports: _,
+        js_imports: _,
+        import_aliases: _,
+        deny_non_literal_imports: _,
         asset_dirs: _,
         template_dirs: _,
         excludes: _,
@@ -132,7 +145,7 @@ fn every_config_field_is_classified() {
         bundles: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 21 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 24 + 1);
 }
 
 #[test]

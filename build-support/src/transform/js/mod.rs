@@ -25,6 +25,7 @@ use crate::transform::input::{Input, InputMap, Transformed};
 use crate::transform::nesting;
 
 mod depth;
+mod dynamic;
 
 /// Parses, rewrites and (when `input.options.minify`) minifies one JS file.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
@@ -51,14 +52,20 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         allocator: &allocator,
         resolver: &resolver,
         lines: &lines,
+        text,
         rewrite: input.options.minify,
+        import_map: input.options.import_map_mode,
+        static_import: false,
         found: Vec::new(),
+        non_literal: Vec::new(),
     };
     finder.visit_program(&mut program);
     let found = finder.found;
+    let non_literal = dynamic::report(input, finder.non_literal)?;
     let map_comment = find_map_comment(&program, text);
     let mut out = Transformed {
         refs: found.iter().map(|(_, r)| r.clone()).collect(),
+        warnings: non_literal,
         ..Transformed::default()
     };
     // A minified file without a map of its own has no use for the map it came with.
@@ -84,6 +91,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         // Keep the file as written; only the reference strings change.
         let mut edits: Vec<(Span, String)> = found
             .into_iter()
+            .filter(|(_, r)| !r.via_map)
             .map(|(span, r)| (span, r.marker_url))
             .collect();
         if let Some(comment) = map_comment {
@@ -188,12 +196,26 @@ struct Finder<'a, 'r> {
     allocator: &'a Allocator,
     resolver: &'r Resolver<'r>,
     lines: &'r LineIndex<'r>,
+    text: &'r str,
     rewrite: bool,
+    /// Module specifiers stay as written, for the page's import map to resolve.
+    import_map: bool,
+    /// Inside a static `import`/`export ... from`.
+    static_import: bool,
     /// The span of each reference's string contents (without quotes), and the reference.
     found: Vec<(Span, Ref)>,
+    /// `import(expr)` whose `expr` is not a literal: its position and text.
+    non_literal: Vec<dynamic::NonLiteral>,
 }
 
 impl<'a> Finder<'a, '_> {
+    /// Marks a reference found now, and whether it is left to the import map.
+    fn classify(&self, mut r: Ref, syntax: Syntax) -> Ref {
+        r.static_import = self.static_import;
+        r.via_map = self.import_map && syntax == Syntax::Specifier;
+        r
+    }
+
     fn string(&mut self, literal: &mut StringLiteral<'a>, syntax: Syntax) {
         let (line, column) = self.lines.position(literal.span.start as usize);
         let Some(r) = self
@@ -202,7 +224,8 @@ impl<'a> Finder<'a, '_> {
         else {
             return;
         };
-        if self.rewrite {
+        let r = self.classify(r, syntax);
+        if self.rewrite && !r.via_map {
             literal.value = self.allocator.alloc_str(&r.marker_url).into();
             literal.raw = None;
         }
@@ -222,7 +245,8 @@ impl<'a> Finder<'a, '_> {
         let Some(r) = self.resolver.resolve(cooked.as_str(), syntax, line, column) else {
             return;
         };
-        if self.rewrite {
+        let r = self.classify(r, syntax);
+        if self.rewrite && !r.via_map {
             let text: &'a str = self.allocator.alloc_str(&r.marker_url);
             quasi.value.raw = text.into();
             quasi.value.cooked = Some(text.into());
@@ -237,22 +261,32 @@ impl<'a> Finder<'a, '_> {
             _ => {}
         }
     }
+
+    /// A static import or re-export: its specifier is a module the importer needs at once.
+    fn static_specifier(&mut self, literal: &mut StringLiteral<'a>) {
+        self.static_import = true;
+        self.string(literal, Syntax::Specifier);
+        self.static_import = false;
+    }
 }
 
 impl<'a> VisitMut<'a> for Finder<'a, '_> {
     fn visit_import_declaration(&mut self, it: &mut ImportDeclaration<'a>) {
-        self.string(&mut it.source, Syntax::Specifier);
+        self.static_specifier(&mut it.source);
     }
 
     fn visit_export_all_declaration(&mut self, it: &mut ExportAllDeclaration<'a>) {
-        self.string(&mut it.source, Syntax::Specifier);
+        self.static_specifier(&mut it.source);
     }
 
     fn visit_export_from_declaration(&mut self, it: &mut ExportFromDeclaration<'a>) {
-        self.string(&mut it.source, Syntax::Specifier);
+        self.static_specifier(&mut it.source);
     }
 
     fn visit_import_expression(&mut self, it: &mut ImportExpression<'a>) {
+        if let Some(found) = dynamic::non_literal(&it.source, self.text, self.lines) {
+            self.non_literal.push(found);
+        }
         self.expression(&mut it.source, Syntax::Specifier);
         walk_mut::walk_import_expression(self, it);
     }

@@ -1,0 +1,92 @@
+//! The import map's integrity in headless Chromium: a module loaded with `import()` whose bytes
+//! differ by one from the build's is refused by the browser, and the page says so.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (CI installs them); skips with a message
+//! when they are absent.
+
+#[path = "../../tests/support/webdriver.rs"]
+mod webdriver;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use example_app::MANIFEST;
+use webdriver::Driver;
+
+/// Answers for `js/lazy.js` with its bytes, one of them changed: what a tampered CDN or a
+/// corrupted cache would serve.
+async fn tamper(request: Request, next: Next) -> Response {
+    let lazy = MANIFEST.get("js/lazy.js").unwrap();
+    if request.uri().path() != lazy.url() {
+        return next.run(request).await;
+    }
+    let mut bytes = lazy.bytes().unwrap().to_vec();
+    let last = bytes.iter().rposition(|b| b.is_ascii_alphabetic()).unwrap();
+    bytes[last] = if bytes[last] == b'x' { b'y' } else { b'x' };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, lazy.content_type()),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        Body::from(bytes),
+    )
+        .into_response()
+}
+
+async fn start_tampered() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = example_app::app().layer(middleware::from_fn(tamper));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+#[tokio::test]
+async fn a_dynamically_imported_module_with_a_changed_byte_is_refused() {
+    if !webdriver::available() {
+        return;
+    }
+    let addr = start_tampered().await;
+    let driver = Driver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let session = driver.new_session(profile.path()).await;
+    driver.open(&session, &format!("http://{addr}/")).await;
+
+    let settled = "return document.body.dataset.lazyLoaded !== undefined;";
+    assert!(
+        driver
+            .wait_for(&session, settled, Duration::from_secs(20))
+            .await,
+        "the page's module did not settle"
+    );
+    let report = driver
+        .run(
+            &session,
+            "return { lazy: document.body.dataset.lazyLoaded, moduleRan: document.body.dataset.moduleRan, \
+             status: document.getElementById('status').textContent };",
+        )
+        .await;
+    assert_eq!(report["moduleRan"], "yes", "{report:#}");
+    assert_eq!(report["lazy"], "failed", "{report:#}");
+    assert!(
+        report["status"]
+            .as_str()
+            .unwrap()
+            .contains("The lazy module was refused"),
+        "{report:#}"
+    );
+    let console = driver.console(&session).await;
+    assert!(
+        console.iter().any(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.to_lowercase().contains("integrity"))),
+        "no integrity error in the console: {console:#?}"
+    );
+    driver.end(&session).await;
+}
