@@ -5,15 +5,12 @@
 //! dependencies are compiled once and reused across runs.
 #![allow(clippy::disallowed_methods)] // tests read CARGO and set up child environments
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use support::cargo::workspace;
 
 /// A crate in a temporary dir that uses assetlock from this workspace.
 struct TempCrate {
@@ -63,24 +60,11 @@ impl TempCrate {
     }
 
     fn target_dir() -> PathBuf {
-        workspace().join("target/tests/e2e")
+        support::cargo::target_dir()
     }
 
     fn cargo(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut command = Command::new(cargo);
-        command
-            .args(args)
-            .arg("--offline")
-            .current_dir(self.dir.path())
-            .env("CARGO_TARGET_DIR", Self::target_dir())
-            .env("CARGO_TERM_COLOR", "never")
-            .env_remove("ASSETLOCK_URL_PREFIX")
-            .env_remove("RUSTFLAGS");
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        command.output().unwrap()
+        support::cargo::cargo(self.dir.path(), args, env)
     }
 
     /// The artifact dir of this crate's newest build script run.

@@ -4,17 +4,13 @@
 //! `site::asset_url!(...)`, checked at compile time against `site`'s manifest.
 //!
 //! Built by cargo in `target/tests/e2e` with this workspace's lock file, like `cargo_build.rs`.
-#![allow(clippy::disallowed_methods)] // tests read CARGO and set up child environments
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use std::path::Path;
+use std::process::Output;
+
+use support::cargo::workspace;
 
 fn write(root: &Path, path: &str, text: &str) {
     let path = root.join(path);
@@ -66,17 +62,7 @@ fn two_crates(main: &str) -> tempfile::TempDir {
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Output {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    Command::new(cargo)
-        .args(args)
-        .arg("--offline")
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", workspace().join("target/tests/e2e"))
-        .env("CARGO_TERM_COLOR", "never")
-        .env_remove("ASSETLOCK_URL_PREFIX")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap()
+    support::cargo::cargo(root, args, &[])
 }
 
 #[test]

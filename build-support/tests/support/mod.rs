@@ -1,6 +1,8 @@
 //! A temporary site: an asset dir, an out dir and a cache dir, built with the library directly.
 #![allow(dead_code)]
 
+pub mod cargo;
+
 use std::path::{Path, PathBuf};
 
 use assetlock_build::{Config, Error, Output};
