@@ -10,10 +10,9 @@ mod support;
 mod webdriver;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde_json::Value;
-use webdriver::Driver;
+use webdriver::Page;
 
 fn screenshot_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,23 +27,16 @@ async fn page_loads_cleanly_in_headless_chromium() {
         return;
     }
     let addr = support::start().await;
-    let driver = Driver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let session = driver.new_session(profile.path()).await;
-    driver.open(&session, &format!("http://{addr}/")).await;
-
     // Both modules ran: main.js sets data-module-ran, its dynamic import sets data-lazy-loaded.
-    let lazy_loaded = "return document.body.dataset.lazyLoaded === 'yes';";
-    assert!(
-        driver
-            .wait_for(&session, lazy_loaded, Duration::from_secs(20))
-            .await,
-        "the page's modules did not finish"
-    );
+    let page = Page::open(
+        &format!("http://{addr}/"),
+        "return document.body.dataset.lazyLoaded === 'yes';",
+        "the page's modules did not finish",
+    )
+    .await;
 
-    let report = driver
+    let report = page
         .run_async(
-            &session,
             r#"const done = arguments[arguments.length - 1];
                document.fonts.ready.then(() => done({
                  fontLoaded: [...document.fonts].some(f => f.family.includes('KaTeX Main') && f.status === 'loaded'),
@@ -107,14 +99,15 @@ async fn page_loads_cleanly_in_headless_chromium() {
         );
     }
 
-    let entries = driver.console(&session).await;
+    let entries = page.console().await;
     let errors: Vec<&Value> = entries.iter().filter(|e| e["level"] == "SEVERE").collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 
-    let png = driver
+    let png = page
+        .driver
         .call(
             reqwest::Method::GET,
-            &format!("/session/{session}/screenshot"),
+            &format!("/session/{}/screenshot", page.session),
             None,
         )
         .await;
@@ -124,7 +117,7 @@ async fn page_loads_cleanly_in_headless_chromium() {
     std::fs::write(screenshot_path(), png).unwrap();
     eprintln!("screenshot: {}", screenshot_path().display());
 
-    driver.end(&session).await;
+    page.close().await;
 }
 
 fn base64_decode(text: &str) -> Vec<u8> {

@@ -9,10 +9,8 @@ mod support;
 #[path = "../../tests/support/webdriver.rs"]
 mod webdriver;
 
-use std::time::Duration;
-
 use serde_json::Value;
-use webdriver::Driver;
+use webdriver::Page;
 
 #[tokio::test]
 async fn the_minijinja_page_loads_cleanly_in_headless_chromium() {
@@ -20,21 +18,14 @@ async fn the_minijinja_page_loads_cleanly_in_headless_chromium() {
         return;
     }
     let addr = support::start().await;
-    let driver = Driver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let session = driver.new_session(profile.path()).await;
-    driver.open(&session, &format!("http://{addr}/about")).await;
-
-    let lazy_loaded = "return document.body.dataset.lazyLoaded === 'yes';";
-    assert!(
-        driver
-            .wait_for(&session, lazy_loaded, Duration::from_secs(20))
-            .await,
-        "the page's modules did not finish"
-    );
-    let report = driver
+    let page = Page::open(
+        &format!("http://{addr}/about"),
+        "return document.body.dataset.lazyLoaded === 'yes';",
+        "the page's modules did not finish",
+    )
+    .await;
+    let report = page
         .run_async(
-            &session,
             r#"const done = arguments[arguments.length - 1];
                document.fonts.ready.then(() => done({
                  fontLoaded: [...document.fonts].some(f => f.family.includes('KaTeX Main') && f.status === 'loaded'),
@@ -70,8 +61,8 @@ async fn the_minijinja_page_loads_cleanly_in_headless_chromium() {
     for resource in resources {
         assert_eq!(resource["status"], 200, "failed request: {resource}");
     }
-    let entries = driver.console(&session).await;
+    let entries = page.console().await;
     let errors: Vec<&Value> = entries.iter().filter(|e| e["level"] == "SEVERE").collect();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
-    driver.end(&session).await;
+    page.close().await;
 }

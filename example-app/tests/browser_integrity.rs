@@ -8,7 +8,6 @@
 mod webdriver;
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -16,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use example_app::MANIFEST;
-use webdriver::Driver;
+use webdriver::Page;
 
 /// Answers for `js/lazy.js` with its bytes, one of them changed: what a tampered CDN or a
 /// corrupted cache would serve.
@@ -53,21 +52,14 @@ async fn a_dynamically_imported_module_with_a_changed_byte_is_refused() {
         return;
     }
     let addr = start_tampered().await;
-    let driver = Driver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let session = driver.new_session(profile.path()).await;
-    driver.open(&session, &format!("http://{addr}/")).await;
-
-    let settled = "return document.body.dataset.lazyLoaded !== undefined;";
-    assert!(
-        driver
-            .wait_for(&session, settled, Duration::from_secs(20))
-            .await,
-        "the page's module did not settle"
-    );
-    let report = driver
+    let page = Page::open(
+        &format!("http://{addr}/"),
+        "return document.body.dataset.lazyLoaded !== undefined;",
+        "the page's module did not settle",
+    )
+    .await;
+    let report = page
         .run(
-            &session,
             "return { lazy: document.body.dataset.lazyLoaded, moduleRan: document.body.dataset.moduleRan, \
              status: document.getElementById('status').textContent };",
         )
@@ -81,12 +73,12 @@ async fn a_dynamically_imported_module_with_a_changed_byte_is_refused() {
             .contains("The lazy module was refused"),
         "{report:#}"
     );
-    let console = driver.console(&session).await;
+    let console = page.console().await;
     assert!(
         console.iter().any(|e| e["message"]
             .as_str()
             .is_some_and(|m| m.to_lowercase().contains("integrity"))),
         "no integrity error in the console: {console:#?}"
     );
-    driver.end(&session).await;
+    page.close().await;
 }

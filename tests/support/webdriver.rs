@@ -175,3 +175,52 @@ impl Driver {
         self.call(reqwest::Method::DELETE, &path, None).await;
     }
 }
+
+/// A page open in a fresh session of its own chromedriver, with a throwaway profile.
+pub struct Page {
+    pub driver: Driver,
+    pub session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Page {
+    /// Opens `url` and waits up to 20 s for `ready` (a script returning `true`); panics with
+    /// `what` if it never does.
+    pub async fn open(url: &str, ready: &str, what: &str) -> Page {
+        let driver = Driver::start().await;
+        let profile = tempfile::tempdir().unwrap();
+        let session = driver.new_session(profile.path()).await;
+        driver.open(&session, url).await;
+        assert!(
+            driver
+                .wait_for(&session, ready, Duration::from_secs(20))
+                .await,
+            "{what}"
+        );
+        Page {
+            driver,
+            session,
+            _profile: profile,
+        }
+    }
+
+    /// Runs `script` in the page; see [`Driver::run`].
+    pub async fn run(&self, script: &str) -> Value {
+        self.driver.run(&self.session, script).await
+    }
+
+    /// Runs `script` in the page; see [`Driver::run_async`].
+    pub async fn run_async(&self, script: &str) -> Value {
+        self.driver.run_async(&self.session, script).await
+    }
+
+    /// The console's entries so far.
+    pub async fn console(&self) -> Vec<Value> {
+        self.driver.console(&self.session).await
+    }
+
+    /// Ends the session.
+    pub async fn close(self) {
+        self.driver.end(&self.session).await;
+    }
+}
