@@ -90,6 +90,7 @@ use clap::Parser as _;
 
 pub use cli::Args;
 pub use dest::Destination;
+#[cfg(feature = "fallback")]
 pub(crate) use dest::redact;
 pub use error::Error;
 pub use object_store;
