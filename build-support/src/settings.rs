@@ -254,10 +254,12 @@ fn check_url_prefix(prefix: &str) -> Result<String, String> {
             "url_prefix must start with `/` or `http(s)://`, found `{prefix}`"
         ));
     }
-    if prefix.contains(['?', '#', ' ', '"', '\'', '<', '>', '\\']) {
+    // With `&` too, no asset URL ever holds a character an HTML attribute must escape (hashed
+    // paths are percent-encoded), so tags write URLs as they are.
+    if prefix.contains(['?', '#', ' ', '"', '\'', '<', '>', '\\', '&']) {
         return Err(format!(
-            "url_prefix must be a plain path or URL without query, fragment, spaces or quotes, \
-             found `{prefix}`"
+            "url_prefix must be a plain path or URL without query, fragment, spaces, quotes or \
+             `&`, found `{prefix}`"
         ));
     }
     let mut prefix = prefix.to_string();
@@ -291,6 +293,13 @@ mod tests {
             check_url_prefix("https://cdn.example.com/a/").unwrap(),
             "https://cdn.example.com/a/"
         );
+    }
+
+    #[test]
+    fn url_prefix_never_holds_what_an_html_attribute_escapes() {
+        for bad in ["/a&b/", "/a\"b/", "/a'b/", "/a<b/", "/a>b/"] {
+            assert!(check_url_prefix(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
