@@ -60,19 +60,24 @@ fn public_files_keep_their_path_and_bytes_and_are_served_from_the_root() {
     assert!(css.contains("/favicon.ico"), "{css}");
 }
 
-#[test]
-fn a_relative_reference_to_a_public_file_and_odd_public_paths_are_errors() {
-    let site = site();
-    site.write("css/rel.css", b".a { background: url(../favicon.ico) }\n");
-    site.write("assets/x.txt", b"under the mount\n");
-    site.write("with space.txt", b"odd\n");
+/// The problems of a build of `site` with its favicon and every text file public.
+fn problems_of(site: &Site) -> Vec<String> {
     let error = site
         .config()
         .public("favicon.ico")
         .public("**/*.txt")
         .try_compile()
         .unwrap_err();
-    let problems: Vec<String> = error.diagnostics().map(|d| d.to_string()).collect();
+    error.diagnostics().map(|d| d.to_string()).collect()
+}
+
+#[test]
+fn a_relative_reference_to_a_public_file_and_odd_public_paths_are_errors() {
+    let site = site();
+    site.write("css/rel.css", b".a { background: url(../favicon.ico) }\n");
+    site.write("assets/x.txt", b"under the mount\n");
+    site.write("with space.txt", b"odd\n");
+    let problems = problems_of(&site);
     let expected = [
         "css/rel.css:1:18: `../favicon.ico` refers to `favicon.ico`, a public file served at \
          `/favicon.ico`: refer to it by that URL",
@@ -85,13 +90,7 @@ fn a_relative_reference_to_a_public_file_and_odd_public_paths_are_errors() {
     }
     // Names are checked once the references are sound.
     std::fs::remove_file(site.assets().join("css/rel.css")).unwrap();
-    let error = site
-        .config()
-        .public("favicon.ico")
-        .public("**/*.txt")
-        .try_compile()
-        .unwrap_err();
-    let problems: Vec<String> = error.diagnostics().map(|d| d.to_string()).collect();
+    let problems = problems_of(&site);
     assert!(
         problems.iter().any(|p| p.ends_with(
             "x.txt: a public file cannot live under the mount path of the hashed assets"

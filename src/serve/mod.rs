@@ -132,10 +132,7 @@ impl ServeAssets {
         S: Clone + Send + Sync + 'static,
     {
         let mount = self.manifest.mount_path().trim_end_matches('/');
-        let public = ServeAssets {
-            scope: Scope::Public,
-            ..self.clone()
-        };
+        let public = self.public_scope();
         let router = if mount.is_empty() {
             Router::new().fallback_service(self)
         } else {
@@ -217,7 +214,6 @@ impl ServeAssets {
     }
 
     /// The same service, answering for the public files only (each public file's route).
-    #[cfg(feature = "actix")]
     fn public_scope(&self) -> ServeAssets {
         ServeAssets {
             scope: Scope::Public,
