@@ -179,7 +179,8 @@ impl Tag<'_> {
                 out.text("\"")?;
             }
         }
-        if self.has_integrity() {
+        // A live build has no integrity: its bytes change under the URL.
+        if self.has_integrity() && !self.asset.integrity().is_empty() {
             out.text(r#" integrity=""#)?;
             // `sha384-` and base64: nothing to escape, ever.
             debug_assert!(!self.asset.integrity().bytes().any(is_special));

@@ -31,6 +31,8 @@ pub struct Manifest {
     import_map: &'static str,
     /// For each asset (by index), the modules it loads at once; empty when none does.
     preloads: &'static [&'static [&'static Asset]],
+    /// Live dev mode: the source dirs whose current bytes are served; empty when locked.
+    live: &'static [&'static str],
 }
 
 impl Manifest {
@@ -50,7 +52,66 @@ impl Manifest {
             by_path,
             import_map: r#"{"imports":{},"integrity":{}}"#,
             preloads: &[],
+            live: &[],
         }
+    }
+
+    /// Live dev mode (`Config::live` in a debug profile): each asset is served from the first
+    /// of these source dirs that holds it. Generated code calls it only in live builds.
+    #[doc(hidden)]
+    pub const fn __with_live(self, roots: &'static [&'static str]) -> Manifest {
+        Manifest {
+            live: roots,
+            ..self
+        }
+    }
+
+    /// Whether this build serves the current bytes of its assets from the source tree
+    /// (`Config::live` in a debug profile). URLs are then logical paths under the prefix and
+    /// integrity values are empty; a release build is always locked and returns `false`.
+    ///
+    /// ```
+    /// # mod demo { assetlock::__doc_manifest!(); }
+    /// # use demo::MANIFEST;
+    /// assert!(!MANIFEST.is_live());
+    /// ```
+    pub fn is_live(&self) -> bool {
+        cfg!(debug_assertions) && !self.live.is_empty()
+    }
+
+    /// The `<script>` tag of the live-reload client for a page's `<head>` in a live build
+    /// (it swaps an edited stylesheet in place and reloads the page on other edits); `None`
+    /// when the build is locked, so a release page never carries it.
+    ///
+    /// ```
+    /// # mod demo { assetlock::__doc_manifest!(); }
+    /// # use demo::MANIFEST;
+    /// let head = format!("<title>x</title>{}", MANIFEST.live_script().unwrap_or_default());
+    /// assert_eq!(head, "<title>x</title>");
+    /// ```
+    pub fn live_script(&self) -> Option<String> {
+        self.is_live().then(|| {
+            format!(
+                r#"<script src="{}__assetlock/live.js"></script>"#,
+                self.mount_path()
+            )
+        })
+    }
+
+    /// Whether `asset` is a public file of this manifest. In a live build every asset keeps
+    /// its logical path, as public files do; the URL (prefix + path, or the path from the
+    /// site root) still tells them apart.
+    #[doc(hidden)]
+    pub fn __is_public(&self, asset: &Asset) -> bool {
+        asset.is_public()
+            && !(self.is_live()
+                && asset.url().strip_suffix(asset.logical_path()) == Some(self.url_prefix))
+    }
+
+    /// The source dirs of a live build (empty when locked).
+    #[doc(hidden)]
+    pub fn __live_roots(&self) -> &'static [&'static str] {
+        if self.is_live() { self.live } else { &[] }
     }
 
     #[doc(hidden)]
@@ -121,7 +182,7 @@ impl Manifest {
         let asset = self
             .by_hashed_path(path)
             .or_else(|| self.by_hashed_path(&url::decode_path(path)?))?;
-        asset.is_public().then_some(asset)
+        self.__is_public(asset).then_some(asset)
     }
 
     /// The asset whose hashed path is exactly `hashed_path` (not percent-encoded).

@@ -55,6 +55,7 @@ pub(crate) fn render(
     assets: &[Built],
     bytes: Bytes,
     modules: &Modules,
+    live_roots: &[String],
 ) -> String {
     let mut out = String::new();
     let w = &mut out;
@@ -67,7 +68,8 @@ pub(crate) fn render(
     .unwrap();
     writeln!(
         w,
-        "pub static MANIFEST: ::assetlock::Manifest = ::assetlock::Manifest::__new(\n    {build_id:?},\n    {url_prefix:?},\n    &__assetlock_manifest::ASSETS,\n    &__assetlock_manifest::BY_LOGICAL,\n    &__assetlock_manifest::BY_PATH,\n)\n.__with_modules(__assetlock_manifest::IMPORT_MAP, &__assetlock_manifest::PRELOADS);"
+        "pub static MANIFEST: ::assetlock::Manifest = ::assetlock::Manifest::__new(\n    {build_id:?},\n    {url_prefix:?},\n    &__assetlock_manifest::ASSETS,\n    &__assetlock_manifest::BY_LOGICAL,\n    &__assetlock_manifest::BY_PATH,\n)\n.__with_modules(__assetlock_manifest::IMPORT_MAP, &__assetlock_manifest::PRELOADS){};",
+        crate::live::call(live_roots)
     )
     .unwrap();
     writeln!(w, "\n#[doc(hidden)]\nmod __assetlock_manifest {{").unwrap();

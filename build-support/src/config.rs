@@ -30,7 +30,7 @@ pub struct Config {
     pub(crate) excludes: Vec<String>,
     pub(crate) hash_len: usize,
     pub(crate) out_dir: Option<PathBuf>,
-    pub(crate) embed: bool,
+    pub(crate) embed: Option<bool>,
     pub(crate) minify: Option<bool>,
     pub(crate) targets: Option<String>,
     pub(crate) source_maps: bool,
@@ -48,6 +48,7 @@ pub struct Config {
     pub(crate) js_imports: crate::modules::JsImports,
     pub(crate) import_aliases: Vec<(String, String)>,
     pub(crate) deny_non_literal_imports: bool,
+    pub(crate) live: Option<bool>,
 }
 
 impl Default for Config {
@@ -59,7 +60,8 @@ impl Default for Config {
             excludes: Vec::new(),
             hash_len: 16,
             out_dir: None,
-            embed: true,
+            embed: None,
+            live: None,
             minify: None,
             targets: None,
             source_maps: true,
@@ -150,13 +152,33 @@ impl Config {
         self
     }
 
-    /// Whether to compile the asset bytes into the binary (default `true`).
+    /// Whether to compile the asset bytes into the binary (default: in release profiles only).
+    ///
+    /// Debug profiles do not embed by default: a dev rebuild then does not push every asset
+    /// through rustc and the linker again.
     ///
     /// With `false`, the bytes stay in the artifact dir `$OUT_DIR/assetlock/dist` and the
     /// binary reads them from `ASSETLOCK_DIST` at run time (by default, that same dir). Use it
     /// when assets are served only by a CDN and the binary should stay small.
     pub fn embed(&mut self, embed: bool) -> &mut Self {
-        self.embed = embed;
+        self.embed = Some(embed);
+        self
+    }
+
+    /// Live dev mode (default off): in debug profiles only, the server reads each asset's
+    /// current bytes from the source tree at its logical URL (`/assets/css/app.css`), with
+    /// `Cache-Control: no-cache`, an ETag of the current bytes and no `integrity`, so an edit
+    /// shows on the next request without a rebuild. `ASSETLOCK_LIVE=0|1` overrides it; release
+    /// profiles are always locked, whatever either says.
+    ///
+    /// ```no_run
+    /// assetlock_build::Config::new()
+    ///     .asset_dir("assets")
+    ///     .live(true)
+    ///     .compile();
+    /// ```
+    pub fn live(&mut self, live: bool) -> &mut Self {
+        self.live = Some(live);
         self
     }
 

@@ -18,10 +18,16 @@ use crate::{Output, Stats, manifest};
 /// pack; returns what the build script reports.
 pub(crate) fn emit_all(
     settings: &Settings,
-    assets: Vec<Built>,
+    mut assets: Vec<Built>,
     warnings: Vec<Diagnostic>,
     stats: Stats,
 ) -> Result<Output, Error> {
+    let live_roots = if settings.live {
+        crate::live::unlock(settings, &mut assets);
+        crate::live::roots(settings)
+    } else {
+        Vec::new()
+    };
     let build_id = built::build_id(&settings.url_prefix, &assets);
     let mut problems = write_dist(settings, &assets);
     let bytes = if settings.embed {
@@ -53,7 +59,15 @@ pub(crate) fn emit_all(
         ),
         (
             settings.out_dir.join(layout::GENERATED),
-            codegen::render(&build_id, &settings.url_prefix, &assets, bytes, &modules).into_bytes(),
+            codegen::render(
+                &build_id,
+                &settings.url_prefix,
+                &assets,
+                bytes,
+                &modules,
+                &live_roots,
+            )
+            .into_bytes(),
         ),
         (pack_path, pack),
     ];

@@ -104,6 +104,7 @@ mod error;
 mod graph;
 mod hash;
 mod link;
+mod live;
 mod manifest;
 mod mime;
 mod modules;

@@ -45,6 +45,8 @@ pub(crate) struct Settings {
     pub cache_max_bytes: u64,
     /// The profile is a release profile (`PROFILE=release`).
     pub release: bool,
+    /// Live dev mode: `ASSETLOCK_LIVE`, else `Config::live`, else off; never in release.
+    pub live: bool,
     /// Variants to make, with their levels; empty for none.
     pub precompress: Vec<(Compression, u32)>,
     /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
@@ -100,6 +102,13 @@ impl Settings {
         let warn_dangling = globs(&config.warn_dangling, "warn_dangling");
         let public = globs(&config.public, "public");
         let release = cargo::cargo_var("PROFILE").is_some_and(|p| p == "release");
+        let live = match cargo::user_flag("ASSETLOCK_LIVE") {
+            Ok(flag) => !release && flag.or(config.live).unwrap_or(false),
+            Err(problem) => {
+                problems.push(problem);
+                false
+            }
+        };
         let minify = match cargo::user_flag("ASSETLOCK_MINIFY") {
             Ok(flag) => flag.or(config.minify).unwrap_or(release),
             Err(problem) => {
@@ -156,7 +165,7 @@ impl Settings {
             excludes,
             hash_len: config.hash_len,
             out_dir,
-            embed: config.embed,
+            embed: config.embed.unwrap_or(release),
             minify,
             targets,
             source_maps: config.source_maps,
@@ -174,6 +183,7 @@ impl Settings {
             import_aliases: config.import_aliases.clone(),
             deny_non_literal_imports: config.deny_non_literal_imports,
             release,
+            live,
         })
     }
 

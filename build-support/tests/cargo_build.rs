@@ -273,7 +273,12 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 #[test]
 fn embedded_bytes_are_in_the_binary() {
-    let krate = TempCrate::new("assetlock_e2e_embedded", BYTES_MAIN);
+    // Debug profiles read the artifact dir by default; embedding is asked for.
+    let krate = TempCrate::with_build(
+        "assetlock_e2e_embedded",
+        BYTES_MAIN,
+        "assetlock_build::Config::new().asset_dir(\"assets\").embed(true).compile();",
+    );
     krate.write("assets/app.txt", MARKER);
     let printed = krate.build_and_run(&[]);
     assert_eq!(printed, [MARKER]);

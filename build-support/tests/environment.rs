@@ -19,6 +19,7 @@ const VARIABLES: &[&str] = &[
     "ASSETLOCK_MINIFY",
     "ASSETLOCK_PRECOMPRESS",
     "ASSETLOCK_CACHE_DIR",
+    "ASSETLOCK_LIVE",
 ];
 
 /// What cargo sets for the build script of a `--release` build.
@@ -302,4 +303,39 @@ fn assetlock_cache_dir_overrides_the_config() {
         !site.dir.path().join("cache").exists(),
         "configured dir used"
     );
+}
+
+/// The generated Rust of a build.
+fn generated(output: &Output) -> String {
+    std::fs::read_to_string(output.out_dir().join("assetlock.rs")).unwrap()
+}
+
+#[test]
+fn live_debug_build_names_logical_urls_without_integrity() {
+    let site = site();
+    let output = with_env(DEBUG, || site.config().live(true).try_compile().unwrap());
+    assert_eq!(output.url("app.css"), Some("/assets/app.css"));
+    assert_eq!(manifest(&output)["assets"]["app.css"]["integrity"], "");
+    assert!(generated(&output).contains(".__with_live(&["));
+}
+
+#[test]
+fn release_profile_is_locked_even_when_live_is_configured() {
+    let site = site();
+    let output = with_env(RELEASE, || site.config().live(true).try_compile().unwrap());
+    assert_ne!(output.url("app.css"), Some("/assets/app.css"));
+    let code = generated(&output);
+    assert!(
+        !code.contains("live") && !code.contains("CARGO_MANIFEST_DIR"),
+        "{code}"
+    );
+}
+
+#[test]
+fn assetlock_live_0_overrides_the_config() {
+    let site = site();
+    let vars = [DEBUG, &[("ASSETLOCK_LIVE", "0")]].concat();
+    let output = with_env(&vars, || site.config().live(true).try_compile().unwrap());
+    assert_ne!(output.url("app.css"), Some("/assets/app.css"));
+    assert!(!generated(&output).contains("__with_live"));
 }

@@ -39,7 +39,11 @@ impl ServeAssets {
     pub fn into_actix(self) -> impl FnOnce(&mut ServiceConfig) {
         move |config| {
             let public = self.public_scope();
-            for asset in self.manifest.iter().filter(|a| a.is_public()) {
+            for asset in self
+                .manifest
+                .iter()
+                .filter(|a| self.manifest.__is_public(a))
+            {
                 let service = public.clone();
                 config.service(
                     web::resource(asset.url())

@@ -11,6 +11,8 @@ mod errors;
 #[cfg(feature = "fallback")]
 mod fallback;
 mod links;
+#[cfg(debug_assertions)]
+mod live;
 mod range;
 mod response;
 
@@ -75,6 +77,9 @@ pub struct ServeAssets {
     scope: Scope,
     #[cfg(feature = "fallback")]
     fallback: Option<Arc<Fallback>>,
+    /// Live dev mode: where to read sources instead of the build's asset dirs.
+    #[cfg(debug_assertions)]
+    live_dir: Option<std::sync::Arc<std::path::Path>>,
 }
 
 impl ServeAssets {
@@ -89,7 +94,27 @@ impl ServeAssets {
             scope: Scope::Hashed,
             #[cfg(feature = "fallback")]
             fallback: None,
+            #[cfg(debug_assertions)]
+            live_dir: None,
         }
+    }
+
+    /// In live dev mode ([`Manifest::is_live`]), reads the current bytes of each asset from
+    /// `dir` (`dir/css/app.css`) instead of the build's asset dirs: for a copy of the assets,
+    /// as a test that edits them uses. Ignored when the build is locked, and absent from
+    /// release builds.
+    ///
+    /// ```
+    /// # mod demo { assetlock::__doc_manifest!(); }
+    /// # use demo::MANIFEST;
+    /// use assetlock::serve::ServeAssets;
+    ///
+    /// let service = ServeAssets::new(&MANIFEST).live_dir("/tmp/assets-copy");
+    /// ```
+    #[cfg(debug_assertions)]
+    pub fn live_dir(mut self, dir: impl Into<std::path::PathBuf>) -> ServeAssets {
+        self.live_dir = Some(dir.into().into());
+        self
     }
 
     /// Replaces the `Cache-Control` value of successful responses (default [`IMMUTABLE`]).
@@ -143,7 +168,7 @@ impl ServeAssets {
         public
             .manifest
             .iter()
-            .filter(|a| a.is_public())
+            .filter(|a| public.manifest.__is_public(a))
             .fold(router, |router, asset| {
                 router.route_service(asset.url(), public.clone())
             })
@@ -152,6 +177,9 @@ impl ServeAssets {
     /// Answers one request for this build's own assets and public files: the whole behaviour
     /// of the service without a [`Fallback`], and without I/O.
     pub fn respond(&self, method: &Method, path: &str, headers: &HeaderMap) -> Response<Body> {
+        if let Some(response) = self.respond_live(method, path, headers) {
+            return response;
+        }
         match self.find(path).or_else(|| self.find_public(path)) {
             Some(asset) => self.respond_embedded(asset, method, headers),
             None => self.not_found(),
@@ -192,6 +220,32 @@ impl ServeAssets {
         }
     }
 
+    /// Live dev mode's answer (debug builds of a live manifest only): current source bytes,
+    /// revalidated, and the live-reload script and change stream.
+    #[cfg(debug_assertions)]
+    fn respond_live(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Option<Response<Body>> {
+        let relative = self.relative(path)?;
+        live::respond(
+            self.manifest,
+            &self.policy,
+            method,
+            relative,
+            headers,
+            self.live_dir.as_ref(),
+        )
+    }
+
+    /// A release binary has no live mode.
+    #[cfg(not(debug_assertions))]
+    fn respond_live(&self, _: &Method, _: &str, _: &HeaderMap) -> Option<Response<Body>> {
+        None
+    }
+
     fn not_found(&self) -> Response<Body> {
         response::plain(&self.policy, StatusCode::NOT_FOUND, "not found\n")
     }
@@ -210,7 +264,7 @@ impl ServeAssets {
     /// The content-addressed asset a request path names, percent-encoded or not.
     fn find(&self, path: &str) -> Option<&'static Asset> {
         let asset = self.manifest.by_url(self.relative(path)?)?;
-        (!asset.is_public()).then_some(asset)
+        (!self.manifest.__is_public(asset)).then_some(asset)
     }
 
     /// The same service, answering for the public files only (each public file's route).
@@ -224,7 +278,7 @@ impl ServeAssets {
     /// The public file served at exactly this path (`/favicon.ico`).
     fn find_public(&self, path: &str) -> Option<&'static Asset> {
         let asset = self.manifest.by_url(path)?;
-        (asset.is_public() && path.starts_with('/')).then_some(asset)
+        (self.manifest.__is_public(asset) && path.starts_with('/')).then_some(asset)
     }
 }
 
@@ -252,6 +306,11 @@ impl<B> Service<Request<B>> for ServeAssets {
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let path = request.uri().path();
+        if self.scope == Scope::Hashed
+            && let Some(response) = self.respond_live(request.method(), path, request.headers())
+        {
+            return Box::pin(std::future::ready(Ok(response)));
+        }
         let found = match self.scope {
             Scope::Hashed => self.find(path),
             Scope::Public => self.find_public(path),

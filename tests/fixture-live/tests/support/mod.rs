@@ -1,0 +1,51 @@
+//! A live server over a temporary copy of the fixture's assets, so tests edit the copy and
+//! never the repository's files.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// A served copy of the assets: the server's address and the copy's dir (removed on drop).
+pub struct Live {
+    pub addr: SocketAddr,
+    pub dir: tempfile::TempDir,
+}
+
+impl Live {
+    /// Copies `assets/` and serves the page and the copy on 127.0.0.1:0.
+    pub async fn start() -> Live {
+        let dir = tempfile::tempdir().unwrap();
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"),
+            dir.path(),
+        );
+        let app = fixture_live::app(Some(dir.path().to_path_buf()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Live { addr, dir }
+    }
+
+    /// A file of the copy.
+    pub fn file(&self, logical: &str) -> PathBuf {
+        self.dir.path().join(logical)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+fn copy(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
