@@ -24,16 +24,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use support::example_app;
 use support::s3::{ACCESS_KEY, BUCKET, PREFIX, S3Server, SECRET_KEY};
 use support::webdriver::{self, Driver};
 
 const NGINX: &str = "/usr/sbin/nginx";
 /// Page loads per phase of the rollout.
 const PAGES: usize = 12;
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -76,61 +73,17 @@ const EDITS: [&[(&str, &str, &str)]; 3] = [
 /// Builds the example app with release `n`'s edits (a copy of the crate outside this
 /// workspace, sharing the e2e target dir with the other cargo-level tests).
 fn build_release(n: usize) -> Release {
-    let ws = workspace();
-    let app = ws.join("target/tests/fleet/app");
-    let _ = std::fs::remove_dir_all(&app);
-    std::fs::create_dir_all(&app).unwrap();
-    for part in ["build.rs", "src", "templates", "pages", "assets"] {
-        copy(&ws.join("example-app").join(part), &app.join(part));
-    }
-    for (file, from, to) in EDITS[n - 1] {
-        let path = app.join("assets").join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{file} has no `{from}`");
-        std::fs::write(&path, text.replace(from, to)).unwrap();
-    }
-    let manifest = format!(
-        r#"[package]
-name = "example-app"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-assetlock = {{ path = {ws:?}, features = ["axum", "upload", "fallback", "minijinja"] }}
-askama = "0.16"
-minijinja = {{ version = "3.1", default-features = false, features = ["builtins"] }}
-axum = {{ version = "0.8", default-features = false, features = ["http1", "tokio", "query"] }}
-tokio = {{ version = "1", features = ["rt-multi-thread", "macros", "net", "fs", "sync", "time"] }}
-tracing-subscriber = {{ version = "0.3", default-features = false, features = ["fmt", "env-filter", "ansi"] }}
-
-[build-dependencies]
-assetlock-build = {{ path = {build:?} }}
-
-[workspace]
-"#,
-        ws = ws.display().to_string(),
-        build = ws.join("build-support").display().to_string(),
+    let app = example_app::workspace().join("target/tests/fleet/app");
+    example_app::copy(&app, "example-app", EDITS[n - 1]);
+    // The three builds share one OUT_DIR, and a dev build reads its artifact dir by default:
+    // each binary must carry its own bytes.
+    example_app::edit(
+        &app.join("build.rs"),
+        ".compile()",
+        ".embed(true).compile()",
     );
-    std::fs::write(app.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(ws.join("Cargo.lock"), app.join("Cargo.lock")).unwrap();
-    let target = ws.join("target/tests/e2e");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["build", "--offline", "--quiet", "--bins"])
-        .current_dir(&app)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_TERM_COLOR", "never")
-        .env_remove("ASSETLOCK_URL_PREFIX")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "building release {n} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out = ws.join(format!("target/tests/fleet/release-{n}"));
+    example_app::build(&app, &["--bins"], &[]);
+    let out = example_app::workspace().join(format!("target/tests/fleet/release-{n}"));
     std::fs::create_dir_all(&out).unwrap();
     let release = Release {
         server: out.join("example-app"),
@@ -140,21 +93,9 @@ assetlock-build = {{ path = {build:?} }}
         ("example-app", &release.server),
         ("upload-assets", &release.uploader),
     ] {
-        std::fs::copy(target.join("debug").join(name), to).unwrap();
+        std::fs::copy(example_app::binary(name), to).unwrap();
     }
     release
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
 }
 
 /// The AWS environment of the fleet and the uploader: the test's S3 server.

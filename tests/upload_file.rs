@@ -105,3 +105,22 @@ async fn public_files_are_never_uploaded_or_recorded() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_live_dev_build_is_refused_before_anything_is_written() {
+    let build = fixture::build_with(fixture::SITE, |config| {
+        config.live(true);
+    });
+    assert_eq!(build.manifest()["live"], true);
+    let target = tempfile::tempdir().unwrap();
+    let dest = Destination::from_url(&file_url(target.path())).unwrap();
+
+    for options in [Options::upload(), Options::verify()] {
+        let error = run(&build.source(), &dest, &quiet(options))
+            .await
+            .unwrap_err();
+        assert_eq!(error.exit_code(), 2, "{error}");
+        assert!(error.to_string().contains("live dev build"), "{error}");
+    }
+    assert_eq!(std::fs::read_dir(target.path()).unwrap().count(), 0);
+}

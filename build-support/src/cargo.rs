@@ -39,6 +39,21 @@ pub(crate) fn user_flag(name: &str) -> Result<Option<bool>, Diagnostic> {
     }
 }
 
+/// Every variable a build's output can depend on, sorted: the `ASSETLOCK_*` settings and the
+/// cargo variables settings are resolved from. Part of the build's fingerprint.
+pub(crate) fn build_vars() -> Vec<(String, String)> {
+    const CARGO_VARS: &[&str] = &["PROFILE", "OUT_DIR", "CARGO_MANIFEST_DIR", "NUM_JOBS"];
+    let mut vars: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(name, value)| {
+            let name = name.into_string().ok()?;
+            let wanted = name.starts_with("ASSETLOCK_") || CARGO_VARS.contains(&name.as_str());
+            wanted.then(|| (name, value.to_string_lossy().into_owned()))
+        })
+        .collect();
+    vars.sort();
+    vars
+}
+
 /// Whether this process is a build script run by cargo (cargo sets `TARGET` only there).
 pub(crate) fn in_build_script() -> bool {
     std::env::var_os("TARGET").is_some() && std::env::var_os("OUT_DIR").is_some()

@@ -20,8 +20,8 @@ use crate::{Output, cargo, pipeline, settings::Settings};
 /// ```
 ///
 /// Every setting has a default that suits a web app: `url_prefix("/assets/")`, 16 hex chars of
-/// hash, bytes embedded in the binary, minification and brotli/zstd precompression in release
-/// profiles only.
+/// hash; in release profiles, bytes embedded in the binary, minification and brotli/zstd
+/// precompression; in dev profiles, live mode ([`Config::live`]) instead.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) asset_dirs: Vec<PathBuf>,
@@ -152,10 +152,11 @@ impl Config {
         self
     }
 
-    /// Whether to compile the asset bytes into the binary (default: in release profiles only).
+    /// Whether to compile the asset bytes into the binary (default: yes, except in cargo's dev
+    /// profiles).
     ///
-    /// Debug profiles do not embed by default: a dev rebuild then does not push every asset
-    /// through rustc and the linker again.
+    /// Dev profiles (`PROFILE=debug`) do not embed by default: a rebuild after an asset edit
+    /// then does not push every asset through rustc and the linker again.
     ///
     /// With `false`, the bytes stay in the artifact dir `$OUT_DIR/assetlock/dist` and the
     /// binary reads them from `ASSETLOCK_DIST` at run time (by default, that same dir). Use it
@@ -165,16 +166,21 @@ impl Config {
         self
     }
 
-    /// Live dev mode (default off): in debug profiles only, the server reads each asset's
-    /// current bytes from the source tree at its logical URL (`/assets/css/app.css`), with
-    /// `Cache-Control: no-cache`, an ETag of the current bytes and no `integrity`, so an edit
-    /// shows on the next request without a rebuild. `ASSETLOCK_LIVE=0|1` overrides it; release
-    /// profiles are always locked, whatever either says.
+    /// Live dev mode (default: on in cargo's dev profiles, `PROFILE=debug`). The server reads
+    /// each asset's current bytes from the source tree at its logical URL
+    /// (`/assets/css/app.css`), with `Cache-Control: no-cache`, an ETag of the current bytes
+    /// and no `integrity`, so an edit shows on the next request without a rebuild or a
+    /// restart. `ASSETLOCK_LIVE=0|1` at build time overrides it. Release profiles are always
+    /// locked, whatever either says.
+    ///
+    /// Turn it off for a dev build that must behave as a release does (hashed URLs,
+    /// integrity, `immutable`): a crate whose tests check those, or a binary that uploads its
+    /// assets, which `upload-assets` refuses to do from a live build.
     ///
     /// ```no_run
     /// assetlock_build::Config::new()
     ///     .asset_dir("assets")
-    ///     .live(true)
+    ///     .live(false)
     ///     .compile();
     /// ```
     pub fn live(&mut self, live: bool) -> &mut Self {

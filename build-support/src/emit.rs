@@ -55,7 +55,7 @@ pub(crate) fn emit_all(
     let outputs = [
         (
             settings.out_dir.join(layout::MANIFEST_JSON),
-            manifest::render(&build_id, &settings.url_prefix, &assets).into_bytes(),
+            manifest::render(&build_id, &settings.url_prefix, &assets, settings.live).into_bytes(),
         ),
         (
             settings.out_dir.join(layout::GENERATED),

@@ -31,6 +31,9 @@ pub struct Diagnostic {
     cause: Option<Arc<dyn StdError + Send + Sync>>,
 }
 
+/// A diagnostic as a cache stores it: path, position, message.
+pub(crate) type StoredDiagnostic = (String, Option<(u32, u32)>, String);
+
 impl Diagnostic {
     pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
@@ -65,6 +68,20 @@ impl Diagnostic {
     pub(crate) fn with_note(mut self, note: &str) -> Diagnostic {
         self.message = format!("{}; {note}", self.message);
         self
+    }
+
+    /// The form a cache keeps: path, position and the full message (the cause as text).
+    pub(crate) fn to_stored(&self) -> StoredDiagnostic {
+        (self.path.clone(), self.position, self.full_message())
+    }
+
+    /// A diagnostic back from [`Diagnostic::to_stored`].
+    pub(crate) fn from_stored((path, position, message): StoredDiagnostic) -> Diagnostic {
+        let diagnostic = Diagnostic::new(path, message);
+        match position {
+            Some((line, column)) => diagnostic.at(line, column),
+            None => diagnostic,
+        }
     }
 
     fn key(&self) -> (&str, Option<(u32, u32)>, &str) {

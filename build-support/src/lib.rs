@@ -101,6 +101,7 @@ mod compress;
 mod config;
 mod emit;
 mod error;
+mod fingerprint;
 mod graph;
 mod hash;
 mod link;

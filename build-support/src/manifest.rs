@@ -7,7 +7,8 @@ use crate::built::Built;
 use crate::hash;
 
 /// The JSON text, pretty-printed with sorted keys so equal builds give equal bytes.
-pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built]) -> String {
+/// `live` marks a live dev build, which no uploader accepts.
+pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built], live: bool) -> String {
     let assets = assets
         .iter()
         .map(|a| {
@@ -40,6 +41,7 @@ pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built]) -> Stri
         build_id: build_id.to_owned(),
         url_prefix: url_prefix.to_owned(),
         uploaded_at: None,
+        live,
         assets,
     }
     .render()

@@ -25,7 +25,12 @@ pub(crate) fn name(settings: &Settings, logical: String, hashed: Hashed) -> Buil
     };
     Built {
         url,
-        integrity: hash::integrity(&hashed.bytes),
+        // A live build serves other bytes than these: no integrity to promise.
+        integrity: if settings.live {
+            String::new()
+        } else {
+            hash::integrity(&hashed.bytes)
+        },
         content_type: mime::content_type(&logical),
         logical,
         hashed_path,

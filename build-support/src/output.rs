@@ -42,6 +42,9 @@ pub struct Stats {
     pub cache_hits: usize,
     /// Corrupt or truncated cache entries found, dropped and recomputed.
     pub cache_recovered: usize,
+    /// Nothing the build reads had changed since the last build into the same out dir: it
+    /// answered from its fingerprint, without reading or hashing an asset.
+    pub unchanged: bool,
 }
 
 impl Output {

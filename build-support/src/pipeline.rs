@@ -1,4 +1,5 @@
-//! The stages of a build, in order: discover and read ([`walk`]), transform (through
+//! The stages of a build, in order: discover ([`walk`]), answer from the [`fingerprint`] when
+//! nothing changed, read ([`walk`]), transform (through
 //! [`Stages`], with [`bundle`]s), link ([`link`]), hash ([`graph`]), name ([`naming`]),
 //! precompress ([`precompress`]), emit ([`emit`]). This module only runs them in order and
 //! on the thread pool.
@@ -17,12 +18,13 @@ use crate::settings::Settings;
 use crate::transform::{Files, Input, TransformOptions};
 use crate::walk::{self, Source};
 use crate::{
-    Output, Stats, bundle, cargo, emit, graph, modules, naming, precompress, templates, unoptimised,
+    Output, Stats, bundle, cargo, emit, fingerprint, graph, modules, naming, precompress,
+    templates, unoptimised,
 };
 
 /// Runs every stage; returns all problems of the build together.
 pub(crate) fn run(settings: &Settings) -> Result<Output, Error> {
-    for dir in &settings.asset_dirs {
+    for dir in settings.asset_dirs.iter().chain(&settings.template_dirs) {
         cargo::rerun_if_changed(dir);
     }
     // Every transform runs on these threads; their stack bounds how deep a file can nest.
@@ -44,6 +46,14 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         settings.cache_max_bytes,
     ));
     let (sources, mut problems) = walk::discover(settings);
+    let inputs = fingerprint::Inputs::stamp(settings, &sources);
+    if problems.is_empty()
+        && let Some(output) = inputs.unchanged(settings)
+    {
+        return Ok(output);
+    }
+    // The record no longer describes the outputs once this build starts writing them.
+    fingerprint::forget(settings);
     let known: BTreeSet<&str> = sources
         .iter()
         .map(|s| s.logical.as_str())
@@ -94,9 +104,13 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         compressed: stages.compressed.load(Ordering::Relaxed),
         cache_hits: stages.cache.counters.hits.load(Ordering::Relaxed),
         cache_recovered: stages.cache.counters.recovered.load(Ordering::Relaxed),
+        unchanged: false,
     };
     let output = emit::emit_all(settings, assets, warnings, stats);
     stages.cache.evict();
+    if let Ok(output) = &output {
+        inputs.record(settings, &files, output);
+    }
     output
 }
 

@@ -8,6 +8,7 @@ use crate::Config;
 use crate::cargo;
 use crate::compress::Compression;
 use crate::error::Diagnostic;
+use crate::fingerprint;
 use crate::targets::Targets;
 
 /// Settings after environment overrides, with paths made absolute.
@@ -45,12 +46,16 @@ pub(crate) struct Settings {
     pub cache_max_bytes: u64,
     /// The profile is a release profile (`PROFILE=release`).
     pub release: bool,
-    /// Live dev mode: `ASSETLOCK_LIVE`, else `Config::live`, else off; never in release.
+    /// Live dev mode: `ASSETLOCK_LIVE`, else `Config::live`, else on in dev profiles; never
+    /// in release.
     pub live: bool,
     /// Variants to make, with their levels; empty for none.
     pub precompress: Vec<(Compression, u32)>,
     /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
     pub threads: usize,
+    /// Everything besides the input files that shapes the output, hashed: the config, the
+    /// variables and this build script ([`fingerprint::identity`]).
+    pub identity: String,
 }
 
 /// Where problems with the configuration itself are reported.
@@ -101,9 +106,12 @@ impl Settings {
         let allow_dangling = globs(&config.allow_dangling, "allow_dangling");
         let warn_dangling = globs(&config.warn_dangling, "warn_dangling");
         let public = globs(&config.public, "public");
-        let release = cargo::cargo_var("PROFILE").is_some_and(|p| p == "release");
+        let profile = cargo::cargo_var("PROFILE");
+        let release = profile.as_deref() == Some("release");
+        // A dev-profile build run by cargo; called outside cargo, a build is locked.
+        let dev = profile.as_deref() == Some("debug");
         let live = match cargo::user_flag("ASSETLOCK_LIVE") {
-            Ok(flag) => !release && flag.or(config.live).unwrap_or(false),
+            Ok(flag) => !release && flag.or(config.live).unwrap_or(dev),
             Err(problem) => {
                 problems.push(problem);
                 false
@@ -132,6 +140,8 @@ impl Settings {
             .map(|dir| crate_root.join(dir))
             .collect();
         let precompress = match cargo::user_flag("ASSETLOCK_PRECOMPRESS") {
+            // Live mode serves the sources as they are: variants would be stale at once.
+            Ok(_) if live => Vec::new(),
             Ok(flag) => resolve_precompress(config, flag, release, &mut problems),
             Err(problem) => {
                 problems.push(problem);
@@ -165,7 +175,7 @@ impl Settings {
             excludes,
             hash_len: config.hash_len,
             out_dir,
-            embed: config.embed.unwrap_or(release),
+            embed: config.embed.unwrap_or(!dev),
             minify,
             targets,
             source_maps: config.source_maps,
@@ -184,6 +194,7 @@ impl Settings {
             deny_non_literal_imports: config.deny_non_literal_imports,
             release,
             live,
+            identity: fingerprint::identity(config),
         })
     }
 

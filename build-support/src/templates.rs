@@ -14,7 +14,6 @@ use minijinja::machinery::{Span, Token, Tokenizer};
 use minijinja::syntax::SyntaxConfig;
 use walkdir::WalkDir;
 
-use crate::cargo;
 use crate::error::Diagnostic;
 use crate::settings::Settings;
 
@@ -34,7 +33,6 @@ pub(crate) const FUNCTIONS: &[&str] = &[
 pub(crate) fn check(settings: &Settings, known: &BTreeSet<&str>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for dir in &settings.template_dirs {
-        cargo::rerun_if_changed(dir);
         let display_dir = settings.display(dir);
         if !dir.is_dir() {
             problems.push(Diagnostic::new(display_dir, "template dir not found"));

@@ -32,6 +32,14 @@ const RELEASE: &[(&str, &str)] = &[
 /// What cargo sets for the build script of a dev build.
 const DEBUG: &[(&str, &str)] = &[("PROFILE", "debug"), ("OPT_LEVEL", "0"), ("DEBUG", "true")];
 
+/// A dev build with live mode off: hashed, precompressed, as a release is shaped.
+const DEBUG_LOCKED: &[(&str, &str)] = &[
+    ("PROFILE", "debug"),
+    ("OPT_LEVEL", "0"),
+    ("DEBUG", "true"),
+    ("ASSETLOCK_LIVE", "0"),
+];
+
 static ENVIRONMENT: Mutex<()> = Mutex::new(());
 
 /// Runs `f` with exactly `vars` of [`VARIABLES`] set, one test at a time.
@@ -140,9 +148,11 @@ fn release_profile_precompresses_at_the_best_levels() {
 }
 
 #[test]
-fn debug_profile_precompresses_at_fast_levels() {
+fn a_locked_debug_build_precompresses_at_fast_levels() {
     let site = site();
-    let output = with_env(DEBUG, || site.config().minify(true).try_compile().unwrap());
+    let output = with_env(DEBUG_LOCKED, || {
+        site.config().minify(true).try_compile().unwrap()
+    });
     assert_variants_at(&output, |_| 1);
 }
 
@@ -186,7 +196,7 @@ fn release_levels_give_smaller_variants_than_debug_levels() {
         Compression::ALL.map(|coding| variant(output, "app.css", coding.token()).len())
     };
     let release = with_env(RELEASE, || sizes(&site.build().unwrap()));
-    let debug = with_env(DEBUG, || {
+    let debug = with_env(DEBUG_LOCKED, || {
         sizes(&site.config().minify(true).try_compile().unwrap())
     });
     for ((coding, best), fast) in Compression::ALL.iter().zip(release).zip(debug) {
@@ -256,7 +266,7 @@ fn assetlock_precompress_0_makes_no_variants_in_release() {
 
 #[test]
 fn assetlock_precompress_1_uses_release_levels_in_debug() {
-    let vars = [DEBUG, &[("ASSETLOCK_PRECOMPRESS", "1")]].concat();
+    let vars = [DEBUG_LOCKED, &[("ASSETLOCK_PRECOMPRESS", "1")]].concat();
     let site = site();
     let output = with_env(&vars, || site.build().unwrap());
     assert!(!minified(&text(&output, "app.css")), "still a debug build");
@@ -311,12 +321,26 @@ fn generated(output: &Output) -> String {
 }
 
 #[test]
-fn live_debug_build_names_logical_urls_without_integrity() {
+fn a_dev_build_is_live_by_default_with_logical_urls_and_no_integrity_or_variants() {
     let site = site();
-    let output = with_env(DEBUG, || site.config().live(true).try_compile().unwrap());
+    let output = with_env(DEBUG, || site.build().unwrap());
     assert_eq!(output.url("app.css"), Some("/assets/app.css"));
-    assert_eq!(manifest(&output)["assets"]["app.css"]["integrity"], "");
+    let manifest = manifest(&output);
+    assert_eq!(manifest["live"], true);
+    assert_eq!(manifest["assets"]["app.css"]["integrity"], "");
+    assert_eq!(
+        manifest["assets"]["app.css"]["encodings"],
+        serde_json::json!({})
+    );
     assert!(generated(&output).contains(".__with_live(&["));
+}
+
+#[test]
+fn a_build_outside_cargo_is_locked_by_default() {
+    let site = site();
+    let output = with_env(&[], || site.build().unwrap());
+    assert_ne!(output.url("app.css"), Some("/assets/app.css"));
+    assert!(manifest(&output).get("live").is_none());
 }
 
 #[test]

@@ -35,6 +35,10 @@ pub struct ManifestJson {
     /// RFC 3339 time of the upload; only in release records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_at: Option<String>,
+    /// A live dev build: URLs are logical paths and the bytes come from the source tree, so
+    /// nothing in it is content-addressed and nothing may be uploaded. Absent when `false`.
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pub live: bool,
     /// One entry per logical path, sorted.
     pub assets: BTreeMap<String, AssetJson>,
 }

@@ -111,8 +111,16 @@ use crate::Manifest;
 /// - verify: objects are missing or have the wrong size or headers, or the release record is
 ///   missing;
 /// - prune: the current build has no release record at the destination, a release record
-///   cannot be read, or deletions failed.
+///   cannot be read, or deletions failed;
+/// - the source is a live dev build ([`Manifest::is_live`]): a usage error, before any I/O.
 pub async fn run(source: &Source, dest: &Destination, options: &Options) -> Result<Report, Error> {
+    if source.manifest().live {
+        return Err(Error::usage(
+            "this is a live dev build: its assets are read from the source tree under their \
+             logical paths, so none is content-addressed and none may be uploaded, verified \
+             or pruned; build with --release, or with ASSETLOCK_LIVE=0",
+        ));
+    }
     let started = Instant::now();
     let report = Report::new(
         options.action,

@@ -1,6 +1,9 @@
 fn main() {
+    // Locked in every profile: its tests check what a release serves (hashed URLs, integrity,
+    // `immutable`), in the dev profile the tests build in.
     assetlock_build::Config::new()
         .asset_dir("assets")
         .public("robots.txt")
+        .live(false)
         .compile();
 }

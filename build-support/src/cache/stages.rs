@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::cache::key;
 use crate::cache::store::Cache;
 use crate::compress::Compression;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, StoredDiagnostic};
 use crate::hash;
 use crate::reference::Ref;
 use crate::transform::{self, Input, Kind, Transformed};
@@ -83,15 +83,12 @@ fn reads_unchanged(input: &Input, out: &Transformed) -> bool {
         .all(|(logical, sha)| input.files.get(logical).map(|b| hash::sha256(b)) == *sha)
 }
 
-/// A warning as stored: path, position, message.
-type StoredWarning = (String, Option<(u32, u32)>, String);
-
 /// A transform result as stored: a JSON header line, then the output bytes.
 #[derive(Serialize, Deserialize)]
 struct Stored {
     refs: Vec<Ref>,
     map: Option<String>,
-    warnings: Vec<StoredWarning>,
+    warnings: Vec<StoredDiagnostic>,
     reads: Vec<(String, Option<[u8; 32]>)>,
 }
 
@@ -99,11 +96,7 @@ fn encode(out: &Transformed) -> Vec<u8> {
     let stored = Stored {
         refs: out.refs.clone(),
         map: out.map.clone(),
-        warnings: out
-            .warnings
-            .iter()
-            .map(|w| (w.path().to_string(), w.position(), w.full_message()))
-            .collect(),
+        warnings: out.warnings.iter().map(Diagnostic::to_stored).collect(),
         reads: out.reads.clone(),
     };
     let mut bytes = serde_json::to_vec(&stored).unwrap_or_default();
@@ -122,13 +115,7 @@ fn decode(bytes: &[u8]) -> Option<Transformed> {
         warnings: stored
             .warnings
             .into_iter()
-            .map(|(path, position, message)| {
-                let d = Diagnostic::new(path, message);
-                match position {
-                    Some((line, column)) => d.at(line, column),
-                    None => d,
-                }
-            })
+            .map(Diagnostic::from_stored)
             .collect(),
         reads: stored.reads,
     })

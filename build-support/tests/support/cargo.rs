@@ -19,7 +19,8 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// Runs `cargo <args> --offline` in `dir`, with `env` and without the variables of this
-/// workspace's own build that would change the crate's.
+/// workspace's own build that would change the crate's; live mode is off unless `env` sets
+/// `ASSETLOCK_LIVE`.
 pub fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
@@ -30,7 +31,9 @@ pub fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("CARGO_TARGET_DIR", target_dir())
         .env("CARGO_TERM_COLOR", "never")
         .env_remove("ASSETLOCK_URL_PREFIX")
-        .env_remove("RUSTFLAGS");
+        .env_remove("RUSTFLAGS")
+        // Locked, as a release is, unless a test asks for live mode in `env`.
+        .env("ASSETLOCK_LIVE", "0");
     for (key, value) in env {
         command.env(key, value);
     }

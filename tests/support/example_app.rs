@@ -1,0 +1,114 @@
+//! Copies of the example app built by cargo as a user builds it: outside this workspace, in
+//! the shared `target/tests/e2e` dir, so their dependencies are compiled once.
+#![allow(clippy::disallowed_methods)] // the helper sets up cargo's environment
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The root of this workspace.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Where the copies are built.
+pub fn target_dir() -> PathBuf {
+    workspace().join("target/tests/e2e")
+}
+
+/// A copy of the example app's crate at `dir` (replaced if present), as package `package`,
+/// with each `(file, from, to)` of `edits` applied to its assets. Its binary is
+/// `target_dir()/debug/<package>`; the library keeps its name, so the app's code is unchanged.
+pub fn copy(dir: &Path, package: &str, edits: &[(&str, &str, &str)]) {
+    let ws = workspace();
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    for part in ["build.rs", "src", "templates", "pages", "assets"] {
+        copy_tree(&ws.join("example-app").join(part), &dir.join(part));
+    }
+    for (file, from, to) in edits {
+        edit(&dir.join("assets").join(file), from, to);
+    }
+    let manifest = format!(
+        r#"[package]
+name = "{package}"
+version = "0.0.0"
+edition = "2024"
+publish = false
+default-run = "{package}"
+
+[lib]
+name = "example_app"
+
+[[bin]]
+name = "{package}"
+path = "src/main.rs"
+
+[dependencies]
+assetlock = {{ path = {ws:?}, features = ["axum", "upload", "fallback", "minijinja"] }}
+askama = "0.16"
+minijinja = {{ version = "3.1", default-features = false, features = ["builtins"] }}
+axum = {{ version = "0.8", default-features = false, features = ["http1", "tokio", "query"] }}
+tokio = {{ version = "1", features = ["rt-multi-thread", "macros", "net", "fs", "sync", "time"] }}
+tracing-subscriber = {{ version = "0.3", default-features = false, features = ["fmt", "env-filter", "ansi"] }}
+
+[build-dependencies]
+assetlock-build = {{ path = {build:?} }}
+
+[workspace]
+"#,
+        ws = ws.display().to_string(),
+        build = ws.join("build-support").display().to_string(),
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(ws.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+}
+
+/// Replaces `from` by `to` in the file at `path`, which must contain it.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no `{from}`", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+/// `cargo build --offline --quiet <args>` of the copy at `dir` in [`target_dir`], with `env`
+/// and without this workspace's own asset settings; panics with cargo's output on failure.
+pub fn build(dir: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .args(["build", "--offline", "--quiet"])
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("ASSETLOCK_URL_PREFIX")
+        .env_remove("ASSETLOCK_LIVE")
+        .env_remove("RUSTFLAGS");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "building {} failed:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A debug binary of [`target_dir`].
+pub fn binary(name: &str) -> PathBuf {
+    target_dir().join("debug").join(name)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
