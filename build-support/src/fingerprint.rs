@@ -73,6 +73,9 @@ pub(crate) struct Inputs {
     files: Vec<(PathBuf, Option<String>, Option<Stamp>)>,
     /// When they were stamped, in ns since the epoch.
     stamped_at: u128,
+    /// The record of the last successful build into the same out dir, read before this
+    /// build removes it.
+    last: Option<Record>,
 }
 
 impl Inputs {
@@ -99,14 +102,20 @@ impl Inputs {
                 (path, logical, stamp)
             })
             .collect();
-        Inputs { files, stamped_at }
+        let last = std::fs::read_to_string(record_path(settings))
+            .ok()
+            .and_then(|text| Record::parse(&text));
+        Inputs {
+            files,
+            stamped_at,
+            last,
+        }
     }
 
     /// The last build's output, when neither its inputs, its identity nor its outputs have
     /// changed; `None` means build.
     pub(crate) fn unchanged(&self, settings: &Settings) -> Option<Output> {
-        let path = record_path(settings);
-        let mut record = Record::parse(&std::fs::read_to_string(&path).ok()?)?;
+        let mut record = self.last.clone()?;
         if record.identity != settings.identity || record.inputs.len() != self.files.len() {
             return None;
         }
@@ -133,7 +142,8 @@ impl Inputs {
             // Every input is as recorded as of this stamping: files modified well before it
             // are no longer racy. Best effort: without it, the next run checks them again.
             record.stamped_at = self.stamped_at;
-            let _ = crate::emit::write_if_changed(&path, record.render().as_bytes());
+            let _ =
+                crate::emit::write_if_changed(&record_path(settings), record.render().as_bytes());
         }
         Some(Output {
             build_id: record.build_id,
@@ -154,11 +164,12 @@ impl Inputs {
     /// Records a successful build: the digests of the bytes it read (`files`), reusing the
     /// last record's for files whose stamp still matches, and the stamps of what it wrote.
     pub(crate) fn record(&self, settings: &Settings, files: &Files, output: &Output) {
-        let last: BTreeMap<PathBuf, Input> = std::fs::read_to_string(record_path(settings))
-            .ok()
-            .and_then(|text| Record::parse(&text))
-            .map(|r| r.inputs.into_iter().map(|i| (i.path.clone(), i)).collect())
-            .unwrap_or_default();
+        let last: BTreeMap<&PathBuf, &Input> = self
+            .last
+            .iter()
+            .flat_map(|r| &r.inputs)
+            .map(|i| (&i.path, i))
+            .collect();
         let mut inputs = Vec::with_capacity(self.files.len());
         for (path, logical, stamp) in &self.files {
             let Some(stamp) = *stamp else {
@@ -208,20 +219,9 @@ impl Inputs {
     }
 }
 
-/// The digest that tells whether a file's bytes changed: 128 bits of SipHash-1-3 with fixed
-/// keys, from the standard library, which is compiled optimised even when a build script's
-/// dependencies are not (SHA-256 from an unoptimised `sha2` runs at a few MB/s). It guards
-/// against edits, not adversaries, and the record is dropped when the build script changes.
+/// The digest that tells whether a file's bytes changed: SHA-256, hex.
 fn digest(bytes: &[u8]) -> String {
-    use std::hash::Hasher;
-    let mut halves = [0u64; 2];
-    for (seed, half) in halves.iter_mut().enumerate() {
-        #[allow(deprecated)] // the one keyed SipHash in std; its output is stable per binary
-        let mut hasher = std::hash::SipHasher::new_with_keys(seed as u64, 0x6173_7365_746c_6f63);
-        hasher.write(bytes);
-        *half = hasher.finish();
-    }
-    format!("{:016x}{:016x}", halves[0], halves[1])
+    hash::hex(&hash::sha256(bytes))
 }
 
 /// Removes the record, so the next build is a full one (after a failed build, whose outputs

@@ -1,11 +1,17 @@
 //! Content hashes, hashed file names and Subresource Integrity values.
+//!
+//! SHA-256 and SHA-384 come from `ring`, whose digest loops are assembly: a build script's
+//! dependencies are compiled without optimisation in dev profiles, where a Rust
+//! implementation hashes several times slower, and a rerun hashes every output.
 
 use base64::Engine;
-use sha2::{Digest, Sha256, Sha384};
+use ring::digest::{self, Context, SHA256, SHA384};
 
 /// SHA-256 of `bytes`.
 pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
-    Sha256::digest(bytes).into()
+    let mut out = [0; 32];
+    out.copy_from_slice(digest::digest(&SHA256, bytes).as_ref());
+    out
 }
 
 /// Lower-case hex.
@@ -21,7 +27,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// The Subresource Integrity value of `bytes`: `sha384-<base64>`.
 pub(crate) fn integrity(bytes: &[u8]) -> String {
-    let digest = Sha384::digest(bytes);
+    let digest = digest::digest(&SHA384, bytes);
     format!(
         "sha384-{}",
         base64::engine::general_purpose::STANDARD.encode(digest)
@@ -41,20 +47,27 @@ pub(crate) fn hashed_name(logical: &str, hash: &str) -> String {
     }
 }
 
-/// Feeds length-prefixed fields to a hasher, so field boundaries cannot be confused.
-#[derive(Default)]
-pub(crate) struct FieldHasher(Sha256);
+/// Feeds length-prefixed fields to a SHA-256 hasher, so field boundaries cannot be confused.
+pub(crate) struct FieldHasher(Context);
+
+impl Default for FieldHasher {
+    fn default() -> FieldHasher {
+        FieldHasher(Context::new(&SHA256))
+    }
+}
 
 impl FieldHasher {
     pub fn field(&mut self, bytes: impl AsRef<[u8]>) -> &mut Self {
         let bytes = bytes.as_ref();
-        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
         self
     }
 
     pub fn finish(self) -> [u8; 32] {
-        self.0.finalize().into()
+        let mut out = [0; 32];
+        out.copy_from_slice(self.0.finish().as_ref());
+        out
     }
 }
 

@@ -59,7 +59,7 @@ pub(crate) struct Input {
 }
 
 /// What a successful build read and wrote, and what it reported.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Record {
     pub identity: String,
     /// When the build stamped its inputs, in ns since the epoch.
