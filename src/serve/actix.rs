@@ -11,7 +11,7 @@ use actix_web::http::StatusCode as ActixStatus;
 use actix_web::http::header::{HeaderName as ActixName, HeaderValue as ActixValue};
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Request, Response};
 use tower::Service;
@@ -113,7 +113,9 @@ async fn to_actix(response: Response<Body>) -> HttpResponse {
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     match length {
         Some(length) => builder.body(SizedStream::new(length, body.into_data_stream())),
-        // Answers without a length are the short texts of errors, or empty (304).
+        // A stream of unknown length (live mode's change events) flows as it comes.
+        None if body.size_hint().exact().is_none() => builder.streaming(body.into_data_stream()),
+        // Other answers without a length are the short texts of errors, or empty (304).
         None => match axum::body::to_bytes(body, SHORT_BODY).await {
             Ok(bytes) => builder.body(bytes),
             Err(_) => HttpResponse::InternalServerError().finish(),

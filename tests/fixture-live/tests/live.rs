@@ -1,9 +1,12 @@
 //! Live dev mode over real HTTP: logical URLs, current bytes, revalidation, the change stream.
 
+#[path = "../../support/actix.rs"]
+mod actix;
 mod support;
 
 use std::time::Duration;
 
+use assetlock::serve::ServeAssets;
 use support::Live;
 
 #[test]
@@ -119,4 +122,38 @@ async fn the_client_script_is_served_and_named_by_the_page() {
         .unwrap();
     assert_eq!(js.status(), 200);
     assert!(js.text().await.unwrap().contains("EventSource"));
+}
+
+#[tokio::test]
+async fn the_change_stream_flows_through_actix_web_too() {
+    let dir = support::copy_of_assets();
+    let addr = actix::actix_server(ServeAssets::new(&fixture_live::MANIFEST).live_dir(dir.path()));
+    // A server that waited for the end of the stream would never answer.
+    let url = format!("http://{addr}/assets/__assetlock/events");
+    let mut events = tokio::time::timeout(Duration::from_secs(5), reqwest::get(url))
+        .await
+        .expect("no answer within 5 s")
+        .unwrap();
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let first = tokio::time::timeout(Duration::from_secs(5), events.chunk())
+        .await
+        .expect("the stream did not open within 5 s")
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&first).starts_with(':'));
+    std::fs::write(dir.path().join("css/site.css"), "body { color: red; }\n").unwrap();
+    let chunk = tokio::time::timeout(Duration::from_secs(2), events.chunk())
+        .await
+        .expect("no event within 2 s")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&chunk),
+        "data: /assets/css/site.css\n\n"
+    );
+    let css = reqwest::get(format!("http://{addr}/assets/css/site.css"))
+        .await
+        .unwrap();
+    assert_eq!(css.headers()["cache-control"], "no-cache");
+    assert_eq!(css.text().await.unwrap(), "body { color: red; }\n");
 }

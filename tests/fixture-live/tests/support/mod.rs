@@ -15,11 +15,7 @@ pub struct Live {
 impl Live {
     /// Copies `assets/` and serves the page and the copy on 127.0.0.1:0.
     pub async fn start() -> Live {
-        let dir = tempfile::tempdir().unwrap();
-        copy(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"),
-            dir.path(),
-        );
+        let dir = copy_of_assets();
         let app = fixture_live::app(Some(dir.path().to_path_buf()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -35,6 +31,16 @@ impl Live {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
+}
+
+/// A temporary copy of the fixture's `assets/`.
+pub fn copy_of_assets() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"),
+        dir.path(),
+    );
+    dir
 }
 
 fn copy(from: &Path, to: &Path) {
