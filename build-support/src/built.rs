@@ -9,7 +9,13 @@ pub(crate) struct Built {
     pub logical: String,
     pub hashed_path: String,
     pub url: String,
+    /// The identity bytes; empty when they stay in `source`.
     pub bytes: Vec<u8>,
+    /// A file of the streaming lane ([`crate::stream`]): the identity bytes are this file's,
+    /// never read into memory.
+    pub source: Option<std::path::PathBuf>,
+    /// Size in bytes of the identity bytes.
+    pub size: u64,
     pub sha256: [u8; 32],
     pub integrity: String,
     pub content_type: &'static str,
@@ -17,6 +23,14 @@ pub(crate) struct Built {
     pub variants: Vec<BuiltVariant>,
     /// Logical paths of the JS modules this one imports statically.
     pub imports: Vec<String>,
+}
+
+/// The bytes of one artifact file: in memory, or a source file of the streaming lane with its
+/// size.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Content<'a> {
+    Bytes(&'a [u8]),
+    File(&'a std::path::Path, u64),
 }
 
 /// A precompressed copy of a [`Built`] asset.
@@ -33,12 +47,16 @@ impl Built {
         hash::hex(&self.sha256)
     }
 
-    /// Every file this asset puts in the artifact dir: `(hashed path, bytes)`.
-    pub fn files(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        std::iter::once((self.hashed_path.as_str(), self.bytes.as_slice())).chain(
+    /// Every file this asset puts in the artifact dir: `(hashed path, content)`.
+    pub fn files(&self) -> impl Iterator<Item = (&str, Content<'_>)> {
+        let identity = match &self.source {
+            Some(path) => Content::File(path, self.size),
+            None => Content::Bytes(&self.bytes),
+        };
+        std::iter::once((self.hashed_path.as_str(), identity)).chain(
             self.variants
                 .iter()
-                .map(|v| (v.hashed_path.as_str(), v.bytes.as_slice())),
+                .map(|v| (v.hashed_path.as_str(), Content::Bytes(&v.bytes))),
         )
     }
 }

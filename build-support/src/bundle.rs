@@ -105,6 +105,7 @@ pub(crate) fn build_all(
                     logical: name.clone(),
                     display: format!("bundle `{name}`"),
                     out,
+                    stream: None,
                 });
             }
             Err(bundle_problems) => problems.extend(bundle_problems),

@@ -10,7 +10,7 @@ use std::fmt::Write;
 use assetlock_contract::layout::{self, PACK};
 use assetlock_contract::path_key;
 
-use crate::built::Built;
+use crate::built::{Built, Content};
 use crate::hash;
 
 /// First line of every generated file.
@@ -33,18 +33,16 @@ pub(crate) enum Bytes {
     Dist,
 }
 
-/// The pack: every file of every asset (the asset, then its variants), one after the other.
-pub(crate) fn pack(assets: &[Built]) -> Vec<u8> {
-    let len = assets
-        .iter()
-        .flat_map(Built::files)
-        .map(|(_, b)| b.len())
-        .sum();
-    let mut pack = Vec::with_capacity(len);
-    for (_, bytes) in assets.iter().flat_map(Built::files) {
-        pack.extend_from_slice(bytes);
+/// Writes the pack: every file of every asset (the asset, then its variants), one after the
+/// other; files of the streaming lane are copied a chunk at a time.
+pub(crate) fn write_pack(assets: &[Built], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    for (_, content) in assets.iter().flat_map(Built::files) {
+        match content {
+            Content::Bytes(bytes) => out.write_all(bytes)?,
+            Content::File(path, size) => crate::stream::append(path, size, out)?,
+        }
     }
-    pack
+    Ok(())
 }
 
 /// Renders `assetlock.rs`. It holds no absolute path: `include_bytes!` resolves the pack
@@ -91,7 +89,7 @@ pub(crate) fn render(
     }
     .unwrap();
     let mut offset = 0;
-    let mut contents = |len: usize| {
+    let mut contents = |len: u64| {
         let code = match bytes {
             Bytes::Embed => format!("Contents::__packed(PACK, {offset}, {len})"),
             Bytes::Dist => "Contents::__dist(DIST)".to_string(),
@@ -101,7 +99,7 @@ pub(crate) fn render(
     };
     let mut rows = Vec::with_capacity(assets.len());
     for (i, asset) in assets.iter().enumerate() {
-        let identity = contents(asset.bytes.len());
+        let identity = contents(asset.size);
         if !asset.variants.is_empty() {
             writeln!(
                 w,
@@ -112,7 +110,7 @@ pub(crate) fn render(
             for v in &asset.variants {
                 let (text, ends) = joined(&[&v.hashed_path, &hash::hex(&v.sha256)]);
                 let ends = ends as u32;
-                let code = contents(v.bytes.len());
+                let code = contents(v.bytes.len() as u64);
                 writeln!(
                     w,
                     "        Variant::__new(Encoding::{}, {text:?}, {ends}, {}, {code}),",
@@ -145,7 +143,7 @@ pub(crate) fn render(
         writeln!(
             w,
             "        Asset::__new({text:?}, {ends}, {}, {variants}, {identity}),",
-            asset.bytes.len()
+            asset.size
         )
         .unwrap();
     }

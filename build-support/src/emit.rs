@@ -1,14 +1,14 @@
 //! Writes the outputs under the out dir, touching only files whose content changed.
 
 use std::collections::HashSet;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use assetlock_contract::layout;
 
-use crate::built::{self, Built};
+use crate::built::{self, Built, Content};
 use crate::codegen;
 use crate::error::{Diagnostic, Error};
 use crate::settings::Settings;
@@ -36,14 +36,17 @@ pub(crate) fn emit_all(
         codegen::Bytes::Dist
     };
     let pack_path = settings.out_dir.join(layout::PACK);
-    let pack = match bytes {
-        codegen::Bytes::Embed => codegen::pack(&assets),
+    match bytes {
+        codegen::Bytes::Embed => {
+            if let Err(e) = write_through(&pack_path, |out| codegen::write_pack(&assets, out)) {
+                problems.push(write_error(&pack_path, e));
+            }
+        }
         // A pack from an earlier embedded build would only take room.
         codegen::Bytes::Dist => {
             let _ = std::fs::remove_file(&pack_path);
-            Vec::new()
         }
-    };
+    }
     let modules = codegen::Modules {
         import_map: crate::modules::import_map(
             settings.mount_path(),
@@ -69,12 +72,8 @@ pub(crate) fn emit_all(
             )
             .into_bytes(),
         ),
-        (pack_path, pack),
     ];
     for (path, contents) in outputs {
-        if matches!(bytes, codegen::Bytes::Dist) && path.ends_with(layout::PACK) {
-            continue;
-        }
         if let Err(e) = write_if_changed(&path, &contents) {
             problems.push(write_error(&path, e));
         }
@@ -98,9 +97,13 @@ pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnosti
     let mut problems = Vec::new();
     let mut wanted = HashSet::new();
     for asset in assets {
-        for (hashed_path, bytes) in asset.files() {
+        for (hashed_path, content) in asset.files() {
             let path = dist.join(hashed_path);
-            if let Err(e) = write_if_changed(&path, bytes) {
+            let written = match content {
+                Content::Bytes(bytes) => write_if_changed(&path, bytes),
+                Content::File(source, _) => crate::stream::copy_if_changed(source, &path),
+            };
+            if let Err(e) = written {
                 problems.push(write_error(&path, e));
             }
             wanted.insert(path);
@@ -124,6 +127,37 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
 }
 
+/// Writes `path` through `write` into a sibling, then renames the sibling over `path` unless
+/// `path` already holds the same bytes: a file too large to hold in memory, written once.
+fn write_through(
+    path: &Path,
+    write: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let temp = sibling(path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut out = io::BufWriter::new(std::fs::File::create(&temp)?);
+    let written = write(&mut out).and_then(|()| out.flush());
+    drop(out);
+    let result = written.and_then(|()| match crate::stream::same_contents(&temp, path) {
+        Ok(true) => std::fs::remove_file(&temp),
+        _ => std::fs::rename(&temp, path),
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// The sibling a file is written to before it replaces `path`.
+fn sibling(path: &Path) -> PathBuf {
+    path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    ))
+}
+
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     match std::fs::write(path, bytes) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -137,10 +171,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = path.with_file_name(format!(
-        ".{}.tmp",
-        path.file_name().unwrap_or_default().to_string_lossy()
-    ));
+    let temp = sibling(path);
     std::fs::write(&temp, bytes)?;
     std::fs::rename(&temp, path)
 }

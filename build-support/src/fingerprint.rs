@@ -127,8 +127,8 @@ impl Inputs {
                 return None;
             }
             if stamp != input.stamp || stamp.modified >= racy_since {
-                let bytes = std::fs::read(path).ok()?;
-                if digest(&bytes) != input.digest {
+                let sha256 = crate::stream::sha256_file(path).ok()?;
+                if hash::hex(&sha256) != input.digest {
                     return None;
                 }
                 input.stamp = stamp;
@@ -163,7 +163,13 @@ impl Inputs {
 
     /// Records a successful build: the digests of the bytes it read (`files`), reusing the
     /// last record's for files whose stamp still matches, and the stamps of what it wrote.
-    pub(crate) fn record(&self, settings: &Settings, files: &Files, output: &Output) {
+    pub(crate) fn record(
+        &self,
+        settings: &Settings,
+        files: &Files,
+        streamed: &BTreeMap<String, [u8; 32]>,
+        output: &Output,
+    ) {
         let last: BTreeMap<&PathBuf, &Input> = self
             .last
             .iter()
@@ -182,17 +188,18 @@ impl Inputs {
                 Some(input) if input.stamp == stamp && stamp.modified < racy_since => {
                     input.digest.clone()
                 }
-                _ => {
-                    let read;
-                    let bytes = match logical.as_ref().and_then(|l| files.get(l)) {
-                        Some(bytes) => bytes,
-                        None => {
-                            read = std::fs::read(path).unwrap_or_default();
-                            &read
+                _ => match logical.as_ref() {
+                    Some(l) if files.contains_key(l) => digest(&files[l]),
+                    Some(l) if streamed.contains_key(l) => hash::hex(&streamed[l]),
+                    // A template: read now, a chunk at a time.
+                    _ => match crate::stream::sha256_file(path) {
+                        Ok(sha256) => hash::hex(&sha256),
+                        Err(_) => {
+                            forget(settings);
+                            return;
                         }
-                    };
-                    digest(bytes)
-                }
+                    },
+                },
             };
             inputs.push(Input {
                 path: path.clone(),

@@ -14,6 +14,8 @@ pub(crate) struct Node {
     pub bytes: Vec<u8>,
     /// Indexes into the node list, with the marker standing for each target's hash.
     pub deps: Vec<(usize, String)>,
+    /// The SHA-256 of the bytes when they were hashed while streaming (`bytes` is empty).
+    pub digest: Option<[u8; 32]>,
 }
 
 /// A hashed file: final bytes, the hash in its name, and the SHA-256 of the bytes.
@@ -69,7 +71,9 @@ pub(crate) fn hash_all(mut nodes: Vec<Node>, hash_len: usize) -> Vec<Hashed> {
             }
         } else {
             let i = component[0];
-            let digest = hash::sha256(&nodes[i].bytes);
+            let digest = nodes[i]
+                .digest
+                .unwrap_or_else(|| hash::sha256(&nodes[i].bytes));
             names[i] = Some(hash::hex(&digest)[..hash_len].to_string());
             digests[i] = Some(digest);
         }

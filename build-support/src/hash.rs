@@ -27,10 +27,14 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// The Subresource Integrity value of `bytes`: `sha384-<base64>`.
 pub(crate) fn integrity(bytes: &[u8]) -> String {
-    let digest = digest::digest(&SHA384, bytes);
+    integrity_of(digest::digest(&SHA384, bytes).as_ref())
+}
+
+/// The Subresource Integrity value of a SHA-384 digest: `sha384-<base64>`.
+pub(crate) fn integrity_of(sha384: &[u8]) -> String {
     format!(
         "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(digest)
+        base64::engine::general_purpose::STANDARD.encode(sha384)
     )
 }
 

@@ -117,6 +117,7 @@ mod precompress;
 mod reference;
 mod settings;
 mod sourcemap;
+mod stream;
 mod targets;
 mod templates;
 mod transform;

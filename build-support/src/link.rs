@@ -7,6 +7,7 @@ use crate::error::Diagnostic;
 use crate::graph::{self, Node};
 use crate::reference::replace_all;
 use crate::settings::Settings;
+use crate::stream::Streamed;
 use crate::transform::Transformed;
 
 /// A file after its transform.
@@ -14,6 +15,8 @@ pub(crate) struct Entry {
     pub logical: String,
     pub display: String,
     pub out: Transformed,
+    /// A file of the streaming lane: its output is this file, unread (`out` is empty).
+    pub stream: Option<Streamed>,
 }
 
 /// The graph to hash, the entries it was made from, problems, and warnings.
@@ -40,6 +43,7 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
                     bytes: json.into_bytes(),
                     ..Transformed::default()
                 },
+                stream: None,
             })
         })
         .collect();
@@ -113,6 +117,7 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
             logical: e.logical.clone(),
             bytes: std::mem::take(&mut e.out.bytes),
             deps: graph::deps(&e.out.refs, |t| index.get(t).copied()),
+            digest: e.stream.as_ref().map(|s| s.sha256),
         })
         .collect();
     Linked {

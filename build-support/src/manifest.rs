@@ -27,7 +27,7 @@ pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built], live: b
             let asset = AssetJson {
                 url: a.url.clone(),
                 path: a.hashed_path.clone(),
-                size: a.bytes.len() as u64,
+                size: a.size,
                 sha256: a.sha256_hex(),
                 integrity: a.integrity.clone(),
                 content_type: a.content_type.to_owned(),

@@ -11,10 +11,17 @@ use crate::codegen;
 use crate::error::Diagnostic;
 use crate::graph::Hashed;
 use crate::settings::Settings;
+use crate::stream::Streamed;
 use crate::{hash, mime};
 
-/// Names and describes one asset from its final bytes.
-pub(crate) fn name(settings: &Settings, logical: String, hashed: Hashed) -> Built {
+/// Names and describes one asset from its final bytes, or from its file's hashes when it went
+/// through the streaming lane.
+pub(crate) fn name(
+    settings: &Settings,
+    logical: String,
+    hashed: Hashed,
+    stream: Option<Streamed>,
+) -> Built {
     // A public file keeps its path and is served from the site root (see `layout::is_public`).
     let (hashed_path, url) = if settings.public.is_match(&logical) {
         (logical.clone(), format!("/{}", encode_path(&logical)))
@@ -26,14 +33,18 @@ pub(crate) fn name(settings: &Settings, logical: String, hashed: Hashed) -> Buil
     Built {
         url,
         // A live build serves other bytes than these: no integrity to promise.
-        integrity: if settings.live {
-            String::new()
-        } else {
-            hash::integrity(&hashed.bytes)
+        integrity: match &stream {
+            _ if settings.live => String::new(),
+            Some(stream) => stream.integrity.clone(),
+            None => hash::integrity(&hashed.bytes),
         },
         content_type: mime::content_type(&logical),
         logical,
         hashed_path,
+        size: stream
+            .as_ref()
+            .map_or(hashed.bytes.len() as u64, |s| s.size),
+        source: stream.map(|s| s.path),
         bytes: hashed.bytes,
         sha256: hashed.sha256,
         variants: Vec::new(),
@@ -123,6 +134,8 @@ mod tests {
             hashed_path: "same.0123.css".to_string(),
             url: String::new(),
             bytes: Vec::new(),
+            source: None,
+            size: 0,
             sha256: [0; 32],
             integrity: String::new(),
             content_type: "text/css",

@@ -1,10 +1,10 @@
 //! The stages of a build, in order: discover ([`walk`]), answer from the [`fingerprint`] when
-//! nothing changed, read ([`walk`]), transform (through
+//! nothing changed, read ([`walk`]) or hash while streaming ([`stream`]), transform (through
 //! [`Stages`], with [`bundle`]s), link ([`link`]), hash ([`graph`]), name ([`naming`]),
 //! precompress ([`precompress`]), emit ([`emit`]). This module only runs them in order and
 //! on the thread pool.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
@@ -18,7 +18,7 @@ use crate::settings::Settings;
 use crate::transform::{Files, Input, TransformOptions};
 use crate::walk::{self, Source};
 use crate::{
-    Output, Stats, bundle, cargo, emit, fingerprint, graph, modules, naming, precompress,
+    Output, Stats, bundle, cargo, emit, fingerprint, graph, modules, naming, precompress, stream,
     templates, unoptimised,
 };
 
@@ -60,12 +60,26 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         .chain(settings.bundles.iter().map(|(name, _)| name.as_str()))
         .collect();
     problems.extend(templates::check(settings, &known));
-    let (files, read_problems) = walk::read_all(&sources);
+    // Files that need no transform and no variant are hashed while streaming, never held.
+    let (streamed, in_memory): (Vec<Source>, Vec<Source>) =
+        sources.iter().cloned().partition(|s| {
+            std::fs::metadata(&s.path)
+                .is_ok_and(|m| stream::eligible(settings, &s.logical, m.len()))
+        });
+    let (files, read_problems) = walk::read_all(&in_memory);
     problems.extend(read_problems);
     let options = TransformOptions::new(settings);
-    let (entries, transform_problems) =
+    let (mut entries, transform_problems) =
         transform_all(settings, &options, &stages, &sources, &files);
     problems.extend(transform_problems);
+    let (streamed, stream_problems) = stream_all(&streamed);
+    problems.extend(stream_problems);
+    let streamed_digests: BTreeMap<String, [u8; 32]> = streamed
+        .iter()
+        .filter_map(|e| Some((e.logical.clone(), e.stream.as_ref()?.sha256)))
+        .collect();
+    entries.extend(streamed);
+    entries.sort_by(|a, b| a.logical.cmp(&b.logical));
     let linked = link::link(settings, entries);
     problems.extend(linked.problems);
     if !problems.is_empty() {
@@ -86,7 +100,7 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
                 .collect();
             Built {
                 imports,
-                ..naming::name(settings, entry.logical, hashed)
+                ..naming::name(settings, entry.logical, hashed, entry.stream)
             }
         })
         .collect();
@@ -109,7 +123,7 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
     let output = emit::emit_all(settings, assets, warnings, stats);
     stages.cache.evict();
     if let Ok(output) = &output {
-        inputs.record(settings, &files, output);
+        inputs.record(settings, &files, &streamed_digests, output);
     }
     output
 }
@@ -144,6 +158,7 @@ fn transform_all(
                 logical: source.logical.clone(),
                 display: source.display.clone(),
                 out,
+                stream: None,
             })
         })
         .collect();
@@ -162,5 +177,32 @@ fn transform_all(
     entries.extend(bundles);
     problems.extend(bundle_problems);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));
+    (entries, problems)
+}
+
+/// Hashes every file of the streaming lane in parallel, one chunk at a time.
+fn stream_all(sources: &[Source]) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let results: Vec<Result<Entry, Diagnostic>> = sources
+        .par_iter()
+        .with_max_len(1)
+        .map(|source| {
+            let streamed = stream::hash_file(&source.path)
+                .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))?;
+            Ok(Entry {
+                logical: source.logical.clone(),
+                display: source.display.clone(),
+                out: Default::default(),
+                stream: Some(streamed),
+            })
+        })
+        .collect();
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(entry) => entries.push(entry),
+            Err(problem) => problems.push(problem),
+        }
+    }
     (entries, problems)
 }

@@ -19,6 +19,8 @@ pub(crate) fn add_variants(
     let mut tasks: Vec<(usize, compress::Compression, u32)> = assets
         .iter()
         .enumerate()
+        // Streamed files are never compressed (see `stream::eligible`).
+        .filter(|(_, a)| a.source.is_none())
         .flat_map(|(i, a)| {
             settings
                 .precompress

@@ -5,6 +5,7 @@ fn node(logical: &str, text: &str, deps: &[(usize, &str)]) -> Node {
         logical: logical.to_string(),
         bytes: text.as_bytes().to_vec(),
         deps: deps.iter().map(|&(i, m)| (i, m.to_string())).collect(),
+        digest: None,
     }
 }
 

@@ -1,0 +1,195 @@
+//! Files that need no transform, hashed while streaming and copied into the artifact dir
+//! without ever being held in memory.
+//!
+//! An image, a font, a video or any other file that is neither CSS, JS nor a source map, and
+//! that gets no precompressed variant, has no reference to rewrite: its output is its input.
+//! Such a file is read [`CHUNK`] bytes at a time to hash it (SHA-256 for its name, SHA-384 for
+//! its integrity), then copied by the operating system into the artifact dir and, when the
+//! bytes are embedded, into the pack. What a build holds in memory is then set by the files it
+//! transforms or compresses, not by the size of the tree: a 1 GB video costs one buffer per
+//! thread.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use ring::digest::{Context, SHA256, SHA384};
+
+use crate::settings::Settings;
+use crate::transform::Kind;
+use crate::{compress, mime};
+
+/// How much of a streamed file is read at a time.
+pub(crate) const CHUNK: usize = 256 * 1024;
+
+/// A file of the streaming lane: where it is and what it hashes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Streamed {
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: [u8; 32],
+    /// `sha384-<base64>`.
+    pub integrity: String,
+}
+
+/// Whether the file `logical` of `size` bytes goes through the streaming lane: it is not
+/// transformed (not CSS or JS), no transform reads it (not a source map), and no coding
+/// compresses it.
+pub(crate) fn eligible(settings: &Settings, logical: &str, size: u64) -> bool {
+    let content_type = mime::content_type(logical);
+    let len = usize::try_from(size).unwrap_or(usize::MAX);
+    Kind::of(logical) == Kind::Other
+        && !logical.ends_with(".map")
+        && !settings
+            .precompress
+            .iter()
+            .any(|&(coding, _)| compress::attempted(coding, logical, content_type, len))
+}
+
+/// Hashes the file at `path`, one chunk at a time.
+pub(crate) fn hash_file(path: &Path) -> io::Result<Streamed> {
+    let mut file = File::open(path)?;
+    let mut sha256 = Context::new(&SHA256);
+    let mut sha384 = Context::new(&SHA384);
+    let mut buffer = vec![0; CHUNK];
+    let mut size = 0u64;
+    loop {
+        let read = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        sha256.update(&buffer[..read]);
+        sha384.update(&buffer[..read]);
+        size += read as u64;
+    }
+    let mut digest = [0; 32];
+    digest.copy_from_slice(sha256.finish().as_ref());
+    Ok(Streamed {
+        path: path.to_path_buf(),
+        size,
+        sha256: digest,
+        integrity: crate::hash::integrity_of(sha384.finish().as_ref()),
+    })
+}
+
+/// SHA-256 of the file at `path`, one chunk at a time.
+pub(crate) fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
+    hash_file(path).map(|streamed| streamed.sha256)
+}
+
+/// Copies `from` to `to` (creating parent dirs), unless `to` already holds as many bytes and
+/// is not older than `from`: an artifact's name carries its content hash, and a live build's
+/// artifact is copied again after every edit of its source.
+pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> io::Result<()> {
+    if let (Ok(source), Ok(target)) = (std::fs::metadata(from), std::fs::metadata(to))
+        && source.len() == target.len()
+        && matches!((source.modified(), target.modified()), (Ok(s), Ok(t)) if t >= s)
+    {
+        return Ok(());
+    }
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temp = to.with_file_name(format!(
+        ".{}.tmp",
+        to.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    std::fs::copy(from, &temp)?;
+    std::fs::rename(&temp, to)
+}
+
+/// Appends the file at `from` to `out`, one chunk at a time; fails if its size is no longer
+/// `size` (it changed after it was hashed).
+pub(crate) fn append(from: &Path, size: u64, out: &mut impl Write) -> io::Result<()> {
+    let copied = io::copy(&mut File::open(from)?.take(size + 1), out)?;
+    if copied != size {
+        return Err(io::Error::other(format!(
+            "{} changed during the build ({size} bytes when hashed, {copied} now)",
+            from.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether the files at `a` and `b` hold the same bytes, compared one chunk at a time.
+pub(crate) fn same_contents(a: &Path, b: &Path) -> io::Result<bool> {
+    let (mut a, mut b) = (File::open(a)?, File::open(b)?);
+    if a.metadata()?.len() != b.metadata()?.len() {
+        return Ok(false);
+    }
+    let (mut x, mut y) = (vec![0; CHUNK], vec![0; CHUNK]);
+    loop {
+        let read = read_full(&mut a, &mut x)?;
+        if read != read_full(&mut b, &mut y)? || x[..read] != y[..read] {
+            return Ok(false);
+        }
+        if read == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+/// Reads until `buffer` is full or the file ends; returns how much it read.
+fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_agree_with_the_in_memory_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.bin");
+        let bytes: Vec<u8> = (0..CHUNK * 2 + 123).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let streamed = hash_file(&path).unwrap();
+        assert_eq!(streamed.size, bytes.len() as u64);
+        assert_eq!(streamed.sha256, crate::hash::sha256(&bytes));
+        assert_eq!(streamed.integrity, crate::hash::integrity(&bytes));
+    }
+
+    #[test]
+    fn copies_once_and_again_after_an_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("a"), dir.path().join("out/b"));
+        std::fs::write(&from, b"one").unwrap();
+        copy_if_changed(&from, &to).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"one");
+        assert!(same_contents(&from, &to).unwrap());
+        std::fs::write(&from, b"two").unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        File::options()
+            .write(true)
+            .open(&from)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        copy_if_changed(&from, &to).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"two");
+    }
+
+    #[test]
+    fn a_file_that_changed_size_since_hashing_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        std::fs::write(&path, b"four").unwrap();
+        let mut out = Vec::new();
+        assert!(append(&path, 3, &mut out).is_err());
+        let mut out = Vec::new();
+        append(&path, 4, &mut out).unwrap();
+        assert_eq!(out, b"four");
+    }
+}
