@@ -19,26 +19,18 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use support::example_app;
+use support::example_app::{self, Running, free_port, wait_until_up};
 use support::s3::{ACCESS_KEY, BUCKET, PREFIX, S3Server, SECRET_KEY};
 use support::webdriver::{self, Driver};
 
 const NGINX: &str = "/usr/sbin/nginx";
 /// Page loads per phase of the rollout.
 const PAGES: usize = 12;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// One release build: its server and its uploader.
 struct Release {
@@ -131,16 +123,6 @@ async fn upload(release: &Release, s3: &S3Server, args: &[&str]) -> String {
     stdout
 }
 
-/// A child process, killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// A server of the fleet.
 struct Server {
     addr: SocketAddr,
@@ -164,20 +146,6 @@ async fn start_server(release: &Release, s3: &S3Server) -> Server {
         addr,
         _process: process,
     }
-}
-
-async fn wait_until_up(url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if reqwest::get(url)
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{url} did not come up");
 }
 
 /// nginx balancing round-robin over some servers, logging every request it passes on.

@@ -9,41 +9,12 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::example_app;
+use support::example_app::{self, Running, free_port, wait_until_up};
 use support::webdriver::{self, Page};
-
-/// The running live dev server, killed on drop.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn wait_until_up(url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if reqwest::get(url).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the live example app did not answer at {url}");
-}
 
 #[tokio::test]
 async fn a_stylesheet_edit_shows_in_the_open_page_without_reload_or_restart() {
@@ -58,7 +29,7 @@ async fn a_stylesheet_edit_shows_in_the_open_page_without_reload_or_restart() {
         &[("ASSETLOCK_LIVE", "1")],
     );
     let port = free_port();
-    let _server = Server(
+    let _server = Running(
         Command::new(example_app::binary("example-app-live"))
             .env("PORT", port.to_string())
             .env("RUST_LOG", "warn")

@@ -151,7 +151,7 @@ fn write_through(
 }
 
 /// The sibling a file is written to before it replaces `path`.
-fn sibling(path: &Path) -> PathBuf {
+pub(crate) fn sibling(path: &Path) -> PathBuf {
     path.with_file_name(format!(
         ".{}.tmp",
         path.file_name().unwrap_or_default().to_string_lossy()

@@ -36,8 +36,7 @@ use crate::walk::Source;
 use crate::{cargo, hash};
 use assetlock_contract::layout;
 
-pub(crate) use record::Stamp;
-use record::{Input, Record};
+use record::{Input, Record, Stamp};
 
 /// Where the record of the build into `settings.out_dir` lives: in the cache dir, as the
 /// record holds this machine's paths and times, which the out dir's files never do.

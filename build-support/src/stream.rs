@@ -92,10 +92,7 @@ pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> io::Result<()> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let temp = to.with_file_name(format!(
-        ".{}.tmp",
-        to.file_name().unwrap_or_default().to_string_lossy()
-    ));
+    let temp = crate::emit::sibling(to);
     std::fs::copy(from, &temp)?;
     std::fs::rename(&temp, to)
 }

@@ -3,7 +3,8 @@
 #![allow(clippy::disallowed_methods)] // the helper sets up cargo's environment
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
 
 /// The root of this workspace.
 pub fn workspace() -> PathBuf {
@@ -99,6 +100,40 @@ pub fn build(dir: &Path, args: &[&str], env: &[(&str, &str)]) {
 /// A debug binary of [`target_dir`].
 pub fn binary(name: &str) -> PathBuf {
     target_dir().join("debug").join(name)
+}
+
+/// A child process (a running copy of the app), killed when dropped.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A free loopback port for a server to bind.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits up to 30 s for `url` to answer with a success.
+pub async fn wait_until_up(url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if reqwest::get(url)
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{url} did not come up");
 }
 
 fn copy_tree(from: &Path, to: &Path) {
