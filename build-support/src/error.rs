@@ -31,6 +31,21 @@ pub struct Diagnostic {
     cause: Option<Arc<dyn StdError + Send + Sync>>,
 }
 
+/// The successes and the problems of a stage that ran once per file, each in order.
+pub(crate) fn split<T>(
+    results: impl IntoIterator<Item = Result<T, Diagnostic>>,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let mut done = Vec::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(value) => done.push(value),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (done, problems)
+}
+
 /// A diagnostic as a cache stores it: path, position, message.
 pub(crate) type StoredDiagnostic = (String, Option<(u32, u32)>, String);
 

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::built::Built;
 use crate::cache::stages::Stages;
 use crate::cache::store::Cache;
-use crate::error::{Diagnostic, Error};
+use crate::error::{self, Diagnostic, Error};
 use crate::link::{self, Entry};
 use crate::settings::Settings;
 use crate::transform::{Files, Input, TransformOptions};
@@ -162,14 +162,7 @@ fn transform_all(
             })
         })
         .collect();
-    let mut entries = Vec::new();
-    let mut problems = Vec::new();
-    for result in results {
-        match result {
-            Ok(entry) => entries.push(entry),
-            Err(problem) => problems.push(problem),
-        }
-    }
+    let (mut entries, mut problems) = error::split(results);
     let (bundles, bundle_problems) =
         bundle::build_all(settings, options, sources, files, |input, bytes| {
             stages.transform(input, bytes)
@@ -196,13 +189,5 @@ fn stream_all(sources: &[Source]) -> (Vec<Entry>, Vec<Diagnostic>) {
             })
         })
         .collect();
-    let mut entries = Vec::new();
-    let mut problems = Vec::new();
-    for result in results {
-        match result {
-            Ok(entry) => entries.push(entry),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    (entries, problems)
+    error::split(results)
 }
