@@ -99,13 +99,11 @@ impl Manifest {
     }
 
     /// Whether `asset` is a public file of this manifest. In a live build every asset keeps
-    /// its logical path, as public files do; the URL (prefix + path, or the path from the
-    /// site root) still tells them apart.
+    /// its logical path, as public files do; only a public file's URL is outside the prefix
+    /// (it is served from the site root, and the build refuses public files under the mount).
     #[doc(hidden)]
     pub fn __is_public(&self, asset: &Asset) -> bool {
-        asset.is_public()
-            && !(self.is_live()
-                && asset.url().strip_suffix(asset.logical_path()) == Some(self.url_prefix))
+        asset.is_public() && !asset.url().starts_with(self.url_prefix)
     }
 
     /// The source dirs of a live build (empty when locked).

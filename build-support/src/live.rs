@@ -6,6 +6,8 @@
 //! logical URLs, with no rewriting), there is no integrity (the browser would block an edited
 //! file) and no precompressed variant (it would be stale).
 
+use assetlock_contract::url::encode_path;
+
 use crate::built::Built;
 use crate::settings::Settings;
 
@@ -17,7 +19,7 @@ pub(crate) fn unlock(settings: &Settings, assets: &mut [Built]) {
         .filter(|a| !settings.public.is_match(&a.logical))
     {
         asset.hashed_path = asset.logical.clone();
-        asset.url = format!("{}{}", settings.url_prefix, asset.logical);
+        asset.url = format!("{}{}", settings.url_prefix, encode_path(&asset.logical));
         asset.integrity.clear();
         asset.variants.clear();
     }

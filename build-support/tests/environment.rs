@@ -336,6 +336,17 @@ fn a_dev_build_is_live_by_default_with_logical_urls_and_no_integrity_or_variants
 }
 
 #[test]
+fn live_urls_are_percent_encoded_as_locked_ones_are() {
+    let site = site();
+    site.write("img/my logo.svg", b"<svg/>");
+    let output = with_env(DEBUG, || site.build().unwrap());
+    assert_eq!(
+        output.url("img/my logo.svg"),
+        Some("/assets/img/my%20logo.svg")
+    );
+}
+
+#[test]
 fn a_build_outside_cargo_is_locked_by_default() {
     let site = site();
     let output = with_env(&[], || site.build().unwrap());
