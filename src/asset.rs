@@ -5,6 +5,7 @@ use std::io;
 
 use crate::Encoding;
 use crate::dist::Contents;
+pub use assetlock_contract::dictionary::DeltaCoding;
 
 /// One asset of this build: a file of the asset dirs after rewriting, minification and hashing.
 ///
@@ -30,6 +31,29 @@ pub struct Asset {
     ends: u128,
     size: u64,
     variants: &'static [Variant],
+    deltas: &'static [Delta],
+    contents: Contents,
+}
+
+/// A delta of an asset against an earlier release's version of it (RFC 9842): the body a
+/// browser that kept that version as a compression dictionary downloads instead of the asset.
+/// Made by the build when `assetlock_build::Config::previous_releases` is set.
+///
+/// ```
+/// # mod demo { assetlock::__doc_manifest!(); }
+/// # use demo::MANIFEST;
+/// let js = MANIFEST.get("js/app.js").unwrap();
+/// for delta in js.deltas() {
+///     println!("{} bytes against {}", delta.size(), delta.dictionary());
+/// }
+/// ```
+pub struct Delta {
+    coding: DeltaCoding,
+    /// Hashed path, SHA-256 and dictionary SHA-256, one after the other.
+    text: &'static str,
+    /// Where each of the three fields of `text` ends, 16 bits each.
+    ends: u64,
+    size: u64,
     contents: Contents,
 }
 
@@ -76,8 +100,15 @@ impl Asset {
             ends,
             size,
             variants,
+            deltas: &[],
             contents,
         }
+    }
+
+    #[doc(hidden)]
+    pub const fn __with_deltas(mut self, deltas: &'static [Delta]) -> Asset {
+        self.deltas = deltas;
+        self
     }
 
     /// The path relative to its asset dir, `/`-separated: the name `asset_url!` takes.
@@ -131,6 +162,16 @@ impl Asset {
     /// The codings this asset can be served in, identity first.
     pub fn encodings(&self) -> impl Iterator<Item = Encoding> + '_ {
         std::iter::once(Encoding::Identity).chain(self.variants.iter().map(|v| v.encoding))
+    }
+
+    /// The deltas against earlier releases' versions, sorted by dictionary.
+    pub const fn deltas(&self) -> &'static [Delta] {
+        self.deltas
+    }
+
+    /// The delta against the dictionary whose SHA-256 is `dictionary` (lower-case hex).
+    pub fn delta(&self, dictionary: &str) -> Option<&'static Delta> {
+        self.deltas.iter().find(|d| d.dictionary() == dictionary)
     }
 
     /// The variant in `encoding`, if the build kept one.
@@ -203,6 +244,72 @@ impl Variant {
     }
 }
 
+impl Delta {
+    #[doc(hidden)]
+    pub const fn __new(
+        coding: DeltaCoding,
+        text: &'static str,
+        ends: u64,
+        size: u64,
+        contents: Contents,
+    ) -> Delta {
+        Delta {
+            coding,
+            text,
+            ends,
+            size,
+            contents,
+        }
+    }
+
+    /// The content coding of the body (`dcz`).
+    pub const fn coding(&self) -> DeltaCoding {
+        self.coding
+    }
+
+    /// The path of the delta file, beside its asset
+    /// (`assetlock_contract::dictionary::delta_path`).
+    pub fn hashed_path(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 0)
+    }
+
+    /// Lower-case hex SHA-256 of the body; its strong ETag.
+    pub fn sha256(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 1)
+    }
+
+    /// Lower-case hex SHA-256 of the dictionary: the earlier version's bytes.
+    pub fn dictionary(&self) -> &'static str {
+        field(self.text, u128::from(self.ends), 2)
+    }
+
+    /// Size in bytes of the body, frame header included.
+    pub const fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The body; see [`Asset::bytes`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Asset::bytes`].
+    pub fn bytes(&self) -> io::Result<&'static [u8]> {
+        self.contents
+            .get(self.hashed_path(), self.size, self.sha256())
+    }
+}
+
+impl fmt::Debug for Delta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Delta")
+            .field("coding", &self.coding)
+            .field("hashed_path", &self.hashed_path())
+            .field("dictionary", &self.dictionary())
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
 impl fmt::Debug for Asset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Asset")
@@ -212,6 +319,7 @@ impl fmt::Debug for Asset {
             .field("sha256", &self.sha256())
             .field("content_type", &self.content_type())
             .field("variants", &self.variants)
+            .field("deltas", &self.deltas)
             .finish_non_exhaustive()
     }
 }

@@ -35,6 +35,16 @@ pub fn negotiate(accept_encoding: Option<&str>, available: &[Encoding]) -> Optio
     candidates.max().map(|(_, e)| e)
 }
 
+/// Whether an `Accept-Encoding` header lists `token` (a coding outside [`Encoding`], such as
+/// `dcz`) with a non-zero weight. `*` does not count: such codings need the client's part too.
+pub(crate) fn accepts(accept_encoding: &str, token: &str) -> bool {
+    accept_encoding.split(',').any(|item| {
+        let mut parts = item.split(';');
+        let listed = parts.next().unwrap_or("").trim();
+        listed.eq_ignore_ascii_case(token) && parse_weight(parts).is_some_and(|q| q > 0)
+    })
+}
+
 /// The weights a header gives, in thousandths (the precision RFC 9110 allows).
 #[derive(Default)]
 struct Preferences {
@@ -176,6 +186,15 @@ mod tests {
     #[test]
     fn empty_header_means_identity_only() {
         assert_eq!(negotiate(Some(""), ALL_VARIANTS), Some(Identity));
+    }
+
+    #[test]
+    fn delta_codings_must_be_listed_with_a_weight() {
+        assert!(accepts("gzip, br, zstd, dcb, dcz", "dcz"));
+        assert!(accepts("DCZ;q=0.5", "dcz"));
+        assert!(!accepts("dcz;q=0, br", "dcz"));
+        assert!(!accepts("*", "dcz"));
+        assert!(!accepts("dczz", "dcz"));
     }
 
     #[test]

@@ -158,7 +158,7 @@ pub mod upload;
 #[doc(hidden)]
 pub mod __private;
 
-pub use asset::{Asset, Variant};
+pub use asset::{Asset, Delta, DeltaCoding, Variant};
 #[doc(hidden)]
 pub use assetlock_macros::{__asset_integrity_in, __asset_url_in};
 pub use assetlock_macros::{asset_integrity, asset_url, export_asset_macros};

@@ -21,6 +21,8 @@ pub(crate) struct Built {
     pub content_type: &'static str,
     /// Kept variants, least preferred coding first.
     pub variants: Vec<BuiltVariant>,
+    /// Deltas against earlier releases' versions, sorted by dictionary.
+    pub deltas: Vec<BuiltDelta>,
     /// Logical paths of the JS modules this one imports statically.
     pub imports: Vec<String>,
 }
@@ -42,6 +44,18 @@ pub(crate) struct BuiltVariant {
     pub sha256: [u8; 32],
 }
 
+/// A delta of a [`Built`] asset against an earlier release's version ([`crate::delta`]).
+#[derive(Debug)]
+pub(crate) struct BuiltDelta {
+    pub coding: assetlock_contract::dictionary::DeltaCoding,
+    /// SHA-256 of the dictionary: the earlier version's bytes.
+    pub dictionary: [u8; 32],
+    pub hashed_path: String,
+    /// The body, frame header included.
+    pub bytes: Vec<u8>,
+    pub sha256: [u8; 32],
+}
+
 impl Built {
     pub fn sha256_hex(&self) -> String {
         hash::hex(&self.sha256)
@@ -53,11 +67,17 @@ impl Built {
             Some(path) => Content::File(path, self.size),
             None => Content::Bytes(&self.bytes),
         };
-        std::iter::once((self.hashed_path.as_str(), identity)).chain(
-            self.variants
-                .iter()
-                .map(|v| (v.hashed_path.as_str(), Content::Bytes(&v.bytes))),
-        )
+        let variants = self
+            .variants
+            .iter()
+            .map(|v| (v.hashed_path.as_str(), Content::Bytes(&v.bytes)));
+        let deltas = self
+            .deltas
+            .iter()
+            .map(|d| (d.hashed_path.as_str(), Content::Bytes(&d.bytes)));
+        std::iter::once((self.hashed_path.as_str(), identity))
+            .chain(variants)
+            .chain(deltas)
     }
 }
 
@@ -73,6 +93,12 @@ pub(crate) fn build_id(url_prefix: &str, assets: &[Built]) -> String {
             .field(asset.content_type);
         for v in &asset.variants {
             hasher.field(v.compression.token()).field(v.sha256);
+        }
+        for d in &asset.deltas {
+            hasher
+                .field(d.coding.as_str())
+                .field(d.dictionary)
+                .field(d.sha256);
         }
     }
     hash::hex(&hasher.finish()[..8])

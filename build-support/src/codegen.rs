@@ -74,7 +74,11 @@ pub(crate) fn render(
     writeln!(w, "    #[allow(unused_imports)]").unwrap();
     writeln!(w, "    use ::assetlock::__private::{{Contents, phf}};").unwrap();
     writeln!(w, "    #[allow(unused_imports)]").unwrap();
-    writeln!(w, "    use ::assetlock::{{Asset, Encoding, Variant}};\n").unwrap();
+    writeln!(
+        w,
+        "    use ::assetlock::{{Asset, DeltaCoding, Delta, Encoding, Variant}};\n"
+    )
+    .unwrap();
     writeln!(w, "    const NO_VARIANTS: &[Variant] = &[];").unwrap();
     match bytes {
         Bytes::Embed => writeln!(
@@ -121,6 +125,32 @@ pub(crate) fn render(
             }
             writeln!(w, "    ];").unwrap();
         }
+        if !asset.deltas.is_empty() {
+            writeln!(
+                w,
+                "    static DELTAS_{i}: [Delta; {}] = [",
+                asset.deltas.len()
+            )
+            .unwrap();
+            for d in &asset.deltas {
+                let fields = [
+                    d.hashed_path.as_str(),
+                    &hash::hex(&d.sha256),
+                    &hash::hex(&d.dictionary),
+                ];
+                let (text, ends) = joined(&fields);
+                let code = contents(d.bytes.len() as u64);
+                writeln!(
+                    w,
+                    "        Delta::__new(DeltaCoding::{}, {text:?}, {}, {}, {code}),",
+                    d.coding.name(),
+                    ends as u64,
+                    d.bytes.len(),
+                )
+                .unwrap();
+            }
+            writeln!(w, "    ];").unwrap();
+        }
         rows.push(identity);
     }
     writeln!(w, "\n    pub static ASSETS: [Asset; {}] = [", assets.len()).unwrap();
@@ -140,9 +170,13 @@ pub(crate) fn render(
         } else {
             format!("&VARIANTS_{i}")
         };
+        let deltas = match asset.deltas.is_empty() {
+            true => String::new(),
+            false => format!(".__with_deltas(&DELTAS_{i})"),
+        };
         writeln!(
             w,
-            "        Asset::__new({text:?}, {ends}, {}, {variants}, {identity}),",
+            "        Asset::__new({text:?}, {ends}, {}, {variants}, {identity}){deltas},",
             asset.size
         )
         .unwrap();

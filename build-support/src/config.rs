@@ -49,6 +49,8 @@ pub struct Config {
     pub(crate) import_aliases: Vec<(String, String)>,
     pub(crate) deny_non_literal_imports: bool,
     pub(crate) live: Option<bool>,
+    pub(crate) previous_releases: Option<PathBuf>,
+    pub(crate) delta_releases: usize,
 }
 
 impl Default for Config {
@@ -79,6 +81,8 @@ impl Default for Config {
             js_imports: crate::modules::JsImports::Rewrite,
             import_aliases: Vec::new(),
             deny_non_literal_imports: false,
+            previous_releases: None,
+            delta_releases: 3,
         }
     }
 }
@@ -353,6 +357,38 @@ impl Config {
     /// per core). The output is the same for any thread count.
     pub fn threads(&mut self, threads: usize) -> &mut Self {
         self.threads = Some(threads);
+        self
+    }
+
+    /// Where the earlier releases are, to make deltas against (RFC 9842 compression
+    /// dictionaries): a `file://` destination of `upload-assets`, or a copy of the bucket
+    /// prefix with its `.assetlock/releases/` records and their objects. Relative to the crate
+    /// root; `ASSETLOCK_PREVIOUS_RELEASES` overrides it. Default: none, no deltas.
+    ///
+    /// Each text asset (one with precompressed variants) that differs from its version in one
+    /// of the [`delta_releases`](Config::delta_releases) newest records gets a `dcz` delta
+    /// against that version: zstd with the old bytes as a raw dictionary. Deltas are written
+    /// beside their asset, listed in `manifest.json` (so `upload-assets` stores them and the
+    /// release record lists them) and served to browsers that announce the old version in
+    /// `Available-Dictionary`. Each old object is checked against its record's SHA-256 first;
+    /// a delta is kept only when it is smaller than the asset's smallest variant.
+    ///
+    /// ```no_run
+    /// assetlock_build::Config::new()
+    ///     .asset_dir("assets")
+    ///     .previous_releases("../releases")
+    ///     .delta_releases(3)
+    ///     .compile();
+    /// ```
+    pub fn previous_releases(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.previous_releases = Some(dir.into());
+        self
+    }
+
+    /// How many of the newest earlier releases deltas are made against (default 3; 0 makes
+    /// none). A visitor who last came before those downloads the asset as usual.
+    pub fn delta_releases(&mut self, releases: usize) -> &mut Self {
+        self.delta_releases = releases;
         self
     }
 

@@ -51,11 +51,15 @@ fn record_path(settings: &Settings) -> PathBuf {
 const RACY: Duration = Duration::from_secs(3);
 
 /// The hashed identity of a build's settings and of the code that runs it.
-pub(crate) fn identity(config: &Config) -> String {
+pub(crate) fn identity(config: &Config, previous_releases: Option<&(PathBuf, usize)>) -> String {
     let mut hasher = hash::FieldHasher::default();
     hasher
         .field(env!("CARGO_PKG_VERSION"))
         .field(format!("{config:?}"));
+    // A release uploaded since is a new dictionary: the names of the records tell.
+    if let Some((dir, _)) = previous_releases {
+        hasher.field(crate::delta::record_names(dir).join("\n"));
+    }
     for (name, value) in cargo::build_vars() {
         hasher.field(name).field(value);
     }

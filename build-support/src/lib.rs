@@ -99,6 +99,7 @@ mod cargo;
 mod codegen;
 mod compress;
 mod config;
+mod delta;
 mod emit;
 mod error;
 mod fingerprint;

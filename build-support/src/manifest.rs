@@ -1,7 +1,7 @@
 //! `manifest.json`: the build's assets for tools that are not written in Rust, in the
 //! contract's schema.
 
-use assetlock_contract::manifest::{AssetJson, FORMAT, ManifestJson, VariantJson};
+use assetlock_contract::manifest::{AssetJson, DeltaJson, FORMAT, ManifestJson, VariantJson};
 
 use crate::built::Built;
 use crate::hash;
@@ -32,6 +32,17 @@ pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built], live: b
                 integrity: a.integrity.clone(),
                 content_type: a.content_type.to_owned(),
                 encodings,
+                deltas: a
+                    .deltas
+                    .iter()
+                    .map(|d| DeltaJson {
+                        encoding: d.coding.as_str().to_owned(),
+                        dictionary: hash::hex(&d.dictionary),
+                        path: d.hashed_path.clone(),
+                        size: d.bytes.len() as u64,
+                        sha256: hash::hex(&d.sha256),
+                    })
+                    .collect(),
             };
             (a.logical.clone(), asset)
         })

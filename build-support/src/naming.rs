@@ -48,6 +48,7 @@ pub(crate) fn name(
         bytes: hashed.bytes,
         sha256: hashed.sha256,
         variants: Vec::new(),
+        deltas: Vec::new(),
         imports: Vec::new(),
     }
 }
@@ -140,6 +141,7 @@ mod tests {
             integrity: String::new(),
             content_type: "text/css",
             variants: Vec::new(),
+            deltas: Vec::new(),
             imports: Vec::new(),
         };
         let problems = check_collisions(&[built("a.css"), built("b.css")]);

@@ -18,14 +18,19 @@ use crate::settings::Settings;
 use crate::transform::{Files, Input, TransformOptions};
 use crate::walk::{self, Source};
 use crate::{
-    Output, Stats, bundle, cargo, emit, fingerprint, graph, modules, naming, precompress, stream,
-    templates, unoptimised,
+    Output, Stats, bundle, cargo, delta, emit, fingerprint, graph, modules, naming, precompress,
+    stream, templates, unoptimised,
 };
 
 /// Runs every stage; returns all problems of the build together.
 pub(crate) fn run(settings: &Settings) -> Result<Output, Error> {
     for dir in settings.asset_dirs.iter().chain(&settings.template_dirs) {
         cargo::rerun_if_changed(dir);
+    }
+    if let Some((dir, _)) = &settings.previous_releases {
+        // The records, not the whole copy: a new release adds a record.
+        let records = dir.join(assetlock_contract::layout::RELEASES);
+        cargo::rerun_if_changed(if records.is_dir() { &records } else { dir });
     }
     // Every transform runs on these threads; their stack bounds how deep a file can nest.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -104,7 +109,18 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
             }
         })
         .collect();
-    let compress_problems = precompress::add_variants(settings, &stages, &mut assets);
+    let mut compress_problems = precompress::add_variants(settings, &stages, &mut assets);
+    if let Some((dir, keep)) = &settings.previous_releases {
+        match delta::read(dir, *keep) {
+            Ok(previous) => compress_problems.extend(delta::add_deltas(
+                settings,
+                &stages,
+                &previous,
+                &mut assets,
+            )),
+            Err(problems) => compress_problems.extend(problems),
+        }
+    }
     let mut collisions = naming::check_collisions(&assets);
     collisions.extend(naming::check_public(settings, &assets));
     collisions.extend(modules::check_aliases(settings, &assets));

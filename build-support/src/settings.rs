@@ -51,6 +51,9 @@ pub(crate) struct Settings {
     pub live: bool,
     /// Variants to make, with their levels; empty for none.
     pub precompress: Vec<(Compression, u32)>,
+    /// Earlier releases to make deltas against (`ASSETLOCK_PREVIOUS_RELEASES`, else
+    /// `Config::previous_releases`), and how many of the newest; never in live builds.
+    pub previous_releases: Option<(PathBuf, usize)>,
     /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
     pub threads: usize,
     /// Everything besides the input files that shapes the output, hashed: the config, the
@@ -159,6 +162,11 @@ impl Settings {
             .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
             .unwrap_or(1)
             .max(1);
+        let previous_releases = cargo::user_var("ASSETLOCK_PREVIOUS_RELEASES")
+            .map(PathBuf::from)
+            .or_else(|| config.previous_releases.clone())
+            .filter(|_| !live && config.delta_releases > 0)
+            .map(|dir| (crate_root.join(dir), config.delta_releases));
         let template_dirs = config
             .template_dirs
             .iter()
@@ -194,7 +202,8 @@ impl Settings {
             deny_non_literal_imports: config.deny_non_literal_imports,
             release,
             live,
-            identity: fingerprint::identity(config),
+            identity: fingerprint::identity(config, previous_releases.as_ref()),
+            previous_releases,
         })
     }
 

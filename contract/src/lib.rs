@@ -7,6 +7,7 @@
 //! - [`path_key`]: the hash that keys the generated lookup tables;
 //! - [`layout`]: where the build writes its outputs and where the uploader keeps its records;
 //! - [`url`]: how hashed paths become URLs and how URLs map back to paths;
+//! - [`dictionary`]: compression-dictionary deltas between releases (RFC 9842);
 //! - [`manifest`] (feature `json`): the `manifest.json` and release-record schema;
 //! - [`unknown_asset`]: the error for a name the build does not have, with a suggestion.
 //!
@@ -22,6 +23,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod dictionary;
 mod encoding;
 mod key;
 pub mod layout;

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::Encoding;
+use crate::dictionary::DeltaCoding;
 
 /// The schema version: the only `format` written and read.
 pub const FORMAT: u32 = 1;
@@ -61,6 +62,26 @@ pub struct AssetJson {
     /// The precompressed variants, keyed by their `Content-Encoding` token.
     #[serde(default)]
     pub encodings: BTreeMap<String, VariantJson>,
+    /// Deltas against earlier releases' versions of this asset (RFC 9842), sorted by
+    /// dictionary; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deltas: Vec<DeltaJson>,
+}
+
+/// A delta of an asset against an earlier release's version of it: what a returning visitor
+/// who has that version downloads instead (see [`crate::dictionary`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeltaJson {
+    /// The `Content-Encoding` token, `dcz`.
+    pub encoding: String,
+    /// Lower-case hex SHA-256 of the dictionary: the earlier version's identity bytes.
+    pub dictionary: String,
+    /// The delta file, [`crate::dictionary::delta_path`].
+    pub path: String,
+    /// Size in bytes of the delta body, header included.
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the delta body.
+    pub sha256: String,
 }
 
 /// A precompressed variant of an asset.
@@ -110,15 +131,34 @@ impl ManifestJson {
                     Some(_) => check_path(logical, &variant.path)?,
                 }
             }
+            for delta in &asset.deltas {
+                if DeltaCoding::from_token(&delta.encoding).is_none() {
+                    return Err(format!(
+                        "{logical}: unknown delta coding `{}`",
+                        delta.encoding
+                    ));
+                }
+                if delta.dictionary.len() != 64
+                    || !delta.dictionary.bytes().all(|b| b.is_ascii_hexdigit())
+                {
+                    return Err(format!(
+                        "{logical}: delta dictionary `{}` is not a SHA-256",
+                        delta.dictionary
+                    ));
+                }
+                check_path(logical, &delta.path)?;
+            }
         }
         Ok(())
     }
 
-    /// Every object key of the build, identity files and variants, relative to the prefix.
+    /// Every object key of the build, identity files, variants and deltas, relative to the
+    /// prefix.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.assets.values().flat_map(|asset| {
             std::iter::once(asset.path.as_str())
                 .chain(asset.encodings.values().map(|v| v.path.as_str()))
+                .chain(asset.deltas.iter().map(|d| d.path.as_str()))
         })
     }
 
@@ -141,6 +181,15 @@ impl AssetJson {
             .collect();
         variants.sort_by_key(|&(e, _)| e);
         variants.into_iter()
+    }
+
+    /// The delta against the dictionary whose SHA-256 is `dictionary` (lower-case hex), in a
+    /// known coding.
+    pub fn delta(&self, dictionary: &str) -> Option<(DeltaCoding, &DeltaJson)> {
+        self.deltas.iter().find_map(|d| {
+            let coding = DeltaCoding::from_token(&d.encoding)?;
+            (d.dictionary == dictionary).then_some((coding, d))
+        })
     }
 }
 
@@ -201,6 +250,30 @@ mod tests {
         for path in ["../a.css", "/a.css", ".assetlock/releases/x.json"] {
             let error = ManifestJson::parse(manifest(path, 1).as_bytes()).unwrap_err();
             assert!(error.contains("not a relative artifact path"), "{error}");
+        }
+    }
+
+    #[test]
+    fn deltas_are_keys_and_are_checked() {
+        let sha = "a".repeat(64);
+        let text = format!(
+            r#"{{"format": 1, "build_id": "b", "url_prefix": "/", "assets": {{"a": {{
+            "url": "/a.1", "path": "a.1", "size": 9, "sha256": "00", "integrity": "x",
+            "content_type": "text/plain", "deltas": [
+              {{"encoding": "dcz", "dictionary": "{sha}", "path": "a.1.aaaa.dcz", "size": 1,
+                "sha256": "01"}}]}}}}}}"#
+        );
+        let manifest = ManifestJson::parse(text.as_bytes()).unwrap();
+        assert_eq!(manifest.keys().collect::<Vec<_>>(), ["a.1", "a.1.aaaa.dcz"]);
+        assert!(manifest.assets["a"].delta(&sha).is_some());
+        assert!(manifest.assets["a"].delta(&"b".repeat(64)).is_none());
+        for (from, to) in [
+            ("dcz", "zz"),
+            (sha.as_str(), "abc"),
+            ("a.1.aaaa.dcz", "../x"),
+        ] {
+            let error = ManifestJson::parse(text.replacen(from, to, 1).as_bytes()).unwrap_err();
+            assert!(error.starts_with("a: "), "{error}");
         }
     }
 

@@ -36,7 +36,7 @@ pub use fallback::{FALLBACK_ENV, Fallback};
 pub use links::{PreloadLinks, PreloadLinksService};
 
 use crate::{Asset, Manifest};
-use response::{Plan, Policy, Representations};
+use response::{Dictionary, Plan, Policy, Representations};
 
 /// `Cache-Control` for content-addressed URLs: the bytes behind them never change.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -75,6 +75,8 @@ pub struct ServeAssets {
     manifest: &'static Manifest,
     policy: Policy,
     scope: Scope,
+    /// Announce text assets as compression dictionaries and send deltas (RFC 9842).
+    dictionaries: bool,
     #[cfg(feature = "fallback")]
     fallback: Option<Arc<Fallback>>,
     /// Live dev mode: where to read sources instead of the build's asset dirs.
@@ -92,6 +94,7 @@ impl ServeAssets {
                 allow_origin: Some(HeaderValue::from_static("*")),
             },
             scope: Scope::Hashed,
+            dictionaries: true,
             #[cfg(feature = "fallback")]
             fallback: None,
             #[cfg(debug_assertions)]
@@ -114,6 +117,31 @@ impl ServeAssets {
     #[cfg(debug_assertions)]
     pub fn live_dir(mut self, dir: impl Into<std::path::PathBuf>) -> ServeAssets {
         self.live_dir = Some(dir.into().into());
+        self
+    }
+
+    /// Whether to use compression dictionaries (RFC 9842; default on).
+    ///
+    /// When on, the response for a text asset (one with precompressed variants) carries
+    /// `Use-As-Dictionary: match="<its URL with * for the hash>"`, so a browser keeps it as a
+    /// dictionary for that asset's next versions. A request whose `Available-Dictionary` names
+    /// a version the build made a delta against (`assetlock_build::Config::previous_releases`)
+    /// and whose `Accept-Encoding` lists `dcz` gets that delta, `Content-Encoding: dcz`;
+    /// every response of an asset with deltas says `Vary: accept-encoding,
+    /// available-dictionary`. Anything else gets the usual negotiation.
+    ///
+    /// Turn it off behind a CDN that neither varies its cache on `Available-Dictionary` nor
+    /// passes such requests through: it could otherwise hand one visitor's delta to another.
+    ///
+    /// ```
+    /// # mod demo { assetlock::__doc_manifest!(); }
+    /// # use demo::MANIFEST;
+    /// use assetlock::serve::ServeAssets;
+    ///
+    /// let without = ServeAssets::new(&MANIFEST).compression_dictionaries(false);
+    /// ```
+    pub fn compression_dictionaries(mut self, on: bool) -> ServeAssets {
+        self.dictionaries = on;
         self
     }
 
@@ -202,13 +230,24 @@ impl ServeAssets {
         } else {
             &self.policy
         };
-        let send = match response::plan(policy, method, headers, &Representations::of(asset)) {
+        let pattern = self.dictionary_pattern(asset);
+        let delta = match self.dictionaries && !asset.deltas().is_empty() {
+            true => response::requested_dictionary(headers).and_then(|sha| asset.delta(&sha)),
+            false => None,
+        };
+        let reps = Representations::of(asset).dictionary(Dictionary {
+            pattern: pattern.as_deref(),
+            varies: self.dictionaries && !asset.deltas().is_empty(),
+            delta: delta.map(|d| (d.coding().as_str(), d.sha256())),
+        });
+        let send = match response::plan(policy, method, headers, &reps) {
             Plan::Done(response) => return response,
             Plan::Send(send) => send,
         };
-        let bytes = match asset.variant(send.encoding) {
-            Some(v) => v.bytes(),
-            None => asset.bytes(),
+        let bytes = match (send.delta, delta, asset.variant(send.encoding)) {
+            (true, Some(delta), _) => delta.bytes(),
+            (_, _, Some(v)) => v.bytes(),
+            _ => asset.bytes(),
         };
         match bytes {
             Ok(bytes) => send.finish(Bytes::from_static(bytes), policy),
@@ -218,6 +257,16 @@ impl ServeAssets {
                 "asset unavailable\n",
             ),
         }
+    }
+
+    /// The `Use-As-Dictionary` pattern of an asset, when it is announced: a content-addressed
+    /// text asset (one with variants; source maps aside) and dictionaries on.
+    fn dictionary_pattern(&self, asset: &Asset) -> Option<String> {
+        if !self.dictionaries || asset.is_public() {
+            return None;
+        }
+        let has_variants = !asset.variants().is_empty();
+        response::dictionary_pattern(asset.url(), asset.logical_path(), has_variants)
     }
 
     /// Live dev mode's answer (debug builds of a live manifest only): current source bytes,
@@ -325,10 +374,12 @@ impl<B> Service<Request<B>> for ServeAssets {
         {
             let (fallback, policy) = (Arc::clone(fallback), self.policy.clone());
             let relative = relative.to_owned();
+            let dictionaries = self.dictionaries;
             // The request is ours: its headers move into the future rather than being copied.
             let (parts, _) = request.into_parts();
             return Box::pin(async move {
-                let response = fallback.respond(&policy, &parts.method, &relative, &parts.headers);
+                let request = (&parts.method, relative.as_str(), &parts.headers);
+                let response = fallback.respond(&policy, request, dictionaries);
                 Ok(response.await)
             });
         }

@@ -11,6 +11,7 @@ use http::{Method, Response, StatusCode};
 
 use super::conditional;
 use super::range::{RangeRequest, Resolved};
+use crate::encoding::accepts;
 use crate::{Asset, Encoding, negotiate};
 
 /// The headers a server adds to every asset response.
@@ -28,6 +29,18 @@ pub(crate) struct Representations<'a> {
     content_type: &'a str,
     list: [(Encoding, &'a str); 4],
     len: usize,
+    dictionary: Dictionary<'a>,
+}
+
+/// What an asset's responses say and do about compression dictionaries (RFC 9842).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Dictionary<'a> {
+    /// The `match` of `Use-As-Dictionary`, when the asset is announced as a dictionary.
+    pub(crate) pattern: Option<&'a str>,
+    /// The asset has deltas: its responses depend on `Available-Dictionary`.
+    pub(crate) varies: bool,
+    /// The delta for the dictionary the request names: (coding token, SHA-256 of the body).
+    pub(crate) delta: Option<(&'static str, &'a str)>,
 }
 
 impl<'a> Representations<'a> {
@@ -37,7 +50,14 @@ impl<'a> Representations<'a> {
             content_type,
             list: [(Encoding::Identity, sha256); 4],
             len: 1,
+            dictionary: Dictionary::default(),
         }
+    }
+
+    /// Sets what the responses say and do about compression dictionaries.
+    pub(crate) fn dictionary(mut self, dictionary: Dictionary<'a>) -> Representations<'a> {
+        self.dictionary = dictionary;
+        self
     }
 
     /// Adds a variant; codings past the fourth are ignored (there are only four).
@@ -83,6 +103,8 @@ pub(crate) enum Plan {
 /// A successful response waiting for the bytes of one representation.
 pub(crate) struct Send {
     pub(crate) encoding: Encoding,
+    /// The body is the delta the request's dictionary picked, not a variant.
+    pub(crate) delta: bool,
     range: Option<RangeRequest>,
     head: bool,
     response: Response<Body>,
@@ -113,10 +135,18 @@ pub(crate) fn plan(
     } else {
         RangeRequest::from_headers(headers, reps.list[0].1)
     };
+    let accept = accept_encoding(headers);
+    // A delta is always the smallest body: sent whenever the client accepts its coding.
+    let delta = match (range, reps.dictionary.delta, accept.as_deref()) {
+        (None, Some((token, sha256)), Some(accept)) if accepts(accept, token) => {
+            Some((token, sha256))
+        }
+        _ => None,
+    };
     let encoding = match range {
+        _ if delta.is_some() => Some(Encoding::Identity),
         Some(_) => Some(Encoding::Identity),
         None => {
-            let accept = accept_encoding(headers);
             let (available, count) = reps.available();
             negotiate(accept.as_deref(), &available[..count])
         }
@@ -125,7 +155,11 @@ pub(crate) fn plan(
         let text = "no acceptable content coding\n";
         return Plan::Done(plain(policy, StatusCode::NOT_ACCEPTABLE, text));
     };
-    let Some(sha256) = reps.sha256(encoding) else {
+    let sha256 = match delta {
+        Some((_, sha256)) => Some(sha256),
+        None => reps.sha256(encoding),
+    };
+    let Some(sha256) = sha256 else {
         let text = "asset unavailable\n";
         return Plan::Done(plain(policy, StatusCode::INTERNAL_SERVER_ERROR, text));
     };
@@ -133,13 +167,15 @@ pub(crate) fn plan(
         let text = "precondition failed\n";
         return Plan::Done(plain(policy, StatusCode::PRECONDITION_FAILED, text));
     }
-    let mut response = success_headers(policy, reps.content_type, encoding, sha256);
+    let coding = delta.map_or(encoding.as_str(), |(token, _)| token);
+    let mut response = success_headers(policy, reps, coding, sha256);
     if conditional::not_modified(headers, sha256) {
         *response.status_mut() = StatusCode::NOT_MODIFIED;
         return Plan::Done(response);
     }
     Plan::Send(Send {
         encoding,
+        delta: delta.is_some(),
         range,
         head,
         response,
@@ -216,29 +252,62 @@ fn accept_encoding(headers: &HeaderMap) -> Option<Cow<'_, str>> {
     }
 }
 
-/// A 200 response with every header but the length.
+/// The `Use-As-Dictionary` response header (RFC 9842 §2.1).
+pub(crate) const USE_AS_DICTIONARY: HeaderName = HeaderName::from_static("use-as-dictionary");
+
+/// The `Available-Dictionary` request header (RFC 9842 §2.2).
+pub(crate) const AVAILABLE_DICTIONARY: HeaderName = HeaderName::from_static("available-dictionary");
+
+/// The `Use-As-Dictionary` pattern of a content-addressed asset, if it is announced as a
+/// dictionary: text assets (those with precompressed variants, the ones the build makes deltas
+/// for), source maps aside.
+pub(crate) fn dictionary_pattern(url: &str, logical: &str, has_variants: bool) -> Option<String> {
+    if !has_variants || logical.ends_with(".map") {
+        return None;
+    }
+    assetlock_contract::dictionary::match_pattern(url, logical)
+}
+
+/// The lower-case hex SHA-256 of the dictionary a request's `Available-Dictionary` names.
+pub(crate) fn requested_dictionary(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AVAILABLE_DICTIONARY)?.to_str().ok()?;
+    let sha256 = assetlock_contract::dictionary::parse_available_dictionary(value)?;
+    Some(assetlock_contract::dictionary::hex(&sha256))
+}
+
+/// A 200 response with every header but the length; `coding` is the `Content-Encoding` token
+/// of the body (`identity` for none).
 fn success_headers(
     policy: &Policy,
-    content_type: &str,
-    encoding: Encoding,
+    reps: &Representations<'_>,
+    coding: &'static str,
     sha256: &str,
 ) -> Response<Body> {
     let mut response = Response::new(Body::empty());
     let headers = response.headers_mut();
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    let vary = match reps.dictionary.varies {
+        true => "accept-encoding, available-dictionary",
+        false => "accept-encoding",
+    };
+    headers.insert(header::VARY, HeaderValue::from_static(vary));
     headers.insert(header::CACHE_CONTROL, policy.cache_control.clone());
     if let Some(origin) = &policy.allow_origin {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
     }
-    if let Ok(content_type) = HeaderValue::from_str(content_type) {
+    if let Ok(content_type) = HeaderValue::from_str(reps.content_type) {
         headers.insert(header::CONTENT_TYPE, content_type);
     }
-    if encoding == Encoding::Identity {
+    if let Some(pattern) = reps.dictionary.pattern {
+        let value = assetlock_contract::dictionary::use_as_dictionary(pattern);
+        if let Ok(value) = HeaderValue::try_from(value) {
+            headers.insert(USE_AS_DICTIONARY, value);
+        }
+    }
+    if coding == Encoding::Identity.as_str() {
         // Only the identity bytes can be ranged.
         headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     } else {
-        let token = HeaderValue::from_static(encoding.as_str());
-        headers.insert(header::CONTENT_ENCODING, token);
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     }
     set(&mut response, header::ETAG, format!("\"{sha256}\""));
     response

@@ -3,7 +3,6 @@
 use object_store::{Attribute, Attributes};
 
 use super::source::Object;
-use crate::Encoding;
 
 /// Hashed names never change content, so caches may keep them for a year without asking.
 pub(crate) const CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
@@ -12,16 +11,12 @@ pub(crate) const CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
 pub(crate) const RECORD_CONTENT_TYPE: &str = "application/json";
 
 /// The headers an object must carry: the original's Content-Type (also on variants, whose
-/// names end in `.br`/`.gz`/`.zst`), Content-Encoding on variants only, and the immutable
-/// Cache-Control.
+/// names end in `.br`/`.gz`/`.zst`, and on deltas, `.dcz`), Content-Encoding on variants and
+/// deltas only, and the immutable Cache-Control.
 pub(crate) fn expected(object: &Object) -> [(Attribute, Option<&str>); 3] {
-    let encoding = match object.encoding {
-        Encoding::Identity => None,
-        coding => Some(coding.as_str()),
-    };
     [
         (Attribute::ContentType, Some(object.content_type.as_str())),
-        (Attribute::ContentEncoding, encoding),
+        (Attribute::ContentEncoding, object.content_encoding),
         (Attribute::CacheControl, Some(CACHE_CONTROL)),
     ]
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-pub(crate) use assetlock_contract::manifest::{AssetJson, ManifestJson, VariantJson};
+pub(crate) use assetlock_contract::manifest::{AssetJson, DeltaJson, ManifestJson, VariantJson};
 
 use crate::Manifest;
 
@@ -33,6 +33,17 @@ pub(crate) fn from_manifest(manifest: &Manifest) -> ManifestJson {
                 integrity: asset.integrity().to_owned(),
                 content_type: asset.content_type().to_owned(),
                 encodings,
+                deltas: asset
+                    .deltas()
+                    .iter()
+                    .map(|d| DeltaJson {
+                        encoding: d.coding().as_str().to_owned(),
+                        dictionary: d.dictionary().to_owned(),
+                        path: d.hashed_path().to_owned(),
+                        size: d.size(),
+                        sha256: d.sha256().to_owned(),
+                    })
+                    .collect(),
             };
             (asset.logical_path().to_owned(), json)
         })

@@ -9,7 +9,9 @@ use sha2::{Digest, Sha256};
 
 use super::Error;
 use super::manifest_json::{self, ManifestJson};
-use crate::{Asset, Encoding, Manifest, Variant};
+use assetlock_contract::dictionary::DeltaCoding;
+
+use crate::{Asset, Delta, Encoding, Manifest, Variant};
 
 /// The build to upload, verify or prune against: the binary's own assets, or the output of
 /// a build on disk.
@@ -47,9 +49,10 @@ pub(crate) struct Object {
     pub(crate) key: String,
     pub(crate) size: u64,
     pub(crate) sha256: String,
-    /// The original's Content-Type, also for variants.
+    /// The original's Content-Type, also for variants and deltas.
     pub(crate) content_type: String,
-    pub(crate) encoding: Encoding,
+    /// The `Content-Encoding` token of variants and deltas; `None` for identity files.
+    pub(crate) content_encoding: Option<&'static str>,
     body: Body,
 }
 
@@ -57,6 +60,7 @@ pub(crate) struct Object {
 enum Body {
     Asset(&'static Asset),
     Variant(&'static Variant),
+    Delta(&'static Delta),
     File(PathBuf),
 }
 
@@ -133,16 +137,22 @@ impl Source {
                 continue;
             }
             let variants = asset.encodings.iter().filter_map(|(token, v)| {
-                Some((Encoding::from_token(token)?, &v.path, v.size, &v.sha256))
+                let coding = Encoding::from_token(token)?.as_str();
+                Some((Some(coding), &v.path, v.size, &v.sha256))
             });
-            let identity = (Encoding::Identity, &asset.path, asset.size, &asset.sha256);
-            for (encoding, key, size, sha256) in std::iter::once(identity).chain(variants) {
+            let deltas = asset.deltas.iter().filter_map(|d| {
+                let coding = DeltaCoding::from_token(&d.encoding)?.as_str();
+                Some((Some(coding), &d.path, d.size, &d.sha256))
+            });
+            let identity = (None, &asset.path, asset.size, &asset.sha256);
+            let files = std::iter::once(identity).chain(variants).chain(deltas);
+            for (content_encoding, key, size, sha256) in files {
                 objects.push(Object {
                     key: key.clone(),
                     size,
                     sha256: sha256.clone(),
                     content_type: asset.content_type.clone(),
-                    encoding,
+                    content_encoding,
                     body: Body::File(dir.join(key)),
                 });
             }
@@ -168,7 +178,7 @@ fn static_objects(manifest: &'static Manifest, include_maps: bool) -> Vec<Object
             size: asset.size(),
             sha256: asset.sha256().to_owned(),
             content_type: asset.content_type().to_owned(),
-            encoding: Encoding::Identity,
+            content_encoding: None,
             body: Body::Asset(asset),
         });
         for variant in asset.variants() {
@@ -177,8 +187,18 @@ fn static_objects(manifest: &'static Manifest, include_maps: bool) -> Vec<Object
                 size: variant.size(),
                 sha256: variant.sha256().to_owned(),
                 content_type: asset.content_type().to_owned(),
-                encoding: variant.encoding(),
+                content_encoding: Some(variant.encoding().as_str()),
                 body: Body::Variant(variant),
+            });
+        }
+        for delta in asset.deltas() {
+            objects.push(Object {
+                key: delta.hashed_path().to_owned(),
+                size: delta.size(),
+                sha256: delta.sha256().to_owned(),
+                content_type: asset.content_type().to_owned(),
+                content_encoding: Some(delta.coding().as_str()),
+                body: Body::Delta(delta),
             });
         }
     }
@@ -199,6 +219,7 @@ impl Object {
             Body::Variant(variant) => {
                 Bytes::from_static(variant.bytes().map_err(|e| e.to_string())?)
             }
+            Body::Delta(delta) => Bytes::from_static(delta.bytes().map_err(|e| e.to_string())?),
             Body::File(path) => {
                 let bytes = tokio::fs::read(path)
                     .await

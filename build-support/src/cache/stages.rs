@@ -77,6 +77,24 @@ impl Stages {
     }
 }
 
+impl Stages {
+    /// The `dcz` delta of `target` against `dictionary` (with their SHA-256), from the cache
+    /// when possible.
+    pub fn delta(
+        &self,
+        level: u32,
+        (target, target_sha256): (&[u8], [u8; 32]),
+        (dictionary, dictionary_sha256): (&[u8], [u8; 32]),
+    ) -> std::io::Result<Vec<u8>> {
+        let key = key::delta(level, target_sha256, dictionary_sha256);
+        self.cache.get_or_compute(key, || {
+            self.compressed.fetch_add(1, Ordering::Relaxed);
+            self.heavy_bytes.fetch_add(target.len(), Ordering::Relaxed);
+            crate::delta::encode(level, target, (dictionary, &dictionary_sha256))
+        })
+    }
+}
+
 fn reads_unchanged(input: &Input, out: &Transformed) -> bool {
     out.reads
         .iter()

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use assetlock_contract::Encoding;
+use assetlock_contract::dictionary::DeltaCoding;
 use assetlock_contract::manifest::ManifestJson;
 
 /// An object a release record lists, by key relative to the prefix.
@@ -22,9 +23,21 @@ pub(super) struct Remote {
     pub(super) identity: Object,
     /// Least preferred coding first.
     pub(super) variants: Vec<(Encoding, Object)>,
+    /// Deltas by dictionary (lower-case hex SHA-256).
+    pub(super) deltas: Vec<(String, DeltaCoding, Object)>,
+    /// The `Use-As-Dictionary` pattern, when the asset is announced as a dictionary.
+    pub(super) pattern: Option<String>,
 }
 
 impl Remote {
+    /// The delta against the dictionary whose SHA-256 is `dictionary`.
+    pub(super) fn delta(&self, dictionary: &str) -> Option<(DeltaCoding, &Object)> {
+        self.deltas
+            .iter()
+            .find(|(d, _, _)| d == dictionary)
+            .map(|(_, coding, object)| (*coding, object))
+    }
+
     /// The object of a representation.
     pub(super) fn object(&self, encoding: Encoding) -> &Object {
         self.variants
@@ -74,8 +87,27 @@ impl Index {
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         for (_, manifest) in sorted {
             keys.extend(manifest.keys().map(str::to_owned));
-            for asset in manifest.assets.values() {
+            for (logical, asset) in &manifest.assets {
+                let has_variants = !asset.encodings.is_empty();
                 let remote = Remote {
+                    pattern: crate::serve::response::dictionary_pattern(
+                        &asset.url,
+                        logical,
+                        has_variants,
+                    ),
+                    deltas: asset
+                        .deltas
+                        .iter()
+                        .filter_map(|d| {
+                            let object = Object {
+                                key: d.path.clone(),
+                                size: d.size,
+                                sha256: d.sha256.clone(),
+                            };
+                            let coding = DeltaCoding::from_token(&d.encoding)?;
+                            Some((d.dictionary.clone(), coding, object))
+                        })
+                        .collect(),
                     content_type: asset.content_type.clone(),
                     identity: Object {
                         key: asset.path.clone(),

@@ -12,7 +12,7 @@ use assetlock_contract::url;
 use axum::body::Body;
 use http::{HeaderMap, Method, Response, StatusCode};
 
-use super::response::{self, Plan, Policy, Representations};
+use super::response::{self, Dictionary, Plan, Policy, Representations};
 use crate::upload::{Destination, Error};
 use cache::ObjectCache;
 use fetch::{FetchError, InFlight};
@@ -163,12 +163,13 @@ impl Fallback {
     }
 
     /// Answers a request for `relative`, a path under the mount that this build does not have.
+    /// With `dictionaries`, its text assets are announced as compression dictionaries and
+    /// their deltas sent, as for the build's own.
     pub(super) async fn respond(
         &self,
         policy: &Policy,
-        method: &Method,
-        relative: &str,
-        headers: &HeaderMap,
+        (method, relative, headers): (&Method, &str, &HeaderMap),
+        dictionaries: bool,
     ) -> Response<Body> {
         let decoded = url::decode_path(relative);
         let hashed_path = decoded.as_deref().unwrap_or(relative);
@@ -185,15 +186,31 @@ impl Fallback {
                 return unavailable(policy);
             }
         };
-        let reps = remote.variants.iter().fold(
-            Representations::new(&remote.content_type, &remote.identity.sha256),
-            |reps, (e, o)| reps.variant(*e, &o.sha256),
-        );
+        let varies = dictionaries && !remote.deltas.is_empty();
+        let delta = match varies {
+            true => response::requested_dictionary(headers).and_then(|sha| remote.delta(&sha)),
+            false => None,
+        };
+        let reps = remote
+            .variants
+            .iter()
+            .fold(
+                Representations::new(&remote.content_type, &remote.identity.sha256),
+                |reps, (e, o)| reps.variant(*e, &o.sha256),
+            )
+            .dictionary(Dictionary {
+                pattern: remote.pattern.as_deref().filter(|_| dictionaries),
+                varies,
+                delta: delta.map(|(coding, o)| (coding.as_str(), o.sha256.as_str())),
+            });
         let send = match response::plan(policy, method, headers, &reps) {
             Plan::Done(response) => return response,
             Plan::Send(send) => send,
         };
-        let object = remote.object(send.encoding);
+        let object = match (send.delta, delta) {
+            (true, Some((_, object))) => object,
+            _ => remote.object(send.encoding),
+        };
         let fetched = match object.size > self.max_cached_object {
             true => fetch::spooled(&self.dest, object, self.timeout)
                 .await

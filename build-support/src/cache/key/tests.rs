@@ -116,6 +116,13 @@ const NOT_SHAPING: &[Change] = &[
     ("bundles", |c| {
         c.bundle("all.css", ["css/app.css"]);
     }),
+    // Deltas are keyed by the pair of digests they join.
+    ("previous_releases", |c| {
+        c.previous_releases("releases");
+    }),
+    ("delta_releases", |c| {
+        c.delta_releases(1);
+    }),
 ];
 
 #[test]
@@ -148,9 +155,11 @@ fn every_config_field_is_classified() {
         cache_dir: _,
         cache_size: _,
         bundles: _,
+        previous_releases: _,
+        delta_releases: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 25 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 27 + 1);
 }
 
 #[test]
