@@ -174,18 +174,20 @@ fn deltas_cover_the_newest_releases_only_and_never_an_unchanged_asset() {
     publish(&v1, &releases.dir, "2026-01-01T00:00:00.000000Z");
     // Every build writes the same out dir: what a build holds is read before the next.
     let first = sha256_hex(&bytes(&v1, "css/app.css"));
-    releases
-        .site
-        .write("css/app.css", stylesheet(".two { color: red; }\n").as_bytes());
+    releases.site.write(
+        "css/app.css",
+        stylesheet(".two { color: red; }\n").as_bytes(),
+    );
     let v2 = releases.build(3);
     assert!(
         deltas(&v2, "js/app.js").is_empty(),
         "js/app.js did not change"
     );
     publish(&v2, &releases.dir, "2026-02-01T00:00:00.000000Z");
-    releases
-        .site
-        .write("css/app.css", stylesheet(".three { color: red; }\n").as_bytes());
+    releases.site.write(
+        "css/app.css",
+        stylesheet(".three { color: red; }\n").as_bytes(),
+    );
 
     let against = |keep| -> Vec<String> {
         deltas(&releases.build(keep), "css/app.css")
@@ -231,9 +233,10 @@ fn a_release_uploaded_since_the_last_build_is_noticed() {
     let v1 = releases.build(3);
     let staged = releases.site.dir.path().join("staged");
     publish(&v1, &staged, "2026-01-01T00:00:00.000000Z");
-    releases
-        .site
-        .write("css/app.css", stylesheet(".later { color: red; }\n").as_bytes());
+    releases.site.write(
+        "css/app.css",
+        stylesheet(".later { color: red; }\n").as_bytes(),
+    );
     let v2 = releases.build(3);
     assert!(deltas(&v2, "css/app.css").is_empty());
     // Nothing in the asset dir changes; only a release appears.

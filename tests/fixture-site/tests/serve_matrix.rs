@@ -28,6 +28,8 @@ enum Body {
     Range(usize, usize),
     Empty,
     Text(&'static str),
+    /// The build's delta against the earlier release's version.
+    Delta,
     Any,
 }
 
@@ -42,7 +44,105 @@ fn url() -> String {
 const IMMUTABLE: Option<&str> = Some("public, max-age=31536000, immutable");
 const NO_STORE: Option<&str> = Some("no-store");
 
+/// `Use-As-Dictionary` of the large stylesheet: every hashed name of `css/large.css`.
+const LARGE_MATCH: Option<&str> = Some("match=\"/assets/css/large.*.css\"");
+
+/// `Available-Dictionary` naming the earlier release's `css/large.css`
+/// (`releases/css/large.7b4caed60c82360c.css`), which the build made a delta against.
+const EARLIER_LARGE: &str = ":e0yu1gyCNgzJTb3skhETCNaGl6HUGK2cpjovG2mInCs=:";
+
+/// What Chromium sends once it has a dictionary for the URL.
+const DICTIONARY_CODINGS: &str = "gzip, deflate, br, zstd, dcb, dcz";
+
 const CASES: &[Case] = &[
+    Case {
+        name: "the delta against the dictionary the client has",
+        method: Method::GET,
+        path: url,
+        headers: &[
+            ("accept-encoding", DICTIONARY_CODINGS),
+            ("available-dictionary", EARLIER_LARGE),
+        ],
+        status: 200,
+        expect: &[
+            ("content-encoding", Some("dcz")),
+            ("vary", Some("accept-encoding, available-dictionary")),
+            ("use-as-dictionary", LARGE_MATCH),
+            ("accept-ranges", None),
+            ("cache-control", IMMUTABLE),
+        ],
+        body: Body::Delta,
+    },
+    Case {
+        name: "an unknown dictionary gets the usual negotiation",
+        method: Method::GET,
+        path: url,
+        headers: &[
+            ("accept-encoding", DICTIONARY_CODINGS),
+            (
+                "available-dictionary",
+                ":AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=:",
+            ),
+        ],
+        status: 200,
+        expect: &[
+            ("content-encoding", Some("br")),
+            ("vary", Some("accept-encoding, available-dictionary")),
+        ],
+        body: Body::Any,
+    },
+    Case {
+        name: "a malformed dictionary header gets the usual negotiation",
+        method: Method::GET,
+        path: url,
+        headers: &[
+            ("accept-encoding", DICTIONARY_CODINGS),
+            (
+                "available-dictionary",
+                "e0yu1gyCNgzJTb3skhETCNaGl6HUGK2cpjovG2mInCs=",
+            ),
+        ],
+        status: 200,
+        expect: &[("content-encoding", Some("br"))],
+        body: Body::Any,
+    },
+    Case {
+        name: "no delta without dcz in Accept-Encoding",
+        method: Method::GET,
+        path: url,
+        headers: &[
+            ("accept-encoding", "gzip, br, zstd, dcz;q=0"),
+            ("available-dictionary", EARLIER_LARGE),
+        ],
+        status: 200,
+        expect: &[("content-encoding", Some("br"))],
+        body: Body::Any,
+    },
+    Case {
+        name: "a range gets the identity bytes, dictionary or not",
+        method: Method::GET,
+        path: url,
+        headers: &[
+            ("accept-encoding", DICTIONARY_CODINGS),
+            ("available-dictionary", EARLIER_LARGE),
+            ("range", "bytes=10-19"),
+        ],
+        status: 206,
+        expect: &[("content-encoding", None)],
+        body: Body::Range(10, 20),
+    },
+    Case {
+        name: "HEAD of a delta: its headers, no body",
+        method: Method::HEAD,
+        path: url,
+        headers: &[
+            ("accept-encoding", DICTIONARY_CODINGS),
+            ("available-dictionary", EARLIER_LARGE),
+        ],
+        status: 200,
+        expect: &[("content-encoding", Some("dcz"))],
+        body: Body::Empty,
+    },
     Case {
         name: "plain GET: identity, immutable, rangeable",
         method: Method::GET,
@@ -53,7 +153,8 @@ const CASES: &[Case] = &[
             ("cache-control", IMMUTABLE),
             ("content-encoding", None),
             ("accept-ranges", Some("bytes")),
-            ("vary", Some("accept-encoding")),
+            ("vary", Some("accept-encoding, available-dictionary")),
+            ("use-as-dictionary", LARGE_MATCH),
             ("access-control-allow-origin", Some("*")),
             ("content-type", Some("text/css; charset=utf-8")),
         ],
@@ -240,6 +341,7 @@ const COMPARED: &[&str] = &[
     "accept-ranges",
     "allow",
     "vary",
+    "use-as-dictionary",
     "access-control-allow-origin",
 ];
 
@@ -285,7 +387,11 @@ fn check(framework: &str, case: &Case, answer: &Answer) {
         assert_eq!(got.1.as_deref(), *expected, "{what}: {name}");
     }
     let bytes = large().bytes().unwrap();
-    if case.status == 200 && matches!(case.body, Body::Identity | Body::Empty) {
+    let delta = large().deltas()[0].bytes().unwrap();
+    let is_delta = answer
+        .headers
+        .contains(&("content-encoding", Some("dcz".to_owned())));
+    if case.status == 200 && matches!(case.body, Body::Identity | Body::Empty) && !is_delta {
         // The length of the identity bytes, whether or not they are sent (HEAD).
         let length = answer.headers.iter().find(|(n, _)| *n == "content-length");
         let expected = bytes.len().to_string();
@@ -300,6 +406,7 @@ fn check(framework: &str, case: &Case, answer: &Answer) {
         Body::Range(start, end) => assert_eq!(answer.body, &bytes[start..end], "{what}"),
         Body::Empty => assert!(answer.body.is_empty(), "{what}"),
         Body::Text(text) => assert_eq!(answer.body, text.as_bytes(), "{what}"),
+        Body::Delta => assert_eq!(answer.body, delta, "{what}"),
         Body::Any => assert!(!answer.body.is_empty(), "{what}"),
     }
 }

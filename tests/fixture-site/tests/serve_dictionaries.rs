@@ -1,0 +1,145 @@
+//! Compression dictionaries (RFC 9842) over real HTTP: the build made a `dcz` delta of
+//! `css/large.css` against an earlier release's version (`releases/`), and the server sends it
+//! to a client that names that version, decodable by the zstd CLI with the old bytes.
+
+mod support;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use assetlock::serve::ServeAssets;
+use fixture_site::MANIFEST;
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderName};
+use support::{get, header, large, serve, server};
+
+const EARLIER: &str = "releases/css/large.7b4caed60c82360c.css";
+const EARLIER_SHA256: &str = "7b4caed60c82360cc94dbdec92111308d68697a1d418ad9ca63a2f1b69889c2b";
+const AVAILABLE: &str = ":e0yu1gyCNgzJTb3skhETCNaGl6HUGK2cpjovG2mInCs=:";
+const ACCEPT: &str = "gzip, deflate, br, zstd, dcb, dcz";
+
+fn available() -> HeaderName {
+    HeaderName::from_static("available-dictionary")
+}
+
+fn use_as_dictionary() -> HeaderName {
+    HeaderName::from_static("use-as-dictionary")
+}
+
+#[tokio::test]
+async fn the_delta_on_the_wire_decodes_with_the_zstd_cli_and_the_earlier_bytes() {
+    let addr = server().await;
+    let asset = large();
+    let delta = asset
+        .delta(EARLIER_SHA256)
+        .expect("the build made the delta");
+    let response = get(
+        addr,
+        asset.url(),
+        &[(header::ACCEPT_ENCODING, ACCEPT), (available(), AVAILABLE)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(header(&headers, header::CONTENT_ENCODING), Some("dcz"));
+    let etag = format!("\"{}\"", delta.sha256());
+    assert_eq!(header(&headers, header::ETAG), Some(etag.as_str()));
+    let body = response.bytes().await.unwrap();
+    assert!(body.len() * 10 < asset.variant(assetlock::Encoding::Brotli).unwrap().size() as usize);
+
+    // The CLI skips the RFC's header, a zstd skippable frame, and reads the frame after it.
+    let earlier = Path::new(env!("CARGO_MANIFEST_DIR")).join(EARLIER);
+    let mut zstd = Command::new("zstd")
+        .args(["-d", "-q", "-c", "-D"])
+        .arg(&earlier)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the zstd command-line tool");
+    zstd.stdin.take().unwrap().write_all(&body).unwrap();
+    let out = zstd.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, asset.bytes().unwrap());
+}
+
+#[tokio::test]
+async fn the_delta_revalidates_with_its_own_etag() {
+    let addr = server().await;
+    let asset = large();
+    let delta = asset.delta(EARLIER_SHA256).unwrap();
+    let etag = format!("\"{}\"", delta.sha256());
+    let with_dictionary = [
+        (header::ACCEPT_ENCODING, ACCEPT),
+        (available(), AVAILABLE),
+        (header::IF_NONE_MATCH, etag.as_str()),
+    ];
+    let response = get(addr, asset.url(), &with_dictionary).await;
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        header(response.headers(), header::CONTENT_ENCODING),
+        Some("dcz")
+    );
+    // The same ETag does not match the brotli representation a client without it gets.
+    let response = get(
+        addr,
+        asset.url(),
+        &[
+            (header::ACCEPT_ENCODING, ACCEPT),
+            (header::IF_NONE_MATCH, &etag),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header(response.headers(), header::CONTENT_ENCODING),
+        Some("br")
+    );
+}
+
+#[tokio::test]
+async fn turned_off_the_server_neither_announces_nor_sends_deltas() {
+    let addr = serve(ServeAssets::new(&MANIFEST).compression_dictionaries(false)).await;
+    let response = get(
+        addr,
+        large().url(),
+        &[(header::ACCEPT_ENCODING, ACCEPT), (available(), AVAILABLE)],
+    )
+    .await;
+    let headers = response.headers();
+    assert_eq!(header(headers, header::CONTENT_ENCODING), Some("br"));
+    assert_eq!(header(headers, header::VARY), Some("accept-encoding"));
+    assert_eq!(header(headers, use_as_dictionary()), None);
+}
+
+#[tokio::test]
+async fn only_content_addressed_text_assets_are_announced() {
+    let addr = server().await;
+    let mut announced_any = false;
+    for asset in MANIFEST.iter() {
+        let response = get(addr, asset.url(), &[(header::ACCEPT_ENCODING, ACCEPT)]).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", asset.url());
+        let announced = header(response.headers(), use_as_dictionary()).map(str::to_owned);
+        let text = !asset.variants().is_empty() && !asset.logical_path().ends_with(".map");
+        let expected = (text && !asset.is_public()).then(|| {
+            // The URL with its content hash replaced by `*`.
+            let hash = asset
+                .hashed_path()
+                .split(['.', '/'])
+                .find(|part| part.len() == 16 && !asset.logical_path().contains(part))
+                .unwrap();
+            format!(
+                "match=\"{}\"",
+                asset.url().replacen(&format!(".{hash}"), ".*", 1)
+            )
+        });
+        assert_eq!(announced, expected, "{}", asset.logical_path());
+        announced_any |= expected.is_some();
+    }
+    assert!(announced_any);
+}
