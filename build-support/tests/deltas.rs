@@ -196,7 +196,7 @@ fn deltas_cover_the_newest_releases_only_and_never_an_unchanged_asset() {
             .collect()
     };
     let newest = sha256_hex(&bytes(&v2, "css/app.css"));
-    assert_eq!(against(1), [newest.clone()]);
+    assert_eq!(against(1), std::slice::from_ref(&newest));
     let both = against(3);
     assert_eq!(both.len(), 2);
     assert!(both.contains(&newest));
