@@ -49,7 +49,7 @@ fn base64(bytes: &[u8]) -> String {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
     }
-    while out.len() % 4 != 0 {
+    while !out.len().is_multiple_of(4) {
         out.push('=');
     }
     out
@@ -96,7 +96,7 @@ async fn a_release_built_against_the_last_one_uploads_verifies_and_serves_its_de
     let delta_key = delta["path"].as_str().unwrap().to_owned();
 
     let report = s3.run(&v2, quiet(Options::upload())).await.unwrap();
-    assert!(report.uploaded().iter().any(|k| *k == delta_key), "{report}");
+    assert!(report.uploaded().contains(&delta_key), "{report}");
     s3.run(&v2, quiet(Options::verify())).await.unwrap();
     let record = s3.object_file(PREFIX, &v2.record_key());
     let record = std::fs::read_to_string(record).unwrap();
