@@ -67,3 +67,14 @@ pub fn finish_map(map: SourceMap, input: Option<&str>) -> Result<String, String>
 pub fn chain_map(map: &str, input: Option<&str>) -> Result<String, String> {
     crate::sourcemap::chain(map, input)
 }
+
+/// The `dcz` body of `target` against `dictionary`, as the pipeline makes deltas between
+/// releases.
+///
+/// # Errors
+///
+/// When the encoder fails.
+pub fn delta(target: &[u8], dictionary: &[u8]) -> io::Result<Vec<u8>> {
+    let sha256 = crate::hash::sha256(dictionary);
+    crate::delta::encode(crate::delta::LEVEL, target, (dictionary, &sha256))
+}

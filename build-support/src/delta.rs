@@ -52,7 +52,8 @@ pub(crate) fn encode(
     Ok(out)
 }
 
-/// Adds to every asset that has precompressed variants (compressible text) a delta against
+/// Adds to every asset that has precompressed variants (compressible text; source maps aside)
+/// a delta against
 /// each earlier version of it that differs, in parallel, largest first. A delta is kept only
 /// when it is smaller than the asset's smallest variant. An earlier version whose file is
 /// missing or differs from its record is an error naming the file.
@@ -66,7 +67,8 @@ pub(crate) fn add_deltas(
         .iter()
         .enumerate()
         .filter(|(_, a)| a.source.is_none() && !a.variants.is_empty())
-        .filter(|(_, a)| !settings.public.is_match(&a.logical))
+        // Public files keep their URL; developer tools alone fetch source maps.
+        .filter(|(_, a)| !settings.public.is_match(&a.logical) && !a.logical.ends_with(".map"))
         .flat_map(|(i, a)| {
             let sha = a.sha256_hex();
             previous
