@@ -169,9 +169,13 @@ impl Asset {
         self.deltas
     }
 
-    /// The delta against the dictionary whose SHA-256 is `dictionary` (lower-case hex).
+    /// The smallest delta against the dictionary whose SHA-256 is `dictionary` (lower-case
+    /// hex), in any coding.
     pub fn delta(&self, dictionary: &str) -> Option<&'static Delta> {
-        self.deltas.iter().find(|d| d.dictionary() == dictionary)
+        self.deltas
+            .iter()
+            .filter(|d| d.dictionary() == dictionary)
+            .min_by_key(|d| d.size)
     }
 
     /// The variant in `encoding`, if the build kept one.

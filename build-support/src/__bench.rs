@@ -68,13 +68,17 @@ pub fn chain_map(map: &str, input: Option<&str>) -> Result<String, String> {
     crate::sourcemap::chain(map, input)
 }
 
-/// The `dcz` body of `target` against `dictionary`, as the pipeline makes deltas between
+/// The `coding` body of `target` against `dictionary`, as the pipeline makes deltas between
 /// releases.
 ///
 /// # Errors
 ///
 /// When the encoder fails.
-pub fn delta(target: &[u8], dictionary: &[u8]) -> io::Result<Vec<u8>> {
+pub fn delta(
+    coding: assetlock_contract::dictionary::DeltaCoding,
+    target: &[u8],
+    dictionary: &[u8],
+) -> io::Result<Vec<u8>> {
     let sha256 = crate::hash::sha256(dictionary);
-    crate::delta::encode(crate::delta::LEVEL, target, (dictionary, &sha256))
+    crate::delta::encode(coding, target, (dictionary, &sha256))
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::compress::Compression;
 use crate::error::Error;
 use crate::{Output, cargo, pipeline, settings::Settings};
+use assetlock_contract::dictionary::DeltaCoding;
 
 /// What to build and how: the entry point of a build script.
 ///
@@ -51,6 +52,7 @@ pub struct Config {
     pub(crate) live: Option<bool>,
     pub(crate) previous_releases: Option<PathBuf>,
     pub(crate) delta_releases: usize,
+    pub(crate) delta_codings: Vec<DeltaCoding>,
 }
 
 impl Default for Config {
@@ -83,6 +85,7 @@ impl Default for Config {
             deny_non_literal_imports: false,
             previous_releases: None,
             delta_releases: 3,
+            delta_codings: vec![DeltaCoding::Dcz],
         }
     }
 }
@@ -389,6 +392,24 @@ impl Config {
     /// none). A visitor who last came before those downloads the asset as usual.
     pub fn delta_releases(&mut self, releases: usize) -> &mut Self {
         self.delta_releases = releases;
+        self
+    }
+
+    /// The codings deltas are made in (default `dcz` only). With both, each changed asset gets
+    /// one delta per coding and earlier version, and the server sends the smallest one the
+    /// browser accepts. `dcb` (brotli at quality 11 with a 16 MiB window) is skipped for a
+    /// dictionary and file larger than that window together.
+    ///
+    /// ```no_run
+    /// use assetlock_build::{Config, DeltaCoding};
+    ///
+    /// Config::new()
+    ///     .asset_dir("assets")
+    ///     .delta_codings([DeltaCoding::Dcz, DeltaCoding::Dcb])
+    ///     .compile();
+    /// ```
+    pub fn delta_codings(&mut self, codings: impl IntoIterator<Item = DeltaCoding>) -> &mut Self {
+        self.delta_codings = codings.into_iter().collect();
         self
     }
 

@@ -125,6 +125,7 @@ mod transform;
 mod unoptimised;
 mod walk;
 
+pub use assetlock_contract::dictionary::DeltaCoding;
 pub use compress::Compression;
 pub use config::Config;
 pub use error::{Diagnostic, Error};

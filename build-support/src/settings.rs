@@ -54,6 +54,8 @@ pub(crate) struct Settings {
     /// Earlier releases to make deltas against (`ASSETLOCK_PREVIOUS_RELEASES`, else
     /// `Config::previous_releases`), and how many of the newest; never in live builds.
     pub previous_releases: Option<(PathBuf, usize)>,
+    /// The codings of deltas (`Config::delta_codings`).
+    pub delta_codings: Vec<assetlock_contract::dictionary::DeltaCoding>,
     /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
     pub threads: usize,
     /// Everything besides the input files that shapes the output, hashed: the config, the
@@ -204,6 +206,7 @@ impl Settings {
             live,
             identity: fingerprint::identity(config, previous_releases.as_ref()),
             previous_releases,
+            delta_codings: config.delta_codings.clone(),
         })
     }
 

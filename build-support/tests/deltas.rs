@@ -7,7 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use assetlock_build::Output;
+use assetlock_build::{DeltaCoding, Output};
 use serde_json::Value;
 use support::{Site, bytes, manifest};
 
@@ -90,6 +90,31 @@ fn decode_with_zstd_cli(body: &[u8], dictionary: &Path, scratch: &Path) -> Vec<u
     out.stdout
 }
 
+/// Decodes a `dcb` body with the CLI of brotli's reference implementation (1.1, the first
+/// with `-D`; CI builds it as `brotli-dictionary`), after checking and removing the RFC's
+/// header, which brotli does not know.
+fn decode_with_brotli_cli(body: &[u8], dictionary: &Path, sha256: &str) -> Vec<u8> {
+    use std::io::Write;
+    assert_eq!(&body[..4], &[0xff, 0x44, 0x43, 0x42]);
+    assert_eq!(hex(&body[4..36]), sha256);
+    let mut child = Command::new("brotli-dictionary")
+        .args(["-d", "-c", "-D"])
+        .arg(dictionary)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("brotli 1.1's CLI as brotli-dictionary (.ci/run builds it)");
+    child.stdin.take().unwrap().write_all(&body[36..]).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "brotli -d -D failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 struct Releases {
     site: Site,
     dir: PathBuf,
@@ -110,6 +135,14 @@ impl Releases {
     fn build(&self, keep: usize) -> Output {
         let mut config = self.site.config();
         config.previous_releases(&self.dir).delta_releases(keep);
+        config.try_compile().unwrap()
+    }
+
+    fn build_with_both_codings(&self) -> Output {
+        let mut config = self.site.config();
+        config
+            .previous_releases(&self.dir)
+            .delta_codings([DeltaCoding::Dcz, DeltaCoding::Dcb]);
         config.try_compile().unwrap()
     }
 }
@@ -165,6 +198,53 @@ fn a_one_line_edit_ships_a_tiny_delta_that_the_zstd_cli_decodes_with_the_old_byt
     );
     assert_eq!(deltas(&v2, "js/app.js").len(), 1);
     assert!(deltas(&v2, "img/dot.png").is_empty(), "not a text asset");
+}
+
+#[test]
+fn dcb_deltas_decode_with_the_reference_brotli_cli_and_the_old_bytes() {
+    let releases = Releases::new();
+    let v1 = releases.build(3);
+    publish(&v1, &releases.dir, "2026-01-01T00:00:00.000000Z");
+    let mut old = Vec::new();
+    for logical in ["css/app.css", "js/app.js"] {
+        let path = manifest(&v1)["assets"][logical]["path"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        old.push((
+            logical,
+            releases.dir.join(path),
+            sha256_hex(&bytes(&v1, logical)),
+        ));
+    }
+    releases.site.write(
+        "css/app.css",
+        stylesheet(".new { color: red; }\n").as_bytes(),
+    );
+    releases
+        .site
+        .write("js/app.js", module("export const added = 1;\n").as_bytes());
+    let v2 = releases.build_with_both_codings();
+    for (logical, old_path, old_sha) in old {
+        let listed = deltas(&v2, logical);
+        let codings: Vec<&str> = listed
+            .iter()
+            .map(|d| d["encoding"].as_str().unwrap())
+            .collect();
+        assert_eq!(codings, ["dcz", "dcb"], "{logical}");
+        let dcb = &listed[1];
+        assert_eq!(dcb["dictionary"], old_sha.as_str());
+        assert!(dcb["path"].as_str().unwrap().ends_with(".dcb"));
+        let body = std::fs::read(v2.dist_dir().join(dcb["path"].as_str().unwrap())).unwrap();
+        assert_eq!(dcb["sha256"], sha256_hex(&body));
+        assert!(
+            body.len() < 200,
+            "{logical}: a one-line edit, {} bytes",
+            body.len()
+        );
+        let decoded = decode_with_brotli_cli(&body, &old_path, &old_sha);
+        assert_eq!(decoded, bytes(&v2, logical), "{logical}");
+    }
 }
 
 #[test]

@@ -4,9 +4,9 @@
 //! A response for a text asset says `Use-As-Dictionary: match="<pattern>"`, where the pattern
 //! covers every hashed name of the same logical path ([`match_pattern`]). A browser that kept
 //! it asks for the next release's version with `Available-Dictionary: :<base64 SHA-256>:`
-//! ([`parse_available_dictionary`]) and `Accept-Encoding: dcz`; the server answers with the
-//! delta the build made against those bytes: the [`frame_header`] followed by a zstd frame
-//! that used the old bytes as a raw dictionary. Deltas are stored beside their asset under
+//! ([`parse_available_dictionary`]) and `Accept-Encoding: dcz` (or `dcb`); the server answers
+//! with the delta the build made against those bytes: the [`frame_header`] followed by a zstd
+//! frame (`dcz`) or a brotli stream (`dcb`) that used the old bytes as a raw dictionary. Deltas are stored beside their asset under
 //! [`delta_path`], a name made of the two hashes, so each key names exactly one pair.
 //!
 //! ```
@@ -19,6 +19,7 @@
 //! let header = dictionary::frame_header(DeltaCoding::Dcz, &sha);
 //! assert_eq!(&header[..8], &[0x5e, 0x2a, 0x4d, 0x18, 0x20, 0, 0, 0]);
 //! assert_eq!(&header[8..], &sha);
+//! assert_eq!(dictionary::frame_header(DeltaCoding::Dcb, &sha)[..4], [0xff, b'D', b'C', b'B']);
 //! ```
 
 use std::fmt;
@@ -30,17 +31,20 @@ use crate::url::encode_path;
 pub enum DeltaCoding {
     /// `dcz`: Zstandard with the dictionary as raw content (RFC 9842 §5.2).
     Dcz,
+    /// `dcb`: Brotli with the dictionary as a raw LZ77 prefix (RFC 9842 §5.1).
+    Dcb,
 }
 
 impl DeltaCoding {
     /// Every delta coding.
-    pub const ALL: [DeltaCoding; 1] = [DeltaCoding::Dcz];
+    pub const ALL: [DeltaCoding; 2] = [DeltaCoding::Dcz, DeltaCoding::Dcb];
 
     /// The `Content-Encoding` token, also the key's suffix and the `encoding` of a delta in
     /// `manifest.json`.
     pub const fn as_str(self) -> &'static str {
         match self {
             DeltaCoding::Dcz => "dcz",
+            DeltaCoding::Dcb => "dcb",
         }
     }
 
@@ -50,6 +54,7 @@ impl DeltaCoding {
             // A zstd skippable frame of 32 bytes: decoders that do not know the coding skip
             // the hash.
             DeltaCoding::Dcz => &[0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00],
+            DeltaCoding::Dcb => &[0xff, 0x44, 0x43, 0x42],
         }
     }
 
@@ -57,6 +62,7 @@ impl DeltaCoding {
     pub const fn name(self) -> &'static str {
         match self {
             DeltaCoding::Dcz => "Dcz",
+            DeltaCoding::Dcb => "Dcb",
         }
     }
 

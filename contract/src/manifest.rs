@@ -183,8 +183,8 @@ impl AssetJson {
         variants.into_iter()
     }
 
-    /// The delta against the dictionary whose SHA-256 is `dictionary` (lower-case hex), in a
-    /// known coding.
+    /// The first listed delta against the dictionary whose SHA-256 is `dictionary`
+    /// (lower-case hex), in a known coding.
     pub fn delta(&self, dictionary: &str) -> Option<(DeltaCoding, &DeltaJson)> {
         self.deltas.iter().find_map(|d| {
             let coding = DeltaCoding::from_token(&d.encoding)?;

@@ -232,7 +232,10 @@ impl ServeAssets {
         };
         let pattern = self.dictionary_pattern(asset);
         let delta = match self.dictionaries && !asset.deltas().is_empty() {
-            true => response::requested_dictionary(headers).and_then(|sha| asset.delta(&sha)),
+            true => response::requested_dictionary(headers).and_then(|sha| {
+                let for_it = asset.deltas().iter().filter(|d| d.dictionary() == sha);
+                response::pick_delta(headers, for_it.map(|d| (d.coding(), d.size(), d)))
+            }),
             false => None,
         };
         let reps = Representations::of(asset).dictionary(Dictionary {

@@ -275,6 +275,19 @@ pub(crate) fn requested_dictionary(headers: &HeaderMap) -> Option<String> {
     Some(assetlock_contract::dictionary::hex(&sha256))
 }
 
+/// The smallest of `deltas` (coding, size, what) whose coding the request accepts; the
+/// caller has kept those for the dictionary the request names.
+pub(crate) fn pick_delta<T>(
+    headers: &HeaderMap,
+    deltas: impl Iterator<Item = (assetlock_contract::dictionary::DeltaCoding, u64, T)>,
+) -> Option<T> {
+    let accept = accept_encoding(headers)?;
+    deltas
+        .filter(|(coding, _, _)| accepts(&accept, coding.as_str()))
+        .min_by_key(|&(_, size, _)| size)
+        .map(|(_, _, delta)| delta)
+}
+
 /// A 200 response with every header but the length; `coding` is the `Content-Encoding` token
 /// of the body (`identity` for none).
 fn success_headers(

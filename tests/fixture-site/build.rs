@@ -1,3 +1,5 @@
+use assetlock_build::DeltaCoding;
+
 fn main() {
     // Locked in every profile: its tests check what a release serves (hashed URLs, integrity,
     // `immutable`), in the dev profile the tests build in.
@@ -8,5 +10,6 @@ fn main() {
         // An earlier release whose `css/large.css` differed by one line: the build makes a
         // delta against it, which the dictionary tests serve.
         .previous_releases("releases")
+        .delta_codings([DeltaCoding::Dcz, DeltaCoding::Dcb])
         .compile();
 }

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use assetlock::upload::{Destination, Options, Progress, Source};
 use assetlock_bench::timing::{Summary, timed};
-use assetlock_build::{Compression, Config, Output};
+use assetlock_build::{Compression, Config, DeltaCoding, Output};
 use serde_json::Value;
 
 /// The one-line edits of release 2: (file, from, to).
@@ -128,7 +128,9 @@ fn run(corpus: &Path, work: &Path, runs: usize) -> Result<(), String> {
     }
     eprintln!("release 2: built against release 1");
     let mut with_deltas = config(&at("v2"), &at("out2-deltas"), &at("cache2-0"));
-    with_deltas.previous_releases(&releases);
+    with_deltas
+        .previous_releases(&releases)
+        .delta_codings(DeltaCoding::ALL);
     let v2 = build(&with_deltas)?;
     let record = manifest(&v2)?;
     let old = manifest(&v1)?;
@@ -137,32 +139,35 @@ fn run(corpus: &Path, work: &Path, runs: usize) -> Result<(), String> {
     let mut pairs = Vec::new();
     for (logical, asset) in record["assets"].as_object().into_iter().flatten() {
         for delta in asset["deltas"].as_array().into_iter().flatten() {
+            let Some(coding) = DeltaCoding::from_token(str_of(&delta["encoding"])) else {
+                continue;
+            };
             let new = std::fs::read(v2.dist_dir().join(str_of(&asset["path"])))
                 .map_err(|e| e.to_string())?;
             let old_path = str_of(&old["assets"][logical.as_str()]["path"]);
             let dictionary = std::fs::read(releases.join(old_path)).map_err(|e| e.to_string())?;
-            let _ = delta;
-            pairs.push((new, dictionary));
+            pairs.push((coding, new, dictionary));
         }
     }
-    let mut delta_times = Vec::new();
-    for _ in 0..runs {
-        let (made, seconds) = timed(|| {
-            pairs
-                .iter()
-                .map(|(new, old)| assetlock_build::__bench::delta(new, old).map(|d| d.len()))
-                .collect::<Result<Vec<_>, _>>()
-        });
-        made.map_err(|e| e.to_string())?;
-        delta_times.push(seconds);
+    let mut costs = Vec::new();
+    for coding in DeltaCoding::ALL {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let (made, seconds) = timed(|| {
+                pairs
+                    .iter()
+                    .filter(|(c, _, _)| *c == coding)
+                    .map(|(_, new, old)| assetlock_build::__bench::delta(coding, new, old))
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            made.map_err(|e| e.to_string())?;
+            times.push(seconds);
+        }
+        let count = pairs.iter().filter(|(c, _, _)| *c == coding).count();
+        costs.push((coding, count, Summary::of(&times)));
     }
 
-    print_report(
-        &record,
-        &Summary::of(&cold),
-        &Summary::of(&delta_times),
-        pairs.len(),
-    );
+    print_report(&record, &Summary::of(&cold), &costs);
     Ok(())
 }
 
@@ -170,31 +175,47 @@ fn str_of(value: &Value) -> &str {
     value.as_str().unwrap_or_default()
 }
 
-fn print_report(record: &Value, cold: &Summary, deltas: &Summary, count: usize) {
+fn delta_size(asset: &Value, coding: DeltaCoding) -> Option<u64> {
+    asset["deltas"]
+        .as_array()?
+        .iter()
+        .find(|d| d["encoding"] == coding.as_str())?["size"]
+        .as_u64()
+}
+
+fn print_report(record: &Value, cold: &Summary, costs: &[(DeltaCoding, usize, Summary)]) {
     println!(
-        "| returning visitor, one-line edit | identity | brotli-11 | dcz delta | delta / brotli | target |"
+        "| returning visitor, one-line edit | identity | brotli-11 | dcz delta | dcb delta | \
+         dcz / brotli | dcb / brotli | target |"
     );
-    println!("|---|---:|---:|---:|---:|---|");
-    let (mut all_br, mut all_delta) = (0, 0);
+    println!("|---|---:|---:|---:|---:|---:|---:|---|");
+    let mut totals = [0u64; 3];
+    let percent = |part: u64, whole: u64| 100.0 * part as f64 / whole.max(1) as f64;
     for (logical, asset) in record["assets"].as_object().into_iter().flatten() {
-        let Some(delta) = asset["deltas"].as_array().and_then(|d| d.first()) else {
+        let (Some(dcz), Some(dcb)) = (
+            delta_size(asset, DeltaCoding::Dcz),
+            delta_size(asset, DeltaCoding::Dcb),
+        ) else {
             continue;
         };
         let br = asset["encodings"]["br"]["size"].as_u64().unwrap_or(0);
-        let size = delta["size"].as_u64().unwrap_or(0);
-        all_br += br;
-        all_delta += size;
+        for (total, size) in totals.iter_mut().zip([br, dcz, dcb]) {
+            *total += size;
+        }
         if EDITS.iter().any(|(file, _, _)| file == logical) {
             println!(
-                "| `{logical}` | {} | {br} | {size} | {:.2} % | <= 2 % |",
+                "| `{logical}` | {} | {br} | {dcz} | {dcb} | {:.2} % | {:.2} % | <= 2 % |",
                 asset["size"],
-                100.0 * size as f64 / br as f64
+                percent(dcz, br),
+                percent(dcb, br)
             );
         }
     }
+    let [br, dcz, dcb] = totals;
     println!(
-        "| every changed asset ({count}) | | {all_br} | {all_delta} | {:.2} % | |",
-        100.0 * all_delta as f64 / all_br.max(1) as f64
+        "| every changed asset | | {br} | {dcz} | {dcb} | {:.2} % | {:.2} % | |",
+        percent(dcz, br),
+        percent(dcb, br)
     );
     println!();
     println!("| cost | median (min-max) | vs cold pipeline |");
@@ -203,11 +224,13 @@ fn print_report(record: &Value, cold: &Summary, deltas: &Summary, count: usize) 
         "| cold release pipeline of release 2 | {:.2} s ({:.2}-{:.2}) | 1 |",
         cold.median, cold.min, cold.max
     );
-    println!(
-        "| computing its {count} deltas | {:.3} s ({:.3}-{:.3}) | {:.2} % |",
-        deltas.median,
-        deltas.min,
-        deltas.max,
-        100.0 * deltas.median / cold.median
-    );
+    for (coding, count, summary) in costs {
+        println!(
+            "| computing its {count} {coding} deltas | {:.3} s ({:.3}-{:.3}) | {:.2} % |",
+            summary.median,
+            summary.min,
+            summary.max,
+            100.0 * summary.median / cold.median
+        );
+    }
 }

@@ -129,11 +129,20 @@ pub(crate) fn compress(coding: Compression, level: u32, sha256: [u8; 32]) -> [u8
     )
 }
 
-/// The key of the `dcz` delta of the bytes whose SHA-256 is `target` against the dictionary
-/// whose SHA-256 is `dictionary`.
-pub(crate) fn delta(level: u32, target: [u8; 32], dictionary: [u8; 32]) -> [u8; 32] {
+/// The key of the `coding` delta of the bytes whose SHA-256 is `target` against the
+/// dictionary whose SHA-256 is `dictionary`.
+pub(crate) fn delta(
+    coding: assetlock_contract::dictionary::DeltaCoding,
+    target: [u8; 32],
+    dictionary: [u8; 32],
+) -> [u8; 32] {
     let pair = hash::sha256(&[target, dictionary].concat());
-    derive("dcz", ZSTD_LIBRARIES, &level.to_string(), pair)
+    let libraries = match coding {
+        assetlock_contract::dictionary::DeltaCoding::Dcz => ZSTD_LIBRARIES,
+        assetlock_contract::dictionary::DeltaCoding::Dcb => BROTLI_LIBRARIES,
+    };
+    let level = crate::delta::level(coding).to_string();
+    derive(coding.as_str(), libraries, &level, pair)
 }
 
 fn derive(stage: &str, libraries: &[Library], settings: &str, input_sha256: [u8; 32]) -> [u8; 32] {

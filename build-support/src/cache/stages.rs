@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use assetlock_contract::dictionary::DeltaCoding;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::key;
@@ -78,19 +79,19 @@ impl Stages {
 }
 
 impl Stages {
-    /// The `dcz` delta of `target` against `dictionary` (with their SHA-256), from the cache
-    /// when possible.
+    /// The `coding` delta of `target` against `dictionary` (with their SHA-256), from the
+    /// cache when possible.
     pub fn delta(
         &self,
-        level: u32,
+        coding: DeltaCoding,
         (target, target_sha256): (&[u8], [u8; 32]),
         (dictionary, dictionary_sha256): (&[u8], [u8; 32]),
     ) -> std::io::Result<Vec<u8>> {
-        let key = key::delta(level, target_sha256, dictionary_sha256);
+        let key = key::delta(coding, target_sha256, dictionary_sha256);
         self.cache.get_or_compute(key, || {
             self.compressed.fetch_add(1, Ordering::Relaxed);
             self.heavy_bytes.fetch_add(target.len(), Ordering::Relaxed);
-            crate::delta::encode(level, target, (dictionary, &dictionary_sha256))
+            crate::delta::encode(coding, target, (dictionary, &dictionary_sha256))
         })
     }
 }

@@ -30,14 +30,6 @@ pub(super) struct Remote {
 }
 
 impl Remote {
-    /// The delta against the dictionary whose SHA-256 is `dictionary`.
-    pub(super) fn delta(&self, dictionary: &str) -> Option<(DeltaCoding, &Object)> {
-        self.deltas
-            .iter()
-            .find(|(d, _, _)| d == dictionary)
-            .map(|(_, coding, object)| (*coding, object))
-    }
-
     /// The object of a representation.
     pub(super) fn object(&self, encoding: Encoding) -> &Object {
         self.variants

@@ -188,7 +188,11 @@ impl Fallback {
         };
         let varies = dictionaries && !remote.deltas.is_empty();
         let delta = match varies {
-            true => response::requested_dictionary(headers).and_then(|sha| remote.delta(&sha)),
+            true => response::requested_dictionary(headers).and_then(|sha| {
+                let for_it = remote.deltas.iter().filter(|(d, _, _)| *d == sha);
+                let candidates = for_it.map(|(_, coding, o)| (*coding, o.size, (*coding, o)));
+                response::pick_delta(headers, candidates)
+            }),
             false => None,
         };
         let reps = remote

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use assetlock::DeltaCoding;
 use assetlock::serve::ServeAssets;
 use fixture_site::MANIFEST;
 use reqwest::StatusCode;
@@ -32,12 +33,17 @@ async fn the_delta_on_the_wire_decodes_with_the_zstd_cli_and_the_earlier_bytes()
     let addr = server().await;
     let asset = large();
     let delta = asset
-        .delta(EARLIER_SHA256)
-        .expect("the build made the delta");
+        .deltas()
+        .iter()
+        .find(|d| d.coding() == DeltaCoding::Dcz);
+    let delta = delta.expect("the build made the delta");
     let response = get(
         addr,
         asset.url(),
-        &[(header::ACCEPT_ENCODING, ACCEPT), (available(), AVAILABLE)],
+        &[
+            (header::ACCEPT_ENCODING, "br, dcz"),
+            (available(), AVAILABLE),
+        ],
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -69,6 +75,47 @@ async fn the_delta_on_the_wire_decodes_with_the_zstd_cli_and_the_earlier_bytes()
 }
 
 #[tokio::test]
+async fn the_dcb_delta_decodes_with_the_reference_brotli_cli_and_the_earlier_bytes() {
+    let addr = server().await;
+    let asset = large();
+    let response = get(
+        addr,
+        asset.url(),
+        &[
+            (header::ACCEPT_ENCODING, "br, dcb"),
+            (available(), AVAILABLE),
+        ],
+    )
+    .await;
+    assert_eq!(
+        header(response.headers(), header::CONTENT_ENCODING),
+        Some("dcb")
+    );
+    let body = response.bytes().await.unwrap();
+    // RFC 9842 §5.1: magic, the dictionary's SHA-256, then the brotli stream.
+    assert_eq!(&body[..4], &[0xff, b'D', b'C', b'B']);
+    let sha: String = body[4..36].iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(sha, EARLIER_SHA256);
+    let earlier = Path::new(env!("CARGO_MANIFEST_DIR")).join(EARLIER);
+    let mut brotli = Command::new("brotli-dictionary")
+        .args(["-d", "-c", "-D"])
+        .arg(&earlier)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("brotli 1.1's CLI as brotli-dictionary (.ci/run builds it)");
+    brotli.stdin.take().unwrap().write_all(&body[36..]).unwrap();
+    let out = brotli.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, asset.bytes().unwrap());
+}
+
+#[tokio::test]
 async fn the_delta_revalidates_with_its_own_etag() {
     let addr = server().await;
     let asset = large();
@@ -81,9 +128,10 @@ async fn the_delta_revalidates_with_its_own_etag() {
     ];
     let response = get(addr, asset.url(), &with_dictionary).await;
     assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    // The smallest delta: the one a client accepting both codings gets.
     assert_eq!(
         header(response.headers(), header::CONTENT_ENCODING),
-        Some("dcz")
+        Some(delta.coding().as_str())
     );
     // The same ETag does not match the brotli representation a client without it gets.
     let response = get(

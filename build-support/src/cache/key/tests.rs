@@ -123,6 +123,9 @@ const NOT_SHAPING: &[Change] = &[
     ("delta_releases", |c| {
         c.delta_releases(1);
     }),
+    ("delta_codings", |c| {
+        c.delta_codings([crate::DeltaCoding::Dcb]);
+    }),
 ];
 
 #[test]
@@ -157,9 +160,10 @@ fn every_config_field_is_classified() {
         bundles: _,
         previous_releases: _,
         delta_releases: _,
+        delta_codings: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 27 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 28 + 1);
 }
 
 #[test]
