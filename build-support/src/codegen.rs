@@ -76,7 +76,7 @@ pub(crate) fn render(
     writeln!(w, "    #[allow(unused_imports)]").unwrap();
     writeln!(
         w,
-        "    use ::assetlock::{{Asset, DeltaCoding, Delta, Encoding, Variant}};\n"
+        "    use ::assetlock::{{Asset, Delta, DeltaCoding, Encoding, Variant}};\n"
     )
     .unwrap();
     writeln!(w, "    const NO_VARIANTS: &[Variant] = &[];").unwrap();

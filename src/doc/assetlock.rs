@@ -15,7 +15,7 @@ mod __assetlock_manifest {
     #[allow(unused_imports)]
     use ::assetlock::__private::{Contents, phf};
     #[allow(unused_imports)]
-    use ::assetlock::{Asset, Encoding, Variant};
+    use ::assetlock::{Asset, Delta, DeltaCoding, Encoding, Variant};
 
     const NO_VARIANTS: &[Variant] = &[];
     const PACK: &[u8] = ::core::include_bytes!("assetlock/pack.bin");
