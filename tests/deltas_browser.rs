@@ -12,11 +12,11 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::example_app::{self, Running, wait_until_up};
+use support::example_app::{self, wait_until_up};
 use support::webdriver::{self, Driver};
 
 /// A module large enough to matter: about 120 KB, with one line that says which release it is.
@@ -67,18 +67,6 @@ fn build_release(n: u32, releases: &Path) -> (PathBuf, PathBuf) {
     (server, uploader)
 }
 
-fn start(server: &Path, port: u16) -> Running {
-    Running(
-        Command::new(server)
-            .env("PORT", port.to_string())
-            .env("RUST_LOG", "warn")
-            .env_remove("ASSETLOCK_FALLBACK")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
-}
-
 /// The resource timing entries of the page's `big.*.js`: (URL, content coding).
 const BIG_ENTRIES: &str = "return performance.getEntriesByType('resource')
     .filter(e => e.name.includes('/js/big.'))
@@ -127,7 +115,7 @@ async fn a_returning_browser_gets_the_new_module_as_a_delta_against_the_old_one(
     let profile = tempfile::tempdir().unwrap();
     let session = driver.new_session(profile.path()).await;
 
-    let first = start(&server_1, port);
+    let first = example_app::start(&server_1, port);
     wait_until_up(&root).await;
     let before = load(&driver, &session, &root, 1).await;
     assert_eq!(before.len(), 1, "{before:?}");
@@ -139,7 +127,7 @@ async fn a_returning_browser_gets_the_new_module_as_a_delta_against_the_old_one(
     tokio::time::sleep(Duration::from_secs(2)).await;
     drop(first);
 
-    let _second = start(&server_2, port);
+    let _second = example_app::start(&server_2, port);
     wait_until_up(&root).await;
     let after = load(&driver, &session, &root, 2).await;
     assert_eq!(after.len(), 1, "{after:?}");

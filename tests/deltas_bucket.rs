@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use assetlock::serve::{Fallback, ServeAssets};
+use assetlock::serve::Fallback;
 use assetlock::upload::{Destination, Options};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderName};
@@ -66,13 +66,7 @@ async fn serve(s3: &S3Server) -> SocketAddr {
     let fallback = Fallback::new(s3.destination(PREFIX))
         .refresh_interval(Duration::from_secs(60))
         .timeout(Duration::from_secs(5));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = ServeAssets::new(&fixture_site::MANIFEST)
-        .fallback(fallback)
-        .into_router();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    support::serve_with_fallback(fallback).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,11 +9,10 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::example_app::{self, Running, free_port, wait_until_up};
+use support::example_app::{self, free_port, wait_until_up};
 use support::webdriver::{self, Page};
 
 #[tokio::test]
@@ -29,15 +28,7 @@ async fn a_stylesheet_edit_shows_in_the_open_page_without_reload_or_restart() {
         &[("ASSETLOCK_LIVE", "1")],
     );
     let port = free_port();
-    let _server = Running(
-        Command::new(example_app::binary("example-app-live"))
-            .env("PORT", port.to_string())
-            .env("RUST_LOG", "warn")
-            .env_remove("ASSETLOCK_FALLBACK")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _server = example_app::start(&example_app::binary("example-app-live"), port);
     let root = format!("http://127.0.0.1:{port}/");
     wait_until_up(&root).await;
 

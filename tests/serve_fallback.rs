@@ -36,13 +36,7 @@ fn fallback(s3: &S3Server) -> Fallback {
 
 /// The fixture site's server, with `fallback`, on an ephemeral loopback port.
 async fn serve(fallback: Fallback) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = ServeAssets::new(&fixture_site::MANIFEST)
-        .fallback(fallback)
-        .into_router();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    support::serve_with_fallback(fallback).await
 }
 
 /// The bucket with `build` uploaded, and a server falling back to it.

@@ -71,47 +71,25 @@ fn sha256_hex(bytes: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()[..64].to_owned()
 }
 
-/// Decodes a whole `dcz` body with the zstd command-line tool: it skips the RFC's header (a
-/// skippable frame) and reads the frame with `dictionary` as raw content dictionary.
-fn decode_with_zstd_cli(body: &[u8], dictionary: &Path, scratch: &Path) -> Vec<u8> {
-    let input = scratch.join("body.dcz");
-    std::fs::write(&input, body).unwrap();
-    let out = Command::new("zstd")
-        .args(["-d", "-q", "-c", "-D"])
-        .arg(dictionary)
-        .arg(&input)
-        .output()
-        .expect("the zstd command-line tool (apt-get install zstd)");
-    assert!(
-        out.status.success(),
-        "zstd -d -D failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-/// Decodes a `dcb` body with the CLI of brotli's reference implementation (1.1, the first
-/// with `-D`; CI builds it as `brotli-dictionary`), after checking and removing the RFC's
-/// header, which brotli does not know.
-fn decode_with_brotli_cli(body: &[u8], dictionary: &Path, sha256: &str) -> Vec<u8> {
+/// What an independent decoder, `program args -D <dictionary>`, writes for `input` on its
+/// stdin: the zstd CLI skips the `dcz` header (a skippable frame) itself; brotli's (1.1, the
+/// first with `-D`; CI builds it as `brotli-dictionary`) is given the stream after the header.
+fn decode_with_cli(program: &str, args: &[&str], dictionary: &Path, input: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    assert_eq!(&body[..4], &[0xff, 0x44, 0x43, 0x42]);
-    assert_eq!(hex(&body[4..36]), sha256);
-    let mut child = Command::new("brotli-dictionary")
-        .args(["-d", "-c", "-D"])
+    use std::process::Stdio;
+    let mut child = Command::new(program)
+        .args(args)
+        .arg("-D")
         .arg(dictionary)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
-        .expect("brotli 1.1's CLI as brotli-dictionary (.ci/run builds it)");
-    child.stdin.take().unwrap().write_all(&body[36..]).unwrap();
+        .unwrap_or_else(|e| panic!("{program} (CI installs it): {e}"));
+    child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "brotli -d -D failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{program} -d -D failed: {stderr}");
     out.stdout
 }
 
@@ -183,11 +161,8 @@ fn a_one_line_edit_ships_a_tiny_delta_that_the_zstd_cli_decodes_with_the_old_byt
     // RFC 9842 §5.2: a zstd skippable frame holding the dictionary's SHA-256, then the frame.
     assert_eq!(&body[..8], &[0x5e, 0x2a, 0x4d, 0x18, 0x20, 0, 0, 0]);
     assert_eq!(hex(&body[8..40]), sha256_hex(&old_css));
-    let decoded = decode_with_zstd_cli(
-        &body,
-        &releases.dir.join(&old_path),
-        releases.site.dir.path(),
-    );
+    let old_file = releases.dir.join(&old_path);
+    let decoded = decode_with_cli("zstd", &["-d", "-q", "-c"], &old_file, &body);
     assert_eq!(decoded, new_css);
 
     let brotli = asset["encodings"]["br"]["size"].as_u64().unwrap();
@@ -242,7 +217,9 @@ fn dcb_deltas_decode_with_the_reference_brotli_cli_and_the_old_bytes() {
             "{logical}: a one-line edit, {} bytes",
             body.len()
         );
-        let decoded = decode_with_brotli_cli(&body, &old_path, &old_sha);
+        assert_eq!(&body[..4], &[0xff, 0x44, 0x43, 0x42]);
+        assert_eq!(hex(&body[4..36]), old_sha);
+        let decoded = decode_with_cli("brotli-dictionary", &["-d", "-c"], &old_path, &body[36..]);
         assert_eq!(decoded, bytes(&v2, logical), "{logical}");
     }
 }

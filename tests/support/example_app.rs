@@ -112,6 +112,19 @@ impl Drop for Running {
     }
 }
 
+/// Runs a binary of the app on `port` on its own: warnings only, no bucket fallback.
+pub fn start(binary: &Path, port: u16) -> Running {
+    Running(
+        Command::new(binary)
+            .env("PORT", port.to_string())
+            .env("RUST_LOG", "warn")
+            .env_remove("ASSETLOCK_FALLBACK")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
+}
+
 /// A free loopback port for a server to bind.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

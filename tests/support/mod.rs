@@ -29,3 +29,16 @@ pub async fn get(store: &dyn ObjectStore, prefix: &str, key: &str) -> (Vec<u8>, 
 pub fn header<'a>(attributes: &'a Attributes, name: &Attribute) -> Option<&'a str> {
     attributes.get(name).map(|v| v.as_ref())
 }
+
+/// The fixture site's server with `fallback`, on an ephemeral loopback port, for the rest of
+/// the test.
+#[cfg(feature = "fallback")]
+pub async fn serve_with_fallback(fallback: assetlock::serve::Fallback) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = assetlock::serve::ServeAssets::new(&fixture_site::MANIFEST)
+        .fallback(fallback)
+        .into_router();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}

@@ -55,23 +55,8 @@ async fn the_delta_on_the_wire_decodes_with_the_zstd_cli_and_the_earlier_bytes()
     assert!(body.len() * 10 < asset.variant(assetlock::Encoding::Brotli).unwrap().size() as usize);
 
     // The CLI skips the RFC's header, a zstd skippable frame, and reads the frame after it.
-    let earlier = Path::new(env!("CARGO_MANIFEST_DIR")).join(EARLIER);
-    let mut zstd = Command::new("zstd")
-        .args(["-d", "-q", "-c", "-D"])
-        .arg(&earlier)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the zstd command-line tool");
-    zstd.stdin.take().unwrap().write_all(&body).unwrap();
-    let out = zstd.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.stdout, asset.bytes().unwrap());
+    let decoded = decode_with_earlier("zstd", &["-d", "-q", "-c"], &body);
+    assert_eq!(decoded, asset.bytes().unwrap());
 }
 
 #[tokio::test]
@@ -96,23 +81,9 @@ async fn the_dcb_delta_decodes_with_the_reference_brotli_cli_and_the_earlier_byt
     assert_eq!(&body[..4], &[0xff, b'D', b'C', b'B']);
     let sha: String = body[4..36].iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(sha, EARLIER_SHA256);
-    let earlier = Path::new(env!("CARGO_MANIFEST_DIR")).join(EARLIER);
-    let mut brotli = Command::new("brotli-dictionary")
-        .args(["-d", "-c", "-D"])
-        .arg(&earlier)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("brotli 1.1's CLI as brotli-dictionary (.ci/run builds it)");
-    brotli.stdin.take().unwrap().write_all(&body[36..]).unwrap();
-    let out = brotli.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.stdout, asset.bytes().unwrap());
+    // brotli 1.1's CLI (.ci/run builds it) knows the stream, not the RFC's header.
+    let decoded = decode_with_earlier("brotli-dictionary", &["-d", "-c"], &body[36..]);
+    assert_eq!(decoded, asset.bytes().unwrap());
 }
 
 #[tokio::test]
@@ -190,4 +161,24 @@ async fn only_content_addressed_text_assets_are_announced() {
         announced_any |= expected.is_some();
     }
     assert!(announced_any);
+}
+
+/// What `program args -D <the earlier release's large.css>` writes for `input` on its stdin:
+/// an independent decoder with the earlier bytes as dictionary.
+fn decode_with_earlier(program: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
+    let earlier = Path::new(env!("CARGO_MANIFEST_DIR")).join(EARLIER);
+    let mut child = Command::new(program)
+        .args(args)
+        .arg("-D")
+        .arg(&earlier)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} (CI installs it): {e}"));
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{program}: {stderr}");
+    out.stdout
 }
