@@ -126,9 +126,10 @@ impl ServeAssets {
     /// `Use-As-Dictionary: match="<its URL with * for the hash>"`, so a browser keeps it as a
     /// dictionary for that asset's next versions. A request whose `Available-Dictionary` names
     /// a version the build made a delta against (`assetlock_build::Config::previous_releases`)
-    /// and whose `Accept-Encoding` lists `dcz` gets that delta, `Content-Encoding: dcz`;
-    /// every response of an asset with deltas says `Vary: accept-encoding,
-    /// available-dictionary`. Anything else gets the usual negotiation.
+    /// and whose `Accept-Encoding` lists the delta's coding (`dcz`, or `dcb`) gets that delta,
+    /// the smallest one it accepts, with that `Content-Encoding`; every response of an asset
+    /// with deltas says `Vary: accept-encoding, available-dictionary`. Anything else gets the
+    /// usual negotiation.
     ///
     /// Turn it off behind a CDN that neither varies its cache on `Available-Dictionary` nor
     /// passes such requests through: it could otherwise hand one visitor's delta to another.

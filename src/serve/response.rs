@@ -143,13 +143,12 @@ pub(crate) fn plan(
         }
         _ => None,
     };
-    let encoding = match range {
-        _ if delta.is_some() => Some(Encoding::Identity),
-        Some(_) => Some(Encoding::Identity),
-        None => {
-            let (available, count) = reps.available();
-            negotiate(accept.as_deref(), &available[..count])
-        }
+    // A range (and a delta) is cut from one fixed representation; the encoding is then unused.
+    let encoding = if range.is_some() || delta.is_some() {
+        Some(Encoding::Identity)
+    } else {
+        let (available, count) = reps.available();
+        negotiate(accept.as_deref(), &available[..count])
     };
     let Some(encoding) = encoding else {
         let text = "no acceptable content coding\n";
