@@ -57,7 +57,7 @@ pub(crate) fn build(
             part: true,
             ..Input::new(logical, &display, options, files)
         };
-        match transform(&input, bytes) {
+        match transform(&input, &bytes) {
             Ok(mut part) => {
                 for r in &mut part.refs {
                     r.origin = Some(display.clone());

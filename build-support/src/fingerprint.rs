@@ -31,7 +31,6 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{Output, Stats};
 use crate::settings::Settings;
-use crate::transform::Files;
 use crate::walk::Source;
 use crate::{cargo, hash};
 use assetlock_contract::layout;
@@ -164,13 +163,13 @@ impl Inputs {
         })
     }
 
-    /// Records a successful build: the digests of the bytes it read (`files`), reusing the
-    /// last record's for files whose stamp still matches, and the stamps of what it wrote.
+    /// Records a successful build: the SHA-256 of the bytes it read (`digests`, by logical
+    /// path), reusing the last record's for files whose stamp still matches, and the stamps of
+    /// what it wrote.
     pub(crate) fn record(
         &self,
         settings: &Settings,
-        files: &Files,
-        streamed: &BTreeMap<String, [u8; 32]>,
+        digests: &BTreeMap<String, [u8; 32]>,
         output: &Output,
     ) {
         let last: BTreeMap<&PathBuf, &Input> = self
@@ -191,9 +190,8 @@ impl Inputs {
                 Some(input) if input.stamp == stamp && stamp.modified < racy_since => {
                     input.digest.clone()
                 }
-                _ => match logical.as_ref() {
-                    Some(l) if files.contains_key(l) => digest(&files[l]),
-                    Some(l) if streamed.contains_key(l) => hash::hex(&streamed[l]),
+                _ => match logical.as_ref().and_then(|l| digests.get(l)) {
+                    Some(sha256) => hash::hex(sha256),
                     // A template: read now, a chunk at a time.
                     _ => match crate::stream::sha256_file(path) {
                         Ok(sha256) => hash::hex(&sha256),
@@ -227,11 +225,6 @@ impl Inputs {
             forget(settings);
         }
     }
-}
-
-/// The digest that tells whether a file's bytes changed: SHA-256, hex.
-fn digest(bytes: &[u8]) -> String {
-    hash::hex(&hash::sha256(bytes))
 }
 
 /// Removes the record, so the next build is a full one (after a failed build, whose outputs

@@ -18,8 +18,8 @@ use crate::settings::Settings;
 use crate::transform::{Files, Input, TransformOptions};
 use crate::walk::{self, Source};
 use crate::{
-    Output, Stats, bundle, cargo, delta, emit, fingerprint, graph, modules, naming, precompress,
-    stream, templates, unoptimised,
+    Output, Stats, bundle, cargo, delta, emit, fingerprint, graph, hash, modules, naming,
+    precompress, stream, templates, unoptimised,
 };
 
 /// Runs every stage; returns all problems of the build together.
@@ -65,24 +65,34 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         .chain(settings.bundles.iter().map(|(name, _)| name.as_str()))
         .collect();
     problems.extend(templates::check(settings, &known));
-    // Files that need no transform and no variant are hashed while streaming, never held.
-    let (streamed, in_memory): (Vec<Source>, Vec<Source>) =
-        sources.iter().cloned().partition(|s| {
-            std::fs::metadata(&s.path)
-                .is_ok_and(|m| stream::eligible(settings, &s.logical, m.len()))
-        });
-    let (files, read_problems) = walk::read_all(&in_memory);
-    problems.extend(read_problems);
+    // Files that need no transform and no variant are hashed while streaming, never held. The
+    // others are read by their transform, one at a time per thread.
+    let (streamed, transformed): (Vec<Source>, Vec<(Source, u64)>) = {
+        let (mut streamed, mut transformed) = (Vec::new(), Vec::new());
+        for source in sources.iter().cloned() {
+            match std::fs::metadata(&source.path) {
+                Ok(m) if stream::eligible(settings, &source.logical, m.len()) => {
+                    streamed.push(source)
+                }
+                Ok(m) => transformed.push((source, m.len())),
+                // Read (and reported) by its transform.
+                Err(_) => transformed.push((source, 0)),
+            }
+        }
+        (streamed, transformed)
+    };
+    let files = walk::index_all(&transformed);
     let options = TransformOptions::new(settings);
-    let (mut entries, transform_problems) =
+    let (mut entries, mut digests, transform_problems) =
         transform_all(settings, &options, &stages, &sources, &files);
     problems.extend(transform_problems);
     let (streamed, stream_problems) = stream_all(&streamed);
     problems.extend(stream_problems);
-    let streamed_digests: BTreeMap<String, [u8; 32]> = streamed
-        .iter()
-        .filter_map(|e| Some((e.logical.clone(), e.stream.as_ref()?.sha256)))
-        .collect();
+    digests.extend(
+        streamed
+            .iter()
+            .filter_map(|e| Some((e.logical.clone(), e.stream.as_ref()?.sha256))),
+    );
     entries.extend(streamed);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));
     let linked = link::link(settings, entries);
@@ -139,46 +149,58 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
     let output = emit::emit_all(settings, assets, warnings, stats);
     stages.cache.evict();
     if let Ok(output) = &output {
-        inputs.record(settings, &files, &streamed_digests, output);
+        inputs.record(settings, &digests, output);
     }
     output
 }
 
-/// Transforms every file in parallel, largest first so the slowest work starts early.
+/// Transforms every file in parallel, largest first so the slowest work starts early; each
+/// file is read by its task and dropped after it. Returns the entries, the SHA-256 of each
+/// file read, and the problems.
 fn transform_all(
     settings: &Settings,
     options: &TransformOptions,
     stages: &Stages,
     sources: &[Source],
     files: &Files,
-) -> (Vec<Entry>, Vec<Diagnostic>) {
+) -> (Vec<Entry>, BTreeMap<String, [u8; 32]>, Vec<Diagnostic>) {
     let mut order: Vec<&Source> = sources
         .iter()
         .filter(|s| files.contains_key(&s.logical))
         .collect();
-    order.sort_by_key(|s| std::cmp::Reverse(files[&s.logical].len()));
+    order.sort_by_key(|s| std::cmp::Reverse(files.size(&s.logical)));
     // One file per task: rayon would otherwise split the largest-first list into halves, and
     // one thread would get every large file.
-    let results: Vec<Result<Entry, Diagnostic>> = order
+    let results: Vec<Result<(Entry, [u8; 32]), Diagnostic>> = order
         .par_iter()
         .with_max_len(1)
         .map(|source| {
-            let bytes = &files[&source.logical];
+            let bytes = files
+                .read(&source.logical)
+                .unwrap_or_else(|| Ok(Default::default()))
+                .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))?;
             let out = if settings.public.is_match(&source.logical) {
-                crate::transform::passthrough(bytes)
+                crate::transform::passthrough(&bytes)
             } else {
                 let input = Input::new(&source.logical, &source.display, options, files);
-                stages.transform(&input, bytes)?
+                stages.transform(&input, &bytes)?
             };
-            Ok(Entry {
+            let entry = Entry {
                 logical: source.logical.clone(),
                 display: source.display.clone(),
                 out,
                 stream: None,
-            })
+            };
+            Ok((entry, hash::sha256(&bytes)))
         })
         .collect();
-    let (mut entries, mut problems) = error::split(results);
+    let (read, mut problems) = error::split(results);
+    let mut digests = BTreeMap::new();
+    let mut entries = Vec::with_capacity(read.len());
+    for (entry, digest) in read {
+        digests.insert(entry.logical.clone(), digest);
+        entries.push(entry);
+    }
     let (bundles, bundle_problems) =
         bundle::build_all(settings, options, sources, files, |input, bytes| {
             stages.transform(input, bytes)
@@ -186,7 +208,7 @@ fn transform_all(
     entries.extend(bundles);
     problems.extend(bundle_problems);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));
-    (entries, problems)
+    (entries, digests, problems)
 }
 
 /// Hashes every file of the streaming lane in parallel, one chunk at a time.

@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 use globset::GlobSet;
 use walkdir::WalkDir;
 
-use rayon::prelude::*;
-
 use crate::error::Diagnostic;
 use crate::settings::Settings;
 use crate::transform::Files;
@@ -48,26 +46,12 @@ pub(crate) fn discover(settings: &Settings) -> (Vec<Source>, Vec<Diagnostic>) {
 }
 
 /// Reads every discovered file, in parallel.
-pub(crate) fn read_all(sources: &[Source]) -> (Files, Vec<Diagnostic>) {
-    let results: Vec<_> = sources
-        .par_iter()
-        .map(|source| {
-            std::fs::read(&source.path)
-                .map(|bytes| (source.logical.clone(), bytes))
-                .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))
-        })
-        .collect();
+pub(crate) fn index_all(sources: &[(Source, u64)]) -> Files {
     let mut files = Files::new();
-    let mut problems = Vec::new();
-    for result in results {
-        match result {
-            Ok((logical, bytes)) => {
-                files.insert(logical, bytes);
-            }
-            Err(problem) => problems.push(problem),
-        }
+    for (source, size) in sources {
+        files.insert_file(source.logical.clone(), source.path.clone(), *size);
     }
-    (files, problems)
+    files
 }
 
 fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Source> {

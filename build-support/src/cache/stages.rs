@@ -99,7 +99,7 @@ impl Stages {
 fn reads_unchanged(input: &Input, out: &Transformed) -> bool {
     out.reads
         .iter()
-        .all(|(logical, sha)| input.files.get(logical).map(|b| hash::sha256(b)) == *sha)
+        .all(|(logical, sha)| input.files.get(logical).as_deref().map(hash::sha256) == *sha)
 }
 
 /// A transform result as stored: a JSON header line, then the output bytes.

@@ -1,14 +1,11 @@
 //! What a transform reads and what it returns, shared by the dispatcher and the CSS and JS
 //! transforms: this module imports none of them.
 
-use std::collections::BTreeMap;
-
 use crate::error::Diagnostic;
 use crate::reference::{Ref, Resolver, Syntax};
 use crate::transform::options::TransformOptions;
 
-/// The files of the build as read, by logical path.
-pub(crate) type Files = BTreeMap<String, Vec<u8>>;
+pub(crate) use super::files::Files;
 
 /// The result of transforming one file.
 #[derive(Clone, Debug, Default)]
@@ -132,11 +129,11 @@ impl<'a> Input<'a> {
         let found = self.files.get(&reference.target);
         out.reads.push((
             reference.target.clone(),
-            found.map(|b| crate::hash::sha256(b)),
+            found.as_deref().map(crate::hash::sha256),
         ));
         match found {
             Some(bytes) => {
-                let json = String::from_utf8_lossy(bytes).into_owned();
+                let json = String::from_utf8_lossy(&bytes).into_owned();
                 let mut map = InputMap {
                     json: None,
                     reference,

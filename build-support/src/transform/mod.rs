@@ -10,6 +10,7 @@
 
 mod contain;
 mod css;
+mod files;
 mod input;
 pub(crate) mod js;
 mod nesting;

@@ -109,13 +109,16 @@ pub(super) fn prepare(input: &Input, entry_text: &str) -> Result<Prepared, Diagn
                 texts.contains_key(Path::new(&import.target)) || queue.contains_key(&import.target);
             let found = input.files.get(&import.target);
             if !seen {
-                reads.push((import.target.clone(), found.map(|b| crate::hash::sha256(b))));
+                reads.push((
+                    import.target.clone(),
+                    found.as_deref().map(crate::hash::sha256),
+                ));
             }
             match found {
                 Some(bytes) if !seen && Kind::of(&import.target) == Kind::Css => {
                     queue.insert(
                         import.target.clone(),
-                        String::from_utf8_lossy(bytes).into_owned(),
+                        String::from_utf8_lossy(&bytes).into_owned(),
                     );
                 }
                 Some(_) => {}

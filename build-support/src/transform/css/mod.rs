@@ -176,7 +176,7 @@ fn provider_text(input: &Input, relative: &str) -> String {
     input
         .files
         .get(&logical)
-        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default()
 }
 
