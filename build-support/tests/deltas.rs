@@ -2,6 +2,8 @@
 //! destination copy, framed as the RFC says, decoded by the zstd CLI with the old bytes as
 //! dictionary, and refused from an object that is not what its record says.
 
+#[path = "../../tests/support/decode.rs"]
+mod decode;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -71,40 +73,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()[..64].to_owned()
 }
 
-/// What an independent decoder, `program args -D <dictionary>`, writes for `input` on its
-/// stdin: the zstd CLI skips the `dcz` header (a skippable frame) itself; brotli's (1.1, the
-/// first with `-D`; CI builds it as `brotli-dictionary`) is given the stream after the header.
-fn decode_with_cli(
-    program: &str,
-    args: &[&str],
-    dictionary: &Path,
-    input: &[u8],
-) -> Option<Vec<u8>> {
-    use std::io::Write;
-    use std::process::Stdio;
-    let spawned = Command::new(program)
-        .args(args)
-        .arg("-D")
-        .arg(dictionary)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("skipping: {program} is missing (.ci/run installs it)");
-            return None;
-        }
-        Err(e) => panic!("{program}: {e}"),
-    };
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{program} -d -D failed: {stderr}");
-    Some(out.stdout)
-}
-
 struct Releases {
     site: Site,
     dir: PathBuf,
@@ -128,6 +96,14 @@ impl Releases {
         config.try_compile().unwrap()
     }
 
+    /// Release 2: one line more in the stylesheet and in the module.
+    fn edit_one_line_of_each(&self) {
+        let css = stylesheet(".new { color: red; }\n");
+        self.site.write("css/app.css", css.as_bytes());
+        let js = module("export const added = 1;\n");
+        self.site.write("js/app.js", js.as_bytes());
+    }
+
     fn build_with_both_codings(&self) -> Output {
         let mut config = self.site.config();
         config
@@ -149,13 +125,7 @@ fn a_one_line_edit_ships_a_tiny_delta_that_the_zstd_cli_decodes_with_the_old_byt
         .unwrap()
         .to_owned();
 
-    releases.site.write(
-        "css/app.css",
-        stylesheet(".new { color: red; }\n").as_bytes(),
-    );
-    releases
-        .site
-        .write("js/app.js", module("export const added = 1;\n").as_bytes());
+    releases.edit_one_line_of_each();
     let v2 = releases.build(3);
     let new_css = bytes(&v2, "css/app.css");
     let listed = deltas(&v2, "css/app.css");
@@ -174,7 +144,7 @@ fn a_one_line_edit_ships_a_tiny_delta_that_the_zstd_cli_decodes_with_the_old_byt
     assert_eq!(&body[..8], &[0x5e, 0x2a, 0x4d, 0x18, 0x20, 0, 0, 0]);
     assert_eq!(hex(&body[8..40]), sha256_hex(&old_css));
     let old_file = releases.dir.join(&old_path);
-    if let Some(decoded) = decode_with_cli("zstd", &["-d", "-q", "-c"], &old_file, &body) {
+    if let Some(decoded) = decode::dcz(&body, &old_file) {
         assert_eq!(decoded, new_css);
     }
 
@@ -205,13 +175,7 @@ fn dcb_deltas_decode_with_the_reference_brotli_cli_and_the_old_bytes() {
             sha256_hex(&bytes(&v1, logical)),
         ));
     }
-    releases.site.write(
-        "css/app.css",
-        stylesheet(".new { color: red; }\n").as_bytes(),
-    );
-    releases
-        .site
-        .write("js/app.js", module("export const added = 1;\n").as_bytes());
+    releases.edit_one_line_of_each();
     let v2 = releases.build_with_both_codings();
     for (logical, old_path, old_sha) in old {
         let listed = deltas(&v2, logical);
@@ -232,10 +196,7 @@ fn dcb_deltas_decode_with_the_reference_brotli_cli_and_the_old_bytes() {
         );
         assert_eq!(&body[..4], &[0xff, 0x44, 0x43, 0x42]);
         assert_eq!(hex(&body[4..36]), old_sha);
-        let stream = &body[36..];
-        if let Some(decoded) =
-            decode_with_cli("brotli-dictionary", &["-d", "-c"], &old_path, stream)
-        {
+        if let Some(decoded) = decode::dcb(&body, &old_path) {
             assert_eq!(decoded, bytes(&v2, logical), "{logical}");
         }
     }

@@ -4,15 +4,7 @@
 
 mod support;
 
-use support::{Site, manifest};
-
-/// The process's peak resident memory so far, in bytes (`VmHWM`).
-fn peak_memory() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
-    kib * 1024
-}
+use support::{Site, manifest, peak_memory};
 
 const BIG: u64 = 256 << 20;
 

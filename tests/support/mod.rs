@@ -3,6 +3,7 @@
 
 #[cfg(feature = "actix")]
 pub mod actix;
+pub mod decode;
 pub mod example_app;
 pub mod fixture;
 pub mod s3;

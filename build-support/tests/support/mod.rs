@@ -133,3 +133,13 @@ pub fn assert_references_resolve(output: &Output) {
         Err(e) => panic!("references in the output do not resolve:\n{e}"),
     }
 }
+
+/// The process's peak resident memory so far, in bytes (`VmHWM`): the memory tests run alone
+/// in their test binaries, so it is their build's.
+#[cfg(target_os = "linux")]
+pub fn peak_memory() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
+}

@@ -2,11 +2,11 @@
 //! `css/large.css` against an earlier release's version (`releases/`), and the server sends it
 //! to a client that names that version, decodable by the zstd CLI with the old bytes.
 
+#[path = "../../support/decode.rs"]
+mod decode;
 mod support;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use assetlock::DeltaCoding;
 use assetlock::serve::ServeAssets;
@@ -19,6 +19,11 @@ const EARLIER: &str = "releases/css/large.7b4caed60c82360c.css";
 const EARLIER_SHA256: &str = "7b4caed60c82360cc94dbdec92111308d68697a1d418ad9ca63a2f1b69889c2b";
 const AVAILABLE: &str = ":e0yu1gyCNgzJTb3skhETCNaGl6HUGK2cpjovG2mInCs=:";
 const ACCEPT: &str = "gzip, deflate, br, zstd, dcb, dcz";
+
+/// The earlier release's `large.css`: the dictionary of its delta.
+fn earlier() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(EARLIER)
+}
 
 fn available() -> HeaderName {
     HeaderName::from_static("available-dictionary")
@@ -55,7 +60,7 @@ async fn the_delta_on_the_wire_decodes_with_the_zstd_cli_and_the_earlier_bytes()
     assert!(body.len() * 10 < asset.variant(assetlock::Encoding::Brotli).unwrap().size() as usize);
 
     // The CLI skips the RFC's header, a zstd skippable frame, and reads the frame after it.
-    if let Some(decoded) = decode_with_earlier("zstd", &["-d", "-q", "-c"], &body) {
+    if let Some(decoded) = decode::dcz(&body, &earlier()) {
         assert_eq!(decoded, asset.bytes().unwrap());
     }
 }
@@ -83,7 +88,7 @@ async fn the_dcb_delta_decodes_with_the_reference_brotli_cli_and_the_earlier_byt
     let sha: String = body[4..36].iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(sha, EARLIER_SHA256);
     // brotli 1.1's CLI (.ci/run builds it) knows the stream, not the RFC's header.
-    if let Some(decoded) = decode_with_earlier("brotli-dictionary", &["-d", "-c"], &body[36..]) {
+    if let Some(decoded) = decode::dcb(&body, &earlier()) {
         assert_eq!(decoded, asset.bytes().unwrap());
     }
 }
@@ -163,31 +168,4 @@ async fn only_content_addressed_text_assets_are_announced() {
         announced_any |= expected.is_some();
     }
     assert!(announced_any);
-}
-
-/// What `program args -D <the earlier release's large.css>` writes for `input` on its stdin:
-/// an independent decoder with the earlier bytes as dictionary.
-fn decode_with_earlier(program: &str, args: &[&str], input: &[u8]) -> Option<Vec<u8>> {
-    let earlier = Path::new(env!("CARGO_MANIFEST_DIR")).join(EARLIER);
-    let spawned = Command::new(program)
-        .args(args)
-        .arg("-D")
-        .arg(&earlier)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("skipping: {program} is missing (.ci/run installs it)");
-            return None;
-        }
-        Err(e) => panic!("{program}: {e}"),
-    };
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{program}: {stderr}");
-    Some(out.stdout)
 }
