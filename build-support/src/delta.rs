@@ -20,18 +20,17 @@ pub(crate) use encode::{encode, level};
 pub(crate) use previous::{Previous, Version, read, record_names};
 
 /// Adds to every asset that has precompressed variants (compressible text; source maps aside)
-/// a delta against
-/// each earlier version of it that differs, in parallel, largest first. A delta is kept only
-/// when it is smaller than the asset's smallest variant. An earlier version whose file is
-/// missing or differs from its record is an error naming the file.
+/// a delta in each configured coding against each earlier version of it that differs, in
+/// parallel, largest asset first; each earlier version is read and checked once. A delta is
+/// kept only when it is smaller than the asset's smallest variant. An earlier version whose
+/// file is missing or differs from its record is an error naming the file.
 pub(crate) fn add_deltas(
     settings: &Settings,
     stages: &Stages,
     previous: &Previous,
     assets: &mut [Built],
 ) -> Vec<Diagnostic> {
-    let codings = &settings.delta_codings;
-    let tasks: Vec<(usize, &Version, DeltaCoding)> = assets
+    let mut tasks: Vec<(usize, &Version)> = assets
         .iter()
         .enumerate()
         .filter(|(_, a)| a.source.is_none() && !a.variants.is_empty())
@@ -45,25 +44,25 @@ pub(crate) fn add_deltas(
                 .into_iter()
                 .flatten()
                 .filter(move |v| v.sha256 != sha)
-                .flat_map(move |v| codings.iter().map(move |&c| (i, v, c)))
-                .filter(|&(i, v, c)| encode::fits(c, v.size as usize, assets[i].bytes.len()))
+                .map(move |v| (i, v))
         })
         .collect();
+    tasks.sort_by_key(|&(i, _)| std::cmp::Reverse(assets[i].bytes.len()));
     let shared: &[Built] = assets;
+    let codings = &settings.delta_codings;
     let results: Vec<_> = tasks
         .par_iter()
         .with_max_len(1)
-        .map(|&(i, version, coding)| (i, make(stages, &shared[i], version, coding)))
+        .map(|&(i, version)| (i, make(stages, &shared[i], version, codings)))
         .collect();
     let mut problems = Vec::new();
     for (i, result) in results {
         let asset = &mut assets[i];
         match result {
-            Ok(delta) => {
+            Ok(deltas) => {
                 let smallest = asset.variants.iter().map(|v| v.bytes.len()).min();
-                if smallest.is_none_or(|s| delta.bytes.len() < s) {
-                    asset.deltas.push(delta);
-                }
+                let worth = |d: &BuiltDelta| smallest.is_none_or(|s| d.bytes.len() < s);
+                asset.deltas.extend(deltas.into_iter().filter(worth));
             }
             Err(problem) => problems.push(problem),
         }
@@ -74,13 +73,14 @@ pub(crate) fn add_deltas(
     problems
 }
 
-/// The delta of one asset against one earlier version, read and checked first.
+/// The deltas of one asset against one earlier version, in each of `codings` that can reach
+/// the whole version; the version is read and checked against its record first.
 fn make(
     stages: &Stages,
     asset: &Built,
     version: &Version,
-    coding: DeltaCoding,
-) -> Result<BuiltDelta, Diagnostic> {
+    codings: &[DeltaCoding],
+) -> Result<Vec<BuiltDelta>, Diagnostic> {
     let display = version.path.display().to_string();
     let old = std::fs::read(&version.path).map_err(|e| {
         Diagnostic::new(&display, "cannot read an earlier release's object").caused_by(e)
@@ -99,16 +99,23 @@ fn make(
             ),
         ));
     }
-    let bytes = stages
-        .delta(coding, (&asset.bytes, asset.sha256), (&old, old_sha256))
-        .map_err(|e| {
-            Diagnostic::new(&asset.logical, format!("{coding} delta failed")).caused_by(e)
-        })?;
-    Ok(BuiltDelta {
-        coding,
-        hashed_path: dictionary::delta_path(&asset.hashed_path, &version.sha256, coding),
-        sha256: hash::sha256(&bytes),
-        dictionary: old_sha256,
-        bytes,
-    })
+    let fitting = codings
+        .iter()
+        .filter(|&&c| encode::fits(c, old.len(), asset.bytes.len()));
+    fitting
+        .map(|&coding| {
+            let bytes = stages
+                .delta(coding, (&asset.bytes, asset.sha256), (&old, old_sha256))
+                .map_err(|e| {
+                    Diagnostic::new(&asset.logical, format!("{coding} delta failed")).caused_by(e)
+                })?;
+            Ok(BuiltDelta {
+                coding,
+                hashed_path: dictionary::delta_path(&asset.hashed_path, &version.sha256, coding),
+                sha256: hash::sha256(&bytes),
+                dictionary: old_sha256,
+                bytes,
+            })
+        })
+        .collect()
 }
