@@ -179,11 +179,13 @@ fn transform_all(
                 .read(&source.logical)
                 .unwrap_or_else(|| Ok(Default::default()))
                 .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))?;
+            let digest = hash::sha256(&bytes);
             let out = if settings.public.is_match(&source.logical) {
                 crate::transform::passthrough(&bytes)
             } else {
                 let input = Input::new(&source.logical, &source.display, options, files);
-                stages.transform(&input, &bytes)?
+                // The digest the fingerprint records keys the cache too: hashed once.
+                stages.transform_hashed(&input, &bytes, digest)?
             };
             let entry = Entry {
                 logical: source.logical.clone(),
@@ -191,7 +193,7 @@ fn transform_all(
                 out,
                 stream: None,
             };
-            Ok((entry, hash::sha256(&bytes)))
+            Ok((entry, digest))
         })
         .collect();
     let (read, mut problems) = error::split(results);

@@ -102,7 +102,7 @@ struct TransformKey<'a> {
 }
 
 /// The key of transforming `bytes` as `input` says.
-pub(crate) fn transform(input: &Input, bytes: &[u8]) -> [u8; 32] {
+pub(crate) fn transform(input: &Input, input_sha256: [u8; 32]) -> [u8; 32] {
     let key = TransformKey {
         options: input.options,
         logical: input.logical,
@@ -111,12 +111,7 @@ pub(crate) fn transform(input: &Input, bytes: &[u8]) -> [u8; 32] {
     };
     // Booleans, numbers and strings under string keys: serializing them cannot fail.
     let settings = serde_json::to_string(&key).expect("transform options serialize to JSON");
-    derive(
-        "transform",
-        TRANSFORM_LIBRARIES,
-        &settings,
-        hash::sha256(bytes),
-    )
+    derive("transform", TRANSFORM_LIBRARIES, &settings, input_sha256)
 }
 
 /// The key of compressing an input whose SHA-256 is `sha256` with `coding` at `level`.

@@ -35,10 +35,20 @@ impl Stages {
     /// [`transform::transform`], from the cache when the file, its options and every other
     /// file it read are unchanged. Failures are not cached.
     pub fn transform(&self, input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
+        self.transform_hashed(input, bytes, hash::sha256(bytes))
+    }
+
+    /// [`Stages::transform`] for bytes whose SHA-256 the caller has already.
+    pub fn transform_hashed(
+        &self,
+        input: &Input,
+        bytes: &[u8],
+        sha256: [u8; 32],
+    ) -> Result<Transformed, Diagnostic> {
         if Kind::of(input.logical) == Kind::Other {
             return transform::transform(input, bytes);
         }
-        let key = key::transform(input, bytes);
+        let key = key::transform(input, sha256);
         let mut computed = None;
         let stored = self.cache.get_or_compute(key, || {
             let out = transform::transform(input, bytes)?;
