@@ -1,5 +1,6 @@
 //! The builder a build script configures.
 
+mod css;
 mod deltas;
 
 use std::collections::BTreeMap;
@@ -49,6 +50,7 @@ pub struct Config {
     pub(crate) cache_size: u64,
     pub(crate) bundles: Vec<(String, Vec<String>)>,
     pub(crate) inline_css_imports: bool,
+    pub(crate) lower_unminified_css: bool,
     pub(crate) js_imports: crate::modules::JsImports,
     pub(crate) import_aliases: Vec<(String, String)>,
     pub(crate) deny_non_literal_imports: bool,
@@ -83,6 +85,7 @@ impl Default for Config {
             cache_size: 1 << 30,
             bundles: Vec::new(),
             inline_css_imports: false,
+            lower_unminified_css: false,
             js_imports: crate::modules::JsImports::Rewrite,
             import_aliases: Vec::new(),
             deny_non_literal_imports: false,
@@ -210,7 +213,9 @@ impl Config {
     /// `"defaults"` (browserslist's own: `> 0.5%, last 2 versions, Firefox ESR, not dead`).
     ///
     /// - CSS: lightningcss adds the vendor prefixes these browsers need and lowers syntax they
-    ///   lack (nesting, `oklch()`, logical properties, ...), minified or not.
+    ///   lack (nesting, `oklch()`, logical properties, ...) in minified builds; unminified
+    ///   stylesheets are kept as written unless
+    ///   [`lower_unminified_css`](Config::lower_unminified_css) says otherwise.
     /// - JS: the minifier never rewrites code into syntax these browsers lack (it would turn
     ///   `a = a || b` into `a ||= b`, or `a == null ? b : a` into `a ?? b`, only where every
     ///   target has it). Syntax the source already uses is kept as written: JS is not lowered,
@@ -333,15 +338,6 @@ impl Config {
     {
         let inputs = inputs.into_iter().map(Into::into).collect();
         self.bundles.push((name.into(), inputs));
-        self
-    }
-
-    /// Replaces each local `@import` in a stylesheet with the imported rules (lightningcss's
-    /// bundler, keeping `media`, `supports` and `layer` conditions), so the browser makes one
-    /// request instead of a chain. `url()`s of imported files are rewritten relative to the
-    /// importing stylesheet. Default `false`.
-    pub fn inline_css_imports(&mut self, inline: bool) -> &mut Self {
-        self.inline_css_imports = inline;
         self
     }
 

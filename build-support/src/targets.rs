@@ -85,8 +85,15 @@ mod tests {
     use crate::transform::TransformOptions;
     use crate::transform::testing::{options, run_with, text};
 
-    fn with_targets(query: &str, minify: bool) -> TransformOptions {
+    /// Options that minify, or lower without minifying (`lower_unminified_css`).
+    fn lowering(minify: bool) -> TransformOptions {
         let mut options = options(minify);
+        options.lower_unminified_css = true;
+        options
+    }
+
+    fn with_targets(query: &str, minify: bool) -> TransformOptions {
+        let mut options = lowering(minify);
         options.targets = Targets::resolve(query).unwrap();
         options
     }
@@ -96,10 +103,12 @@ mod tests {
     }
 
     #[test]
-    fn css_gets_the_prefixes_and_lowering_of_its_targets_in_every_profile() {
+    fn css_gets_the_prefixes_and_lowering_of_its_targets_when_minified_or_asked_to() {
         let css = ".a { user-select: none; .b { color: oklch(60% 0.2 30) } }";
+        // Unminified and not asked to lower: kept as written.
+        assert_eq!(output(&options(false), "a.css", css), css);
         for minify in [false, true] {
-            let default = output(&options(minify), "a.css", css);
+            let default = output(&lowering(minify), "a.css", css);
             assert!(default.contains("-webkit-user-select"), "{default}");
             let old = output(&with_targets("safari 12", minify), "a.css", css);
             assert!(!old.contains('&') && !old.contains("oklch"), "{old}");

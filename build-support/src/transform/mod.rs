@@ -6,7 +6,9 @@
 //! - [`nesting`]: how deep a text may nest, and the stack the pipeline's threads get.
 //! - [`contain`]: panics caught and reported against the file.
 //! - this module: the dispatcher, which picks the transform by file kind.
-//! - [`css`], [`js`]: the transforms, which import from [`input`] and [`nesting`] only.
+//! - [`splice`]: output kept as written, with byte ranges replaced (the unminified paths).
+//! - [`css`], [`js`]: the transforms, which import from [`input`], [`nesting`] and [`splice`]
+//!   only.
 
 mod contain;
 mod css;
@@ -15,6 +17,7 @@ mod input;
 pub(crate) mod js;
 mod nesting;
 mod options;
+mod splice;
 
 pub(crate) use input::{Files, Input, Kind, Transformed};
 pub(crate) use nesting::STACK_SIZE;

@@ -15,9 +15,9 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderName};
 use support::{get, header, large, serve, server};
 
-const EARLIER: &str = "releases/css/large.7b4caed60c82360c.css";
-const EARLIER_SHA256: &str = "7b4caed60c82360cc94dbdec92111308d68697a1d418ad9ca63a2f1b69889c2b";
-const AVAILABLE: &str = ":e0yu1gyCNgzJTb3skhETCNaGl6HUGK2cpjovG2mInCs=:";
+const EARLIER: &str = "releases/css/large.772659b9493488a8.css";
+const EARLIER_SHA256: &str = "772659b9493488a87dcf9c3328e394bcd723791d61551c4ea4a176b519c41833";
+const AVAILABLE: &str = ":dyZZuUk0iKh9z5wzKOOUvNcjeR1hVRxOpKF2tRnEGDM=:";
 const ACCEPT: &str = "gzip, deflate, br, zstd, dcb, dcz";
 
 /// The earlier release's `large.css`: the dictionary of its delta.

@@ -48,8 +48,8 @@ const NO_STORE: Option<&str> = Some("no-store");
 const LARGE_MATCH: Option<&str> = Some("match=\"/assets/css/large.*.css\"");
 
 /// `Available-Dictionary` naming the earlier release's `css/large.css`
-/// (`releases/css/large.7b4caed60c82360c.css`), which the build made a delta against.
-const EARLIER_LARGE: &str = ":e0yu1gyCNgzJTb3skhETCNaGl6HUGK2cpjovG2mInCs=:";
+/// (`releases/css/large.772659b9493488a8.css`), which the build made a delta against.
+const EARLIER_LARGE: &str = ":dyZZuUk0iKh9z5wzKOOUvNcjeR1hVRxOpKF2tRnEGDM=:";
 
 /// What Chromium sends once it has a dictionary for the URL.
 const DICTIONARY_CODINGS: &str = "gzip, deflate, br, zstd, dcb, dcz";
@@ -122,7 +122,7 @@ const CASES: &[Case] = &[
             ("accept-encoding", DICTIONARY_CODINGS),
             (
                 "available-dictionary",
-                "e0yu1gyCNgzJTb3skhETCNaGl6HUGK2cpjovG2mInCs=",
+                "dyZZuUk0iKh9z5wzKOOUvNcjeR1hVRxOpKF2tRnEGDM=",
             ),
         ],
         status: 200,

@@ -51,6 +51,9 @@ const SHAPING: &[Change] = &[
     ("inline_css_imports", |c| {
         c.inline_css_imports(true);
     }),
+    ("lower_unminified_css", |c| {
+        c.lower_unminified_css(true);
+    }),
     ("js_imports", |c| {
         c.js_imports(crate::JsImports::ImportMap);
     }),
@@ -140,6 +143,7 @@ fn every_config_field_is_classified() {
         targets: _,
         warn_only: _,
         inline_css_imports: _,
+        lower_unminified_css: _,
         js_imports: _,
         import_aliases: _,
         deny_non_literal_imports: _,
@@ -163,7 +167,7 @@ fn every_config_field_is_classified() {
         delta_codings: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 28 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 29 + 1);
 }
 
 #[test]

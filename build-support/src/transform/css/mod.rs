@@ -1,11 +1,17 @@
-//! CSS with lightningcss: find and rewrite `url()` and `@import` references, minify.
+//! CSS: find and rewrite `url()` and `@import` references, lower for the targets, minify.
 //!
-//! lightningcss parses every `url()` (in declarations, `@font-face` `src` lists,
-//! `image-set()`, custom properties) and every `@import`; comments never reach the visitor.
-//! The stylesheet is printed back by lightningcss, minified in release profiles, with a source
-//! map whenever positions change in a way a debugger would notice.
+//! Two paths find the same references:
+//! - [`as_written`] (unminified builds, unless `lower_unminified_css`): cssparser's tokenizer
+//!   finds them ([`scan`]) and their hashed names are spliced into the text as written.
+//! - this module (minified builds, inlined imports, or lowering asked for): lightningcss
+//!   parses every `url()` (in declarations, `@font-face` `src` lists, `image-set()`, custom
+//!   properties) and every `@import`, lowers and prefixes for the targets and prints the
+//!   stylesheet back, minified or readable, with a source map whenever positions change in a
+//!   way a debugger would notice. Comments never reach the visitor.
 
+mod as_written;
 mod inline;
+pub(crate) mod scan;
 
 use std::convert::Infallible;
 use std::path::Path;
@@ -25,6 +31,14 @@ use crate::transform::nesting;
 
 /// Parses, rewrites and prints one stylesheet.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    if input.options.css_as_written() {
+        return as_written::transform(input, text);
+    }
+    reprint(input, text)
+}
+
+/// The lightningcss path: parse, rewrite, lower and minify, print.
+fn reprint(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
     // Declared first so it outlives the parser options and style sheet that borrow it.
     let provider;
     let options = ParserOptions {
@@ -56,10 +70,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         };
         let _ = sheet.visit(&mut rewriter);
         if let (true, Some(at)) = (input.part, rewriter.import_at) {
-            let message = "bundle inputs cannot use @import (it would land mid-file, where \
-                           browsers ignore it); enable inline_css_imports or list the imported \
-                           file in the bundle";
-            return Err(error(input, message.to_string(), Some(at)));
+            return Err(import_in_part(input, at));
         }
         (sheet, rewriter.refs)
     };
@@ -74,7 +85,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         .and_then(|(url, line, column)| input.input_map(url, line, column, &mut out));
     let targets = input.options.targets.css;
     // lightningcss adds prefixes and lowers syntax for the targets in its `minify` pass: it runs
-    // in every profile, so a debug build styles a page as the release build will. Only the
+    // on every stylesheet this path takes, minified or not (`lower_unminified_css`). Only the
     // printing below differs (compact or readable).
     sheet
         .minify(MinifyOptions {
@@ -138,6 +149,13 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         out.map = Some(json);
     }
     Ok(out)
+}
+
+/// A bundle input with an `@import` at `at`.
+fn import_in_part(input: &Input, at: (u32, u32)) -> Diagnostic {
+    let message = "bundle inputs cannot use @import (it would land mid-file, where browsers \
+                   ignore it); enable inline_css_imports or list the imported file in the bundle";
+    error(input, message.to_string(), Some(at))
 }
 
 fn error(input: &Input, message: String, at: Option<(u32, u32)>) -> Diagnostic {
@@ -226,5 +244,7 @@ impl<'i> Visitor<'i> for Rewriter<'_> {
     }
 }
 
+#[cfg(test)]
+mod agreement;
 #[cfg(test)]
 mod tests;

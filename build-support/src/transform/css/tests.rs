@@ -4,13 +4,44 @@ fn css(text: &str) -> crate::transform::Transformed {
     run("css/app.css", text, &[], false).unwrap()
 }
 
+/// Unminified options that send CSS through lightningcss (`lower_unminified_css`).
+fn lowering() -> crate::transform::TransformOptions {
+    let mut options = options(false);
+    options.lower_unminified_css = true;
+    options
+}
+
+/// `text` unminified through lightningcss.
+fn lowered(text: &str) -> crate::transform::Transformed {
+    run_with(&lowering(), "css/app.css", text, &[]).unwrap()
+}
+
 #[test]
 fn quoted_and_unquoted_urls_are_rewritten_relative_to_the_file() {
-    let out = css(".a{background:url(../img/a.png)}.b{background:url('../img/b.png')}");
-    assert_eq!(targets(&out), ["img/a.png", "img/b.png"]);
-    let text = text(&out);
+    let source = ".a{background:url(../img/a.png)}.b{background:url('../img/b.png')}";
+    let (as_written, lowered) = (css(source), lowered(source));
+    assert_eq!(targets(&as_written), ["img/a.png", "img/b.png"]);
+    assert_eq!(targets(&lowered), targets(&as_written));
+    assert_eq!(
+        text(&as_written),
+        ".a{background:url(../img/a.HASH.png)}.b{background:url('../img/b.HASH.png')}"
+    );
+    let text = text(&lowered);
     assert!(text.contains("url(\"../img/a.HASH.png\")"), "{text}");
     assert!(text.contains("url(\"../img/b.HASH.png\")"), "{text}");
+}
+
+#[test]
+fn unminified_css_is_kept_as_written_unless_lowering_is_asked_for() {
+    let source = "/* keep */\n.a {\n  user-select: none;\n  background: url(a.png);\n}\n";
+    assert_eq!(
+        text(&css(source)),
+        "/* keep */\n.a {\n  user-select: none;\n  background: url(a.HASH.png);\n}\n"
+    );
+    // browserslist's `defaults` still include Safari, which needs the prefix.
+    let text = text(&lowered(source));
+    assert!(text.contains("-webkit-user-select: none"), "{text}");
+    assert!(!text.contains("keep"), "{text}");
 }
 
 #[test]
@@ -42,7 +73,14 @@ fn urls_in_comments_are_ignored() {
 
 #[test]
 fn import_with_media_query_is_rewritten() {
-    let out = css("@import url(\"print.css\") print;\n@import 'base.css' screen;\n.a{color:red}");
+    let source = "@import url(\"print.css\") print;\n@import 'base.css' screen;\n.a{color:red}";
+    let out = css(source);
+    assert_eq!(targets(&out), ["css/print.css", "css/base.css"]);
+    assert_eq!(
+        text(&out),
+        "@import url(\"print.HASH.css\") print;\n@import 'base.HASH.css' screen;\n.a{color:red}"
+    );
+    let out = run_with(&lowering(), "css/app.css", source, &[]).unwrap();
     assert_eq!(targets(&out), ["css/print.css", "css/base.css"]);
     let text = text(&out);
     assert!(text.contains("@import \"print.HASH.css\" print"), "{text}");
@@ -154,19 +192,14 @@ const SCSS_MAP: &str =
 
 #[test]
 fn malformed_input_map_is_a_warning_and_the_file_builds() {
-    for (map, minify) in [
-        ("{}", true),
-        ("garbage", true),
-        ("[1]", false),
-        ("{}", false),
+    let source = ".a{color:red}\n/*# sourceMappingURL=app.css.map */";
+    for (map, options) in [
+        ("{}", options(true)),
+        ("garbage", options(true)),
+        ("[1]", lowering()),
+        ("{}", lowering()),
     ] {
-        let out = run(
-            "css/app.css",
-            ".a{color:red}\n/*# sourceMappingURL=app.css.map */",
-            &[("css/app.css.map", map)],
-            minify,
-        )
-        .unwrap();
+        let out = run_with(&options, "css/app.css", source, &[("css/app.css.map", map)]).unwrap();
         assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
         let warning = out.warnings[0].to_string();
         assert!(
@@ -210,4 +243,24 @@ fn a_map_comment_inside_a_string_is_not_one() {
     )
     .unwrap();
     assert!(!out.map.unwrap().contains("../scss/app.scss"));
+}
+
+#[test]
+fn a_stylesheet_kept_as_written_keeps_its_input_map_even_a_malformed_one() {
+    let source = ".a{color:red}\n/*# sourceMappingURL=app.css.map */";
+    for map in [SCSS_MAP, "{}"] {
+        let out = run("css/app.css", source, &[("css/app.css.map", map)], false).unwrap();
+        assert_eq!(
+            text(&out),
+            ".a{color:red}\n/*# sourceMappingURL=app.css.HASH.map */"
+        );
+        assert_eq!(targets(&out), ["css/app.css.map"]);
+        assert!(out.map.is_none());
+        assert_eq!(
+            out.warnings.len(),
+            usize::from(map == "{}"),
+            "{:?}",
+            out.warnings
+        );
+    }
 }

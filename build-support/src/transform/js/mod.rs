@@ -23,6 +23,7 @@ use crate::reference::{Ref, Resolver, Syntax};
 use crate::sourcemap;
 use crate::transform::input::{Input, InputMap, Transformed};
 use crate::transform::nesting;
+use crate::transform::splice::{self, Edit};
 
 mod depth;
 mod dynamic;
@@ -89,23 +90,16 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
             .map_err(|e| Diagnostic::new(input.display, format!("source map: {e}")))?;
     } else {
         // Keep the file as written; only the reference strings change.
-        let mut edits: Vec<(Span, String)> = found
+        let mut edits: Vec<Edit> = found
             .into_iter()
             .filter(|(_, r)| !r.via_map)
-            .map(|(span, r)| (span, r.marker_url))
+            .map(|(span, r)| (range(span), r.marker_url))
             .collect();
         if let Some(comment) = map_comment {
-            match input_map {
-                // A bundle part's map comment would point the whole bundle at it.
-                Some(_) if input.part => edits.push((comment.span, String::new())),
-                Some(map) => {
-                    edits.push((comment.url_span, map.reference.marker_url.clone()));
-                    out.refs.push(map.reference);
-                }
-                None => edits.push((comment.span, String::new())),
-            }
+            let (whole, url) = (range(comment.span), range(comment.url_span));
+            splice::relink_map_comment(input, whole, url, input_map, &mut out, &mut edits);
         }
-        out.bytes = apply_edits(text, edits).into_bytes();
+        out.bytes = splice::apply(text, edits).into_bytes();
     }
     Ok(out)
 }
@@ -349,22 +343,9 @@ fn find_map_comment(program: &Program, text: &str) -> Option<MapComment> {
     })
 }
 
-/// Replaces byte spans of `text`; spans must not overlap.
-fn apply_edits(text: &str, mut edits: Vec<(Span, String)>) -> String {
-    edits.sort_by_key(|(span, _)| span.start);
-    let mut out = String::with_capacity(text.len() + edits.len() * 20);
-    let mut at = 0;
-    for (span, replacement) in edits {
-        let (start, end) = (span.start as usize, span.end as usize);
-        if start < at {
-            continue;
-        }
-        out.push_str(&text[at..start]);
-        out.push_str(&replacement);
-        at = end;
-    }
-    out.push_str(&text[at..]);
-    out
+/// The byte range of a span.
+fn range(span: Span) -> std::ops::Range<usize> {
+    span.start as usize..span.end as usize
 }
 
 fn syntax_error(

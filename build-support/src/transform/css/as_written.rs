@@ -1,0 +1,106 @@
+//! The unminified path: a stylesheet kept as written, with only its references replaced.
+//! cssparser's tokenizer finds them ([`scan`]); lightningcss is not involved, so nothing is
+//! lowered or prefixed (see `Config::lower_unminified_css`), unless a token is malformed.
+
+use cssparser::serialize_string;
+
+use crate::error::Diagnostic;
+use crate::position::LineIndex;
+use crate::reference::Syntax;
+use crate::transform::css::scan::{self, Found};
+use crate::transform::input::{Input, Transformed};
+use crate::transform::splice::{self, Edit};
+
+/// Finds the references of `text` and splices their marker URLs in.
+pub(super) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    let Some(scan) = scan::scan(text) else {
+        // lightningcss reports the malformed token, or recovers from it as browsers do.
+        return super::reprint(input, text);
+    };
+    if let (true, Some(at)) = (input.part, scan.import_at) {
+        return Err(super::import_in_part(input, at));
+    }
+    let resolver = input.resolver();
+    let mut out = Transformed::default();
+    let mut edits: Vec<Edit> = Vec::with_capacity(scan.refs.len() + 1);
+    for found in scan.refs {
+        if let Some(r) = resolver.resolve(&found.url, Syntax::Url, found.line, found.column) {
+            edits.push((found.span.clone(), written(&r.marker_url, &found)));
+            out.refs.push(r);
+        }
+    }
+    if let Some(comment) = scan.map_comment {
+        let (line, column) = LineIndex::new(text).position(comment.url_span.start);
+        let input_map = input.input_map(&comment.url, line, column, &mut out);
+        splice::relink_map_comment(
+            input,
+            comment.span,
+            comment.url_span,
+            input_map,
+            &mut out,
+            &mut edits,
+        );
+    }
+    out.bytes = splice::apply(text, edits).into_bytes();
+    Ok(out)
+}
+
+/// `url` written as the token it replaces was: unquoted `url(...)` or a string in the same
+/// quotes, escaped (as a double-quoted string) when the URL holds a character that form
+/// cannot.
+fn written(url: &str, found: &Found) -> String {
+    let mut quoted = String::with_capacity(url.len() + 2);
+    match found.quote {
+        None if !url.contains(|c: char| {
+            matches!(c, '"' | '\'' | '(' | ')' | '\\') || c.is_whitespace() || c.is_control()
+        }) =>
+        {
+            return format!("url({url})");
+        }
+        Some(quote) if !url.contains([quote, '\\', '\n', '\r', '\x0c']) => {
+            return format!("{quote}{url}{quote}");
+        }
+        _ => {}
+    }
+    // Writing to a String cannot fail.
+    let _ = serialize_string(url, &mut quoted);
+    match found.quote {
+        None => format!("url({quoted})"),
+        Some(_) => quoted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(quote: Option<char>) -> Found {
+        Found {
+            url: String::new(),
+            span: 0..0,
+            quote,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    #[test]
+    fn a_url_is_written_in_the_form_it_replaces() {
+        assert_eq!(written("a.HASH.png", &found(None)), "url(a.HASH.png)");
+        assert_eq!(written("a.HASH.png", &found(Some('\''))), "'a.HASH.png'");
+        assert_eq!(written("a.HASH.png", &found(Some('"'))), "\"a.HASH.png\"");
+    }
+
+    #[test]
+    fn a_url_the_form_cannot_hold_is_escaped() {
+        assert_eq!(written("a.png?x='1'", &found(None)), "url(\"a.png?x='1'\")");
+        assert_eq!(
+            written("a.png?x='1'", &found(Some('\''))),
+            "\"a.png?x='1'\""
+        );
+        assert_eq!(
+            written("a.png?x=\"1\"", &found(Some('"'))),
+            "\"a.png?x=\\\"1\\\"\""
+        );
+    }
+}

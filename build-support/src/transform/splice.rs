@@ -1,0 +1,61 @@
+//! Output kept as written: the unminified CSS and JS paths replace byte ranges of the input (a
+//! reference's URL, a `sourceMappingURL` comment) and copy the rest.
+
+use std::ops::Range;
+
+use crate::transform::input::{Input, InputMap, Transformed};
+
+/// A byte range of the input and what replaces it.
+pub(crate) type Edit = (Range<usize>, String);
+
+/// `text` with each edit applied; an edit that overlaps an earlier one is skipped.
+pub(crate) fn apply(text: &str, mut edits: Vec<Edit>) -> String {
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(text.len() + edits.len() * 20);
+    let mut at = 0;
+    for (range, replacement) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// What happens to a `sourceMappingURL` comment of a file kept as written: it points at the
+/// hashed name of the input map when that is an asset, and goes otherwise. A bundle part's
+/// comment goes too: it would point the whole bundle at the part's map.
+pub(crate) fn relink_map_comment(
+    input: &Input,
+    comment: Range<usize>,
+    url: Range<usize>,
+    input_map: Option<InputMap>,
+    out: &mut Transformed,
+    edits: &mut Vec<Edit>,
+) {
+    match input_map {
+        Some(map) if !input.part => {
+            edits.push((url, map.reference.marker_url.clone()));
+            out.refs.push(map.reference);
+        }
+        _ => edits.push((comment, String::new())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_apply_in_order_of_position_and_overlaps_are_skipped() {
+        let edits = vec![
+            (6..9, "B".to_string()),
+            (0..3, "A".to_string()),
+            (7..8, "x".to_string()),
+        ];
+        assert_eq!(apply("aaa - bbb - ccc", edits), "A - B - ccc");
+    }
+}
