@@ -521,6 +521,52 @@ shows the cost of everything except compression.
 {chr(10).join(rows)}
 """)
     summary.append(("8", title, "see row 8", "", "", "linear in bytes", ""))
+    row8_scale16()
+
+
+def row8_scale16():
+    """Issue 18's targets at scale 16: Django, the floor, peak memory."""
+    al, dj, floor = hf("r8-x16-rewrite"), hf("r8-x16-django"), hf("r8-x16-floor")
+    lines = []
+    if al and dj:
+        ratio = dj[0] / al[0]
+        summary.append(("8", "rewrite only at x16 vs Django collectstatic", secs(al),
+                        f"Django: {secs(dj)}", f"{ratio:.1f}x faster", ">= 5x faster",
+                        verdict(ratio >= 5)))
+        lines.append(f"| Django 5.2 `collectstatic` | {secs(dj)} | {ratio:.1f}x slower |")
+    if al and floor:
+        ratio = al[0] / floor[0]
+        summary.append(("8", "rewrite only at x16 vs read + SHA-256 + write", secs(al),
+                        f"floor: {secs(floor)}", f"{ratio:.1f}x the floor", "<= 2x the floor",
+                        verdict(ratio <= 2)))
+        lines.append(f"| the floor (`pipeline-bench floor`) | {secs(floor)} | {ratio:.1f}x faster |")
+    memory = []
+    for tree, label in [("x16", "x16"), ("x16-big", "x16 + a 1 GB file")]:
+        rss = load(f"r8-{tree}-rss.json")
+        if not rss:
+            continue
+        top = max(rss["max_rss_kb"]) / 1024
+        low = min(rss["max_rss_kb"]) / 1024
+        summary.append(("8", f"max RSS, rewrite only, {label}", f"{top:.0f} MB", "", "",
+                        "<= 300 MB", verdict(top <= 300)))
+        memory.append(f"| {label} | {low:.0f}-{top:.0f} MB |")
+    if not al or not (lines or memory):
+        return
+    sections.append(f"""### 8b. scale 16 beside its peers
+
+Rewrite only (`--no-precompress`) over the x16 tree, side by side in this run; medians.
+The floor reads, hashes and writes every file on as many threads as assetlock gets.
+
+| tool | median | vs assetlock ({secs(al)}) |
+|---|---:|---:|
+{chr(10).join(lines)}
+
+Peak memory (max RSS, `/usr/bin/time`, 3 runs) of the rewrite-only build:
+
+| tree | max RSS |
+|---|---:|
+{chr(10).join(memory)}
+""")
 
 
 # --- row 9 -------------------------------------------------------------------------------------

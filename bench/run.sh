@@ -139,10 +139,11 @@ skip() {
 
 # --- rows ----------------------------------------------------------------------------------
 
-row1() {
-    local r="$work/r1"
-    retire "$r" && mkdir -p "$r/django"
-    cat >"$r/django/bench_settings.py" <<'EOF'
+# django_settings DIR: writes DIR/bench_settings.py, a Django project that collects the tree
+# BENCH_CORPUS names into BENCH_STATIC_ROOT with hashed names and rewritten references.
+django_settings() {
+    mkdir -p "$1"
+    cat >"$1/bench_settings.py" <<'EOF'
 import os
 
 SECRET_KEY = "benchmark"
@@ -157,6 +158,12 @@ STORAGES = {
     },
 }
 EOF
+}
+
+row1() {
+    local r="$work/r1"
+    retire "$r" && mkdir -p "$r"
+    django_settings "$r/django"
     # Every timed run writes into a new directory ($fresh replaces @OUT@, and points the
     # link given first at it).
     local django
@@ -363,6 +370,12 @@ row8() {
         say "row 8: scale x$scale: rewrite only, and the cold release pipeline"
         hf_runs=$slow_runs hf "r8-x$scale-rewrite" \
             "$fresh $(q "$r/out") $(q "$bin/assetlock-build-dir") $(q "$dir") @OUT@ --no-precompress"
+        # The floor: every byte read, hashed (SHA-256) and written, on as many threads.
+        hf_runs=$slow_runs hf "r8-x$scale-floor" \
+            "$fresh $(q "$r/floor") $(q "$bin/pipeline-bench") floor $(q "$dir") @OUT@ --threads $threads"
+        if [ "$scale" = 16 ]; then
+            row8_scale16 "$r" "$dir"
+        fi
         release_runs=1
         hf_runs=$release_runs hf "r8-x$scale-release" \
             "$fresh $(q "$r/out") env PROFILE=release $(q "$bin/assetlock-build-dir") $(q "$dir") @OUT@ --minify --stats > $(q "$results/r8-x$scale-stats.txt")"
@@ -370,6 +383,36 @@ row8() {
             "$(find "$dir" -type f ! -name '.*' -printf '%s\n' | awk '{s += $1} END {print s}')" \
             >"$results/r8-x$scale-size.json"
     done
+}
+
+# row8_scale16 DIR TREE: at the largest scale, Django beside assetlock, and the peak memory of
+# a rewrite-only build of the tree, alone and with a 1 GB file of random bytes added.
+row8_scale16() {
+    local r="$1" dir="$2" django
+    django_settings "$r/django"
+    django="env PYTHONPATH=$(q "$r/django") DJANGO_SETTINGS_MODULE=bench_settings"
+    django+=" BENCH_STATIC_ROOT=@OUT@ BENCH_CORPUS=$(q "$dir")"
+    django+=" $(q "$tools/venv/bin/django-admin")"
+    hf_runs=$slow_runs hf r8-x16-django --warmup 1 \
+        "$fresh $(q "$r/static") $django collectstatic --noinput -v 0"
+    # Hard links: the tree with a large file costs the disk only that file.
+    local big="$r/x16-big"
+    cp -al "$dir" "$big"
+    head -c $((1 << 30)) /dev/urandom >"$big/video.bin"
+    local tree rss out
+    for tree in x16 x16-big; do
+        rss=()
+        for _ in 1 2 3; do
+            out="$(mktemp -d -p "$trash")"
+            settle
+            /usr/bin/time -f %M -o "$r/rss.txt" "$bin/assetlock-build-dir" \
+                "$( [ "$tree" = x16 ] && echo "$dir" || echo "$big" )" "$out" --no-precompress \
+                >/dev/null 2>&1
+            rss+=("$(cat "$r/rss.txt")")
+        done
+        printf '{"max_rss_kb": [%s]}\n' "$(IFS=,; echo "${rss[*]}")" >"$results/r8-$tree-rss.json"
+    done
+    retire "$big"
 }
 
 row9() {

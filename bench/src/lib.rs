@@ -1,9 +1,10 @@
 //! The in-process half of assetlock's benchmark suite (`bench/run.sh` drives it): per-stage
-//! costs of the pipeline's libraries, brotli's scaling across threads and processes, and the
+//! costs of the pipeline's libraries, the copy-and-hash floor of a rewrite-only build, brotli's scaling across threads and processes, and the
 //! generated crates of the compile-time benchmark.
 
 pub mod brotli_threads;
 pub mod built;
 pub mod compile_crates;
+pub mod floor;
 pub mod stages;
 pub mod timing;

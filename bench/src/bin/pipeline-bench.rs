@@ -3,6 +3,9 @@
 //! ```text
 //! pipeline-bench stages <asset dir> <release out dir> [--threads N] [--no-source-maps]
 //!     per-stage single-threaded costs of the pipeline's libraries over the same files
+//! pipeline-bench floor <tree> <out dir> [--threads N]
+//!     reads, hashes (SHA-256) and writes every file of a tree on N threads: the floor of a
+//!     rewrite-only build
 //! pipeline-bench brotli-scaling <release out dir> [--step K] [--runs R] [--workers N]
 //!     brotli 11 on 1 thread, N threads (std and rayon) and N processes, window fixed at
 //!     24 bits or sized to the input
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let positional: Vec<&str> = positional(&args);
     let result = match positional.as_slice() {
         ["stages", assets, out] => run_stages(&args, Path::new(assets), Path::new(out)),
+        ["floor", tree, out] => floor(&args, Path::new(tree), Path::new(out)),
         ["compressible", out, coding] => compressible(Path::new(out), coding),
         ["brotli-scaling", out] => brotli_scaling(&args, Path::new(out)),
         ["brotli-share", out, step, window, index, of] => {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
 
 fn usage() -> &'static str {
     "usage: pipeline-bench stages <asset dir> <out dir> [--threads N] [--no-source-maps]\n       \
+     pipeline-bench floor <tree> <out dir> [--threads N]\n       \
      pipeline-bench brotli-scaling <out dir> [--step K] [--runs R] [--workers N]\n       \
      pipeline-bench compressible <out dir> <gzip|zstd|brotli>\n       \
      pipeline-bench gen-compile-crates <dir> <repo> <corpus>"
@@ -83,6 +88,14 @@ fn option(args: &[String], name: &str, default: usize) -> Result<usize, String> 
             .filter(|&v| v > 0)
             .ok_or(format!("{name} needs a positive number")),
     }
+}
+
+fn floor(args: &[String], tree: &Path, out: &Path) -> Result<(), String> {
+    let threads = option(args, "--threads", 2)?;
+    let (files, bytes) =
+        assetlock_bench::floor::copy_and_hash(tree, out, threads).map_err(|e| e.to_string())?;
+    eprintln!("copied and hashed {files} files, {bytes} bytes on {threads} threads");
+    Ok(())
 }
 
 fn run_stages(args: &[String], assets: &Path, out: &Path) -> Result<(), String> {
