@@ -24,6 +24,10 @@ pub(crate) const JS_MAX: usize = 10_000;
 
 /// The byte offset of the first bracket that opens level `limit + 1`, if any.
 pub(crate) fn css_too_deep(text: &str, limit: usize) -> Option<usize> {
+    // Every level opens with a byte of its own.
+    if text.len() <= limit {
+        return None;
+    }
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -103,6 +107,10 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 /// [`css_too_deep`] for JavaScript: brackets, and template substitutions `${`.
 pub(crate) fn js_too_deep(text: &str, limit: usize) -> Option<usize> {
+    // Every level opens with at least one byte of its own.
+    if text.len() <= limit {
+        return None;
+    }
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     // The depth at which each open template substitution started.

@@ -7,15 +7,16 @@
 
 use crate::targets::Targets;
 use oxc::allocator::Allocator;
+use oxc::ast::AstType;
 use oxc::ast::ast::{
     Argument, ExportAllDeclaration, ExportFromDeclaration, Expression, ImportDeclaration,
-    ImportExpression, NewExpression, Program, StringLiteral, TemplateLiteral,
+    ImportExpression, NewExpression, Program, Statement, StringLiteral, TemplateLiteral,
 };
 use oxc::ast_visit::{VisitMut, walk_mut};
 use oxc::codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
 use oxc::minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
 use oxc::parser::Parser;
-use oxc::span::{SourceType, Span};
+use oxc::span::{GetSpan, SourceType, Span};
 
 use crate::error::Diagnostic;
 use crate::position::LineIndex;
@@ -37,17 +38,6 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         return Err(syntax_error(input, &lines, &parsed.diagnostics));
     }
     let mut program = parsed.program;
-    if let Some(span) = depth::too_deep(&program, depth::MAX) {
-        let (line, column) = lines.position(span.start as usize);
-        return Err(Diagnostic::new(input.display, nesting::message(depth::MAX)).at(line, column));
-    }
-    if input.part && program.source_type.is_module() {
-        return Err(Diagnostic::new(
-            input.display,
-            "has import/export syntax: bundles join classic scripts; load ES modules with \
-             <script type=\"module\"> and let them import each other instead",
-        ));
-    }
     let resolver = input.resolver();
     let mut finder = Finder {
         allocator: &allocator,
@@ -59,8 +49,21 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         static_import: false,
         found: Vec::new(),
         non_literal: Vec::new(),
+        depth: depth::Guard::new(depth::MAX),
     };
+    // One walk finds the references and checks the depth the minifier and printer recurse to.
     finder.visit_program(&mut program);
+    if let Some(span) = finder.depth.found {
+        let (line, column) = lines.position(span.start as usize);
+        return Err(Diagnostic::new(input.display, nesting::message(depth::MAX)).at(line, column));
+    }
+    if input.part && program.source_type.is_module() {
+        return Err(Diagnostic::new(
+            input.display,
+            "has import/export syntax: bundles join classic scripts; load ES modules with \
+             <script type=\"module\"> and let them import each other instead",
+        ));
+    }
     let found = finder.found;
     let non_literal = dynamic::report(input, finder.non_literal)?;
     let map_comment = find_map_comment(&program, text);
@@ -200,6 +203,7 @@ struct Finder<'a, 'r> {
     found: Vec<(Span, Ref)>,
     /// `import(expr)` whose `expr` is not a literal: its position and text.
     non_literal: Vec<dynamic::NonLiteral>,
+    depth: depth::Guard,
 }
 
 impl<'a> Finder<'a, '_> {
@@ -265,6 +269,26 @@ impl<'a> Finder<'a, '_> {
 }
 
 impl<'a> VisitMut<'a> for Finder<'a, '_> {
+    fn enter_node(&mut self, _: AstType) {
+        self.depth.enter();
+    }
+
+    fn leave_node(&mut self, _: AstType) {
+        self.depth.leave();
+    }
+
+    fn visit_expression(&mut self, it: &mut Expression<'a>) {
+        if self.depth.descend(it.span()) {
+            walk_mut::walk_expression(self, it);
+        }
+    }
+
+    fn visit_statement(&mut self, it: &mut Statement<'a>) {
+        if self.depth.descend(it.span()) {
+            walk_mut::walk_statement(self, it);
+        }
+    }
+
     fn visit_import_declaration(&mut self, it: &mut ImportDeclaration<'a>) {
         self.static_specifier(&mut it.source);
     }
