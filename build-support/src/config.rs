@@ -1,7 +1,7 @@
 //! The builder a build script configures.
 
-mod css;
 mod deltas;
+mod transforms;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -50,7 +50,7 @@ pub struct Config {
     pub(crate) cache_size: u64,
     pub(crate) bundles: Vec<(String, Vec<String>)>,
     pub(crate) inline_css_imports: bool,
-    pub(crate) lower_unminified_css: bool,
+    pub(crate) parse_unminified: bool,
     pub(crate) js_imports: crate::modules::JsImports,
     pub(crate) import_aliases: Vec<(String, String)>,
     pub(crate) deny_non_literal_imports: bool,
@@ -85,7 +85,7 @@ impl Default for Config {
             cache_size: 1 << 30,
             bundles: Vec::new(),
             inline_css_imports: false,
-            lower_unminified_css: false,
+            parse_unminified: false,
             js_imports: crate::modules::JsImports::Rewrite,
             import_aliases: Vec::new(),
             deny_non_literal_imports: false,
@@ -215,7 +215,7 @@ impl Config {
     /// - CSS: lightningcss adds the vendor prefixes these browsers need and lowers syntax they
     ///   lack (nesting, `oklch()`, logical properties, ...) in minified builds; unminified
     ///   stylesheets are kept as written unless
-    ///   [`lower_unminified_css`](Config::lower_unminified_css) says otherwise.
+    ///   [`parse_unminified`](Config::parse_unminified) says otherwise.
     /// - JS: the minifier never rewrites code into syntax these browsers lack (it would turn
     ///   `a = a || b` into `a ||= b`, or `a == null ? b : a` into `a ?? b`, only where every
     ///   target has it). Syntax the source already uses is kept as written: JS is not lowered,

@@ -36,8 +36,8 @@ pub(crate) struct Settings {
     /// `(bundle name, input logical paths)`.
     pub bundles: Vec<(String, Vec<String>)>,
     pub inline_css_imports: bool,
-    /// Unminified CSS is lowered and printed by lightningcss (`Config::lower_unminified_css`).
-    pub lower_unminified_css: bool,
+    /// Unminified CSS and JS go through the full parsers (`Config::parse_unminified`).
+    pub parse_unminified: bool,
     /// How JS modules name each other (`Config::js_imports`).
     pub js_imports: crate::modules::JsImports,
     /// Bare specifiers the import map resolves: `(name, logical path)`.
@@ -201,7 +201,7 @@ impl Settings {
             cache_max_bytes: config.cache_size,
             bundles: config.bundles.clone(),
             inline_css_imports: config.inline_css_imports,
-            lower_unminified_css: config.lower_unminified_css,
+            parse_unminified: config.parse_unminified,
             js_imports: config.js_imports,
             import_aliases: config.import_aliases.clone(),
             deny_non_literal_imports: config.deny_non_literal_imports,

@@ -85,10 +85,10 @@ mod tests {
     use crate::transform::TransformOptions;
     use crate::transform::testing::{options, run_with, text};
 
-    /// Options that minify, or lower without minifying (`lower_unminified_css`).
+    /// Options that minify, or lower without minifying (`parse_unminified`).
     fn lowering(minify: bool) -> TransformOptions {
         let mut options = options(minify);
-        options.lower_unminified_css = true;
+        options.parse_unminified = true;
         options
     }
 

@@ -172,7 +172,12 @@ fn edits_additions_renames_removals_and_env_changes_rebuild_the_crate() {
 
 #[test]
 fn bad_input_gives_one_cargo_error_line_per_problem() {
-    let krate = TempCrate::new("assetlock_e2e_errors", "fn main() {}\n");
+    // A debug build: `parse_unminified` makes it check JS syntax, as a release build does.
+    let krate = TempCrate::with_build(
+        "assetlock_e2e_errors",
+        "fn main() {}\n",
+        "assetlock_build::Config::new().asset_dir(\"assets\").parse_unminified(true).compile();",
+    );
     krate.write(
         "assets/css/bad.css",
         ".a { color: red; }\n.b] { color: blue; }\n",

@@ -36,8 +36,11 @@ fn all_problems_of_a_build_are_reported_together() {
         .unwrap();
     let bad_name = std::ffi::OsStr::from_bytes(b"bad\xffname.txt");
     std::fs::write(site.assets().join(bad_name), "x").unwrap();
+    // `parse_unminified`: the full parsers check the JS syntax the lexer leaves alone.
     let problems = problems(&site, |c| {
-        c.asset_dir(&more).asset_dir(site.dir.path().join("nope"));
+        c.asset_dir(&more)
+            .asset_dir(site.dir.path().join("nope"))
+            .parse_unminified(true);
     });
     let expected = [
         "css/bad.css:2:3: Unexpected token CloseSquareBracket",
@@ -147,9 +150,17 @@ fn warn_only_ships_malformed_files_with_warnings() {
         ("bad.js", "let = ;"),
         ("ok.css", "a{color:red}"),
     ]);
-    let output = site.config().warn_only(true).try_compile().unwrap();
-    assert_eq!(output.warnings().count(), 2);
-    assert_eq!(support::text(&output, "bad.js"), "let = ;");
+    for minify in [false, true] {
+        let output = site
+            .config()
+            .warn_only(true)
+            .minify(minify)
+            .parse_unminified(true)
+            .try_compile()
+            .unwrap();
+        assert_eq!(output.warnings().count(), 2);
+        assert_eq!(support::text(&output, "bad.js"), "let = ;");
+    }
 }
 
 #[test]

@@ -117,6 +117,9 @@ fn not_utf8(input: &Input, bytes: &[u8], e: &std::str::Utf8Error) -> Diagnostic 
 }
 
 #[cfg(test)]
+mod agreement;
+
+#[cfg(test)]
 pub(crate) mod testing {
     //! Runs one transform against in-memory files.
 

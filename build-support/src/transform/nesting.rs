@@ -79,12 +79,12 @@ pub(crate) fn css_comments(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The offset after the comment starting at `start`.
-fn css_comment_end(bytes: &[u8], start: usize) -> usize {
+pub(crate) fn css_comment_end(bytes: &[u8], start: usize) -> usize {
     find(bytes, start + 2, b"*/").map_or(bytes.len(), |at| at + 2)
 }
 
 /// The offset after the string starting at `start` (a newline ends an unterminated one).
-fn string_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+pub(crate) fn string_end(bytes: &[u8], start: usize, quote: u8) -> usize {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {
@@ -191,7 +191,7 @@ pub(crate) fn js_too_deep(text: &str, limit: usize) -> Option<usize> {
 }
 
 /// Words after which a `/` starts a regular expression.
-const KEYWORDS_BEFORE_EXPRESSION: [&str; 14] = [
+pub(crate) const KEYWORDS_BEFORE_EXPRESSION: [&str; 14] = [
     "return",
     "typeof",
     "case",
@@ -208,12 +208,12 @@ const KEYWORDS_BEFORE_EXPRESSION: [&str; 14] = [
     "instanceof",
 ];
 
-fn is_word(b: u8) -> bool {
+pub(crate) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
 /// The offset after a template's text from `from`, and whether it stopped at a `${`.
-fn template_end(bytes: &[u8], from: usize) -> (usize, bool) {
+pub(crate) fn template_end(bytes: &[u8], from: usize) -> (usize, bool) {
     let mut i = from;
     while i < bytes.len() {
         match bytes[i] {
@@ -227,7 +227,7 @@ fn template_end(bytes: &[u8], from: usize) -> (usize, bool) {
 }
 
 /// The offset after the regular expression starting at `start` (a newline ends it).
-fn regex_end(bytes: &[u8], start: usize) -> usize {
+pub(crate) fn regex_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start + 1;
     let mut class = false;
     while i < bytes.len() {

@@ -26,9 +26,9 @@ pub(crate) struct TransformOptions {
     pub warn_only: bool,
     /// Replace local `@import`s with the imported rules.
     pub inline_css_imports: bool,
-    /// Unminified CSS goes through lightningcss too (lowered, prefixed, printed), instead of
-    /// being kept as written.
-    pub lower_unminified_css: bool,
+    /// Unminified CSS and JS go through the full parsers too (CSS lowered, prefixed and
+    /// printed; JS checked for syntax errors), instead of being scanned by tokenizers.
+    pub parse_unminified: bool,
     /// JS module specifiers stay as written, for the import map to resolve.
     pub import_map_mode: bool,
     /// A non-literal `import()` is an error, not a warning.
@@ -46,7 +46,7 @@ impl TransformOptions {
             targets: settings.targets.clone(),
             warn_only: settings.warn_only,
             inline_css_imports: settings.inline_css_imports,
-            lower_unminified_css: settings.lower_unminified_css,
+            parse_unminified: settings.parse_unminified,
             import_map_mode: settings.js_imports == crate::modules::JsImports::ImportMap,
             deny_non_literal_imports: settings.deny_non_literal_imports,
         }
@@ -56,6 +56,12 @@ impl TransformOptions {
     /// not minified, not lowered and its imports are not inlined (which needs lightningcss's
     /// bundler).
     pub fn css_as_written(&self) -> bool {
-        !self.minify && !self.lower_unminified_css && !self.inline_css_imports
+        !self.minify && !self.parse_unminified && !self.inline_css_imports
+    }
+
+    /// Whether a script is scanned by the lexer and kept as written: when it is not minified
+    /// and the full parser is not asked for.
+    pub fn js_as_written(&self) -> bool {
+        !self.minify && !self.parse_unminified
     }
 }

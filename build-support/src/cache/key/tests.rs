@@ -51,8 +51,8 @@ const SHAPING: &[Change] = &[
     ("inline_css_imports", |c| {
         c.inline_css_imports(true);
     }),
-    ("lower_unminified_css", |c| {
-        c.lower_unminified_css(true);
+    ("parse_unminified", |c| {
+        c.parse_unminified(true);
     }),
     ("js_imports", |c| {
         c.js_imports(crate::JsImports::ImportMap);
@@ -143,7 +143,7 @@ fn every_config_field_is_classified() {
         targets: _,
         warn_only: _,
         inline_css_imports: _,
-        lower_unminified_css: _,
+        parse_unminified: _,
         js_imports: _,
         import_aliases: _,
         deny_non_literal_imports: _,

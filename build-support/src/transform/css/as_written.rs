@@ -1,6 +1,6 @@
 //! The unminified path: a stylesheet kept as written, with only its references replaced.
 //! cssparser's tokenizer finds them ([`scan`]); lightningcss is not involved, so nothing is
-//! lowered or prefixed (see `Config::lower_unminified_css`), unless a token is malformed.
+//! lowered or prefixed (see `Config::parse_unminified`), unless a token is malformed.
 
 use cssparser::serialize_string;
 

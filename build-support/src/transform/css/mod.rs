@@ -1,7 +1,7 @@
 //! CSS: find and rewrite `url()` and `@import` references, lower for the targets, minify.
 //!
 //! Two paths find the same references:
-//! - [`as_written`] (unminified builds, unless `lower_unminified_css`): cssparser's tokenizer
+//! - [`as_written`] (unminified builds, unless `parse_unminified`): cssparser's tokenizer
 //!   finds them ([`scan`]) and their hashed names are spliced into the text as written.
 //! - this module (minified builds, inlined imports, or lowering asked for): lightningcss
 //!   parses every `url()` (in declarations, `@font-face` `src` lists, `image-set()`, custom
@@ -85,7 +85,7 @@ fn reprint(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
         .and_then(|(url, line, column)| input.input_map(url, line, column, &mut out));
     let targets = input.options.targets.css;
     // lightningcss adds prefixes and lowers syntax for the targets in its `minify` pass: it runs
-    // on every stylesheet this path takes, minified or not (`lower_unminified_css`). Only the
+    // on every stylesheet this path takes, minified or not (`parse_unminified`). Only the
     // printing below differs (compact or readable).
     sheet
         .minify(MinifyOptions {
@@ -244,7 +244,5 @@ impl<'i> Visitor<'i> for Rewriter<'_> {
     }
 }
 
-#[cfg(test)]
-mod agreement;
 #[cfg(test)]
 mod tests;

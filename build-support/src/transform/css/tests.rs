@@ -4,10 +4,10 @@ fn css(text: &str) -> crate::transform::Transformed {
     run("css/app.css", text, &[], false).unwrap()
 }
 
-/// Unminified options that send CSS through lightningcss (`lower_unminified_css`).
+/// Unminified options that send CSS through lightningcss (`parse_unminified`).
 fn lowering() -> crate::transform::TransformOptions {
     let mut options = options(false);
-    options.lower_unminified_css = true;
+    options.parse_unminified = true;
     options
 }
 

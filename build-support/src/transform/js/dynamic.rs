@@ -32,19 +32,28 @@ pub(crate) fn non_literal(
         _ => {}
     }
     let span = source.span();
-    let (line, column) = lines.position(span.start as usize);
-    let written = text
-        .get(span.start as usize..span.end as usize)
-        .unwrap_or("");
-    let mut expression: String = written.chars().take(EXCERPT).collect();
-    if expression.len() < written.len() {
-        expression.push_str("...");
+    Some(NonLiteral::new(
+        text,
+        lines,
+        span.start as usize..span.end as usize,
+    ))
+}
+
+impl NonLiteral {
+    /// The argument written at `range` of `text`.
+    pub(crate) fn new(text: &str, lines: &LineIndex, range: std::ops::Range<usize>) -> NonLiteral {
+        let (line, column) = lines.position(range.start);
+        let written = text.get(range).unwrap_or("");
+        let mut expression: String = written.chars().take(EXCERPT).collect();
+        if expression.len() < written.len() {
+            expression.push_str("...");
+        }
+        NonLiteral {
+            line,
+            column,
+            expression,
+        }
     }
-    Some(NonLiteral {
-        line,
-        column,
-        expression,
-    })
 }
 
 /// Warnings for the non-literal imports of a file; an error when the build denies them. With

@@ -26,11 +26,33 @@ use crate::transform::input::{Input, InputMap, Transformed};
 use crate::transform::nesting;
 use crate::transform::splice::{self, Edit};
 
+mod as_written;
 mod depth;
 mod dynamic;
+pub(crate) mod scan;
 
-/// Parses, rewrites and (when `input.options.minify`) minifies one JS file.
+/// Rewrites one JS file: kept as written when not minified (the lexer's path, unless the
+/// lexer is unsure of the file or `parse_unminified` asks for oxc), else parsed and minified.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    if input.options.js_as_written()
+        && let Some(result) = as_written::transform(input, text)
+    {
+        return result;
+    }
+    parse(input, text)
+}
+
+/// A bundle input with module syntax.
+fn module_in_part(input: &Input) -> Diagnostic {
+    Diagnostic::new(
+        input.display,
+        "has import/export syntax: bundles join classic scripts; load ES modules with \
+         <script type=\"module\"> and let them import each other instead",
+    )
+}
+
+/// The parser's path: parse, rewrite and (when `input.options.minify`) minify.
+fn parse(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, text, source_type(input.logical)).parse();
     let lines = LineIndex::new(text);
@@ -58,11 +80,7 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         return Err(Diagnostic::new(input.display, nesting::message(depth::MAX)).at(line, column));
     }
     if input.part && program.source_type.is_module() {
-        return Err(Diagnostic::new(
-            input.display,
-            "has import/export syntax: bundles join classic scripts; load ES modules with \
-             <script type=\"module\"> and let them import each other instead",
-        ));
+        return Err(module_in_part(input));
     }
     let found = finder.found;
     let non_literal = dynamic::report(input, finder.non_literal)?;

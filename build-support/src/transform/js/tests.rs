@@ -142,14 +142,27 @@ fn dangling_source_map_comment_is_removed_with_a_warning() {
 
 #[test]
 fn syntax_error_reports_line_and_column() {
-    let problem = run("js/bad.js", "let ok = 1;\nlet = = 2;\n", &[], false).unwrap_err();
-    assert_eq!(problem.path(), "js/bad.js");
-    assert_eq!(problem.position().map(|p| p.0), Some(2), "{problem}");
+    let text = "let ok = 1;\nlet = = 2;\n";
+    for options in [options(true), parsing()] {
+        let problem = run_with(&options, "js/bad.js", text, &[]).unwrap_err();
+        assert_eq!(problem.path(), "js/bad.js");
+        assert_eq!(problem.position().map(|p| p.0), Some(2), "{problem}");
+    }
+    // Unminified, the lexer keeps the file as written and leaves its syntax to the browser.
+    let out = run("js/bad.js", text, &[], false).unwrap();
+    assert_eq!(out.bytes, text.as_bytes());
+}
+
+/// Unminified options that send JS through oxc (`parse_unminified`).
+fn parsing() -> crate::transform::TransformOptions {
+    let mut options = options(false);
+    options.parse_unminified = true;
+    options
 }
 
 #[test]
 fn warn_only_ships_a_broken_file_as_is() {
-    let mut options = options(false);
+    let mut options = parsing();
     options.warn_only = true;
     let files = crate::transform::Files::new();
     let input = crate::transform::Input::new("js/bad.js", "assets/js/bad.js", &options, &files);

@@ -1,0 +1,46 @@
+//! The settings of how stylesheets and scripts are transformed, besides minification and
+//! targets.
+
+use super::Config;
+
+impl Config {
+    /// Replaces each local `@import` in a stylesheet with the imported rules (lightningcss's
+    /// bundler, keeping `media`, `supports` and `layer` conditions), so the browser makes one
+    /// request instead of a chain. `url()`s of imported files are rewritten relative to the
+    /// importing stylesheet. Default `false`.
+    pub fn inline_css_imports(&mut self, inline: bool) -> &mut Self {
+        self.inline_css_imports = inline;
+        self
+    }
+
+    /// Whether unminified CSS and JS go through the full parsers, lightningcss and oxc, as
+    /// minified files do (default `false`).
+    ///
+    /// By default an unminified build (debug profiles, unless [`minify`](Config::minify) says
+    /// otherwise) keeps each stylesheet and script byte for byte as written, comments
+    /// included, with only its references replaced by hashed names. Tokenizers find them
+    /// (cssparser's for CSS, a lexer for JS, which tells a regular expression from a division
+    /// as es-module-lexer does), at a fraction of the cost of building a syntax tree; tests
+    /// check on the real-world corpus that they find exactly what the parsers find. A file the
+    /// tokenizer is unsure of (an unterminated string, unbalanced brackets) goes to the full
+    /// parser, which reports the error or recovers from it.
+    ///
+    /// What the default gives up, and `true` restores at the cost of a full parse:
+    /// - CSS is not lowered or prefixed for the [`targets`](Config::targets): with `true` it is,
+    ///   and printed readable, so a debug build styles a page exactly as the release build
+    ///   will, older browsers included.
+    /// - JS syntax errors are not reported (the browser reports them when it runs the file;
+    ///   the minifying build reports them with file, line and column): with `true` they are.
+    ///
+    /// ```no_run
+    /// assetlock_build::Config::new()
+    ///     .asset_dir("assets")
+    ///     .targets("defaults, safari >= 13")
+    ///     .parse_unminified(true)
+    ///     .compile();
+    /// ```
+    pub fn parse_unminified(&mut self, parse: bool) -> &mut Self {
+        self.parse_unminified = parse;
+        self
+    }
+}

@@ -1,0 +1,543 @@
+//! References in a script as written, found by a lexer: the unminified path, which splices
+//! hashed names into the original bytes instead of building oxc's AST.
+//!
+//! The lexer splits the text into words, strings, templates, regular expressions and
+//! punctuation, skipping comments (the last `sourceMappingURL` one is kept). Whether a `/`
+//! starts a regular expression or divides is told from the token before it, as
+//! es-module-lexer does: after a value (a name, a literal, `)` of a call, `]`, `}` of an
+//! object) it divides; after an operator, a keyword such as `return`, or the `)` of
+//! `if (...)`, it starts a regular expression.
+//!
+//! Found on the tokens: `import "x"`, `import ... from "x"`, `export ... from "x"`,
+//! `import("x")` (and `import(expr)` that is no literal), and `new URL("x", import.meta.url)`;
+//! `import`/`export` that are property names are not. Any doubt gives no scan and the caller
+//! falls back to oxc's parser: an unterminated string, template, comment or regular
+//! expression, unbalanced brackets, or a reference string with an escape in it.
+
+use std::ops::Range;
+
+use crate::reference::Syntax;
+use crate::sourcemap;
+use crate::transform::nesting::{
+    KEYWORDS_BEFORE_EXPRESSION, css_comment_end, is_word, regex_end, string_end, template_end,
+};
+
+/// A reference found in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// The string as written, without its quotes (it holds no escape).
+    pub value: String,
+    /// The bytes of the string between its quotes: what a hashed name replaces.
+    pub span: Range<usize>,
+    /// Where the literal starts (its quote), for positions.
+    pub at: usize,
+    pub syntax: Syntax,
+    /// A static `import`/`export ... from`.
+    pub static_import: bool,
+}
+
+/// The last `sourceMappingURL` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MapComment {
+    /// The whole comment.
+    pub span: Range<usize>,
+    /// The URL inside it.
+    pub url_span: Range<usize>,
+    pub url: String,
+}
+
+/// What a scan finds.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    pub refs: Vec<Found>,
+    /// The argument of each `import(...)` that is not a literal.
+    pub non_literal: Vec<Range<usize>>,
+    /// Module syntax: `import`/`export` statements or `import.meta`.
+    pub module: bool,
+    pub map_comment: Option<MapComment>,
+}
+
+/// Scans `text`; `None` when the lexer is unsure of it.
+pub(crate) fn scan(text: &str) -> Option<Scan> {
+    let (tokens, map_comment) = lex(text)?;
+    let mut scan = Scan {
+        map_comment,
+        ..Scan::default()
+    };
+    Patterns {
+        text,
+        tokens: &tokens,
+        scan: &mut scan,
+    }
+    .find()?;
+    Some(scan)
+}
+
+/// A token: its kind and bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Word,
+    /// A quoted string.
+    Str,
+    /// A template without substitutions.
+    Template,
+    /// The start of a template with substitutions (its parts are not tokens).
+    TemplateHead,
+    Regex,
+    /// One byte of punctuation.
+    Punct(u8),
+    /// A `}` that closes a block or a `)` that closes the condition of `if`, `while`, `for`
+    /// or `with`: a statement follows, so a `/` after it starts a regular expression.
+    EndOfStatement(u8),
+}
+
+impl Kind {
+    fn opens(self) -> bool {
+        matches!(self, Kind::Punct(b'(' | b'[' | b'{'))
+    }
+
+    fn closes(self) -> bool {
+        matches!(
+            self,
+            Kind::Punct(b')' | b']' | b'}') | Kind::EndOfStatement(_)
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+/// What a `{` or `(` opened.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// A block: a `/` after its `}` starts a regular expression.
+    Block,
+    /// An object literal, or any other expression in braces.
+    Object,
+    /// A template substitution `${`: its `}` continues the template.
+    Substitution,
+    /// `(` after `if`, `while`, `for` or `with`: a `/` after its `)` starts a regular expression.
+    Condition,
+    Paren,
+    Bracket,
+}
+
+/// The tokens of `text` and its last `sourceMappingURL` comment.
+fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
+    let bytes = text.as_bytes();
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 4);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut map_comment = None;
+    let mut i = 0;
+    if bytes.starts_with(b"#!") {
+        i = line_end(bytes, 0);
+    }
+    while i < bytes.len() {
+        let b = bytes[i];
+        let start = i;
+        let kind = match b {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
+                i += 1;
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = line_end(bytes, i);
+                comment(text, start + 2..i, start..i, &mut map_comment);
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = css_comment_end(bytes, i);
+                if !bytes[..i].ends_with(b"*/") || i < start + 4 {
+                    return None;
+                }
+                comment(text, start + 2..i - 2, start..i, &mut map_comment);
+                continue;
+            }
+            b'/' if regex_allowed(text, &tokens) => {
+                i = regex_end(bytes, i);
+                if bytes.get(i - 1) != Some(&b'/') || i == start + 1 {
+                    return None;
+                }
+                while i < bytes.len() && is_word(bytes[i]) {
+                    i += 1;
+                }
+                Kind::Regex
+            }
+            b'"' | b'\'' => {
+                i = string_end(bytes, i, b);
+                if i == start + 1 || bytes.get(i - 1) != Some(&b) {
+                    return None;
+                }
+                Kind::Str
+            }
+            b'`' => {
+                let (end, substitution) = template_end(bytes, i + 1);
+                i = end;
+                if substitution {
+                    stack.push(Open::Substitution);
+                    Kind::TemplateHead
+                } else if bytes.get(i - 1) == Some(&b'`') && i > start + 1 {
+                    Kind::Template
+                } else {
+                    return None;
+                }
+            }
+            b'}' if stack.last() == Some(&Open::Substitution) => {
+                stack.pop();
+                let (end, substitution) = template_end(bytes, i + 1);
+                i = end;
+                if substitution {
+                    stack.push(Open::Substitution);
+                } else if bytes.get(i - 1) != Some(&b'`') {
+                    return None;
+                }
+                // The template's middle or tail: a value, as far as a `/` after it goes.
+                tokens.push(Token {
+                    kind: Kind::TemplateHead,
+                    start,
+                    end: i,
+                });
+                continue;
+            }
+            _ if is_word(b) => {
+                while i < bytes.len() && is_word(bytes[i]) {
+                    i += 1;
+                }
+                Kind::Word
+            }
+            _ => {
+                i += 1;
+                match b {
+                    b'{' => {
+                        stack.push(brace(text, &tokens));
+                        Kind::Punct(b)
+                    }
+                    b'(' => {
+                        stack.push(paren(text, &tokens));
+                        Kind::Punct(b)
+                    }
+                    b'[' => {
+                        stack.push(Open::Bracket);
+                        Kind::Punct(b)
+                    }
+                    b'}' | b')' | b']' => {
+                        let open = stack.pop()?;
+                        let matches = match b {
+                            b'}' => matches!(open, Open::Block | Open::Object),
+                            b')' => matches!(open, Open::Condition | Open::Paren),
+                            _ => open == Open::Bracket,
+                        };
+                        if !matches {
+                            return None;
+                        }
+                        // What the bracket closed decides what a `/` after it does.
+                        if matches!(open, Open::Block | Open::Condition) {
+                            Kind::EndOfStatement(b)
+                        } else {
+                            Kind::Punct(b)
+                        }
+                    }
+                    _ => Kind::Punct(b),
+                }
+            }
+        };
+        tokens.push(Token {
+            kind,
+            start,
+            end: i,
+        });
+    }
+    stack.is_empty().then_some((tokens, map_comment))
+}
+
+/// The offset of the end of the line from `from`.
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(bytes.len(), |p| p + from)
+}
+
+/// Keeps the comment whose body is `body` when it names a source map.
+fn comment(text: &str, body: Range<usize>, whole: Range<usize>, found: &mut Option<MapComment>) {
+    let content = &text[body.clone()];
+    if let Some(url) = sourcemap::comment_url(content)
+        && let Some(offset) = content.find(url)
+    {
+        let start = body.start + offset;
+        *found = Some(MapComment {
+            span: whole,
+            url_span: start..start + url.len(),
+            url: url.to_string(),
+        });
+    }
+}
+
+/// The bytes of a token.
+fn word<'t>(text: &'t str, token: Option<&Token>) -> Option<&'t str> {
+    token
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| &text[t.start..t.end])
+}
+
+/// What a `{` opens, from the token before it.
+fn brace(text: &str, tokens: &[Token]) -> Open {
+    let before = tokens.last();
+    match before.map(|t| t.kind) {
+        // `=> {` is a function body.
+        Some(Kind::Punct(b'>')) if arrow(tokens) => Open::Block,
+        Some(Kind::Punct(
+            b'(' | b',' | b'[' | b'=' | b':' | b'?' | b'!' | b'&' | b'|' | b'^' | b'~' | b'+'
+            | b'-' | b'*' | b'%' | b'<' | b'>',
+        )) => Open::Object,
+        Some(Kind::Word)
+            if KEYWORDS_BEFORE_EXPRESSION.contains(&word(text, before).unwrap_or("")) =>
+        {
+            Open::Object
+        }
+        Some(Kind::TemplateHead) => Open::Object,
+        _ => Open::Block,
+    }
+}
+
+/// Whether the last two tokens are `=>`.
+fn arrow(tokens: &[Token]) -> bool {
+    match tokens {
+        [.., a, b] => a.kind == Kind::Punct(b'=') && a.end == b.start,
+        _ => false,
+    }
+}
+
+/// What a `(` opens, from the token before it.
+fn paren(text: &str, tokens: &[Token]) -> Open {
+    match word(text, tokens.last()) {
+        Some("if" | "while" | "for" | "with") => Open::Condition,
+        _ => Open::Paren,
+    }
+}
+
+/// Whether a `/` here starts a regular expression rather than dividing.
+fn regex_allowed(text: &str, tokens: &[Token]) -> bool {
+    let Some(last) = tokens.last() else {
+        return true;
+    };
+    match last.kind {
+        Kind::Word => KEYWORDS_BEFORE_EXPRESSION.contains(&&text[last.start..last.end]),
+        Kind::Str | Kind::Template | Kind::TemplateHead | Kind::Regex => false,
+        Kind::Punct(b')' | b']' | b'}') => false,
+        // `a++ / b`: a postfix increment ends a value.
+        Kind::Punct(b @ (b'+' | b'-')) => !postfix(tokens, b),
+        Kind::Punct(_) | Kind::EndOfStatement(_) => true,
+    }
+}
+
+/// Whether the last two tokens are a postfix `++` or `--` (after a value).
+fn postfix(tokens: &[Token], b: u8) -> bool {
+    match tokens {
+        [.., value, first, second] => {
+            first.kind == Kind::Punct(b)
+                && first.end == second.start
+                && matches!(
+                    value.kind,
+                    Kind::Word | Kind::Punct(b')' | b']') | Kind::Str | Kind::Template
+                )
+        }
+        _ => false,
+    }
+}
+
+/// The patterns that name modules and files, matched on the tokens.
+struct Patterns<'s> {
+    text: &'s str,
+    tokens: &'s [Token],
+    scan: &'s mut Scan,
+}
+
+impl Patterns<'_> {
+    fn find(&mut self) -> Option<()> {
+        for i in 0..self.tokens.len() {
+            let Some(name @ ("import" | "export" | "new")) = self.word(i) else {
+                continue;
+            };
+            // A property: `a.import`, `{ import: 1 }`, `{ export() {} }` is no statement.
+            if self.punct(i.wrapping_sub(1)) == Some(b'.') || self.punct(i + 1) == Some(b':') {
+                continue;
+            }
+            match name {
+                "import" => self.import(i)?,
+                "export" => self.export(i)?,
+                _ => self.new_url(i)?,
+            }
+        }
+        Some(())
+    }
+
+    fn token(&self, i: usize) -> Option<&Token> {
+        self.tokens.get(i)
+    }
+
+    fn word(&self, i: usize) -> Option<&str> {
+        word(self.text, self.token(i))
+    }
+
+    fn punct(&self, i: usize) -> Option<u8> {
+        match self.token(i)?.kind {
+            Kind::Punct(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn is_literal(&self, i: usize) -> bool {
+        matches!(
+            self.token(i).map(|t| t.kind),
+            Some(Kind::Str | Kind::Template)
+        )
+    }
+
+    /// Records the string or template at `i`; `None` when it holds an escape.
+    fn found(&mut self, i: usize, syntax: Syntax, static_import: bool) -> Option<()> {
+        let token = *self.token(i)?;
+        let span = token.start + 1..token.end - 1;
+        let value = &self.text[span.clone()];
+        if value.contains('\\') {
+            return None;
+        }
+        self.scan.refs.push(Found {
+            value: value.to_string(),
+            span,
+            at: token.start,
+            syntax,
+            static_import,
+        });
+        Some(())
+    }
+
+    fn import(&mut self, i: usize) -> Option<()> {
+        match self.punct(i + 1) {
+            Some(b'(') => self.dynamic(i + 1),
+            Some(b'.') => {
+                // `import.meta`
+                self.scan.module = true;
+                Some(())
+            }
+            _ => {
+                self.scan.module = true;
+                if self.token(i + 1).map(|t| t.kind) == Some(Kind::Str) {
+                    return self.found(i + 1, Syntax::Specifier, true);
+                }
+                self.from(i + 1)
+            }
+        }
+    }
+
+    fn export(&mut self, i: usize) -> Option<()> {
+        self.scan.module = true;
+        match self.punct(i + 1) {
+            Some(b'*') => self.from(i + 2),
+            Some(b'{') => {
+                let close = self.matching(i + 1)?;
+                if self.word(close + 1) == Some("from") {
+                    self.from(close + 1)
+                } else {
+                    Some(())
+                }
+            }
+            _ => Some(()),
+        }
+    }
+
+    /// The specifier after the first `from` at this level from `i`, before a `;`.
+    fn from(&mut self, mut i: usize) -> Option<()> {
+        let mut depth = 0usize;
+        while let Some(token) = self.token(i) {
+            match token.kind {
+                kind if kind.opens() => depth += 1,
+                kind if kind.closes() => match depth.checked_sub(1) {
+                    Some(less) => depth = less,
+                    // The statement ended inside brackets it did not open.
+                    None => return Some(()),
+                },
+                Kind::Punct(b';') if depth == 0 => return Some(()),
+                Kind::Word
+                    if depth == 0
+                        && self.word(i) == Some("from")
+                        && self.token(i + 1).map(|t| t.kind) == Some(Kind::Str) =>
+                {
+                    return self.found(i + 1, Syntax::Specifier, true);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        Some(())
+    }
+
+    /// The index of the bracket that closes the one at `open`.
+    fn matching(&self, open: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for (i, token) in self.tokens.iter().enumerate().skip(open) {
+            if token.kind.opens() {
+                depth += 1;
+            } else if token.kind.closes() {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+        }
+        None
+    }
+
+    /// `import(` at `open`: a literal argument is a reference, anything else is reported.
+    fn dynamic(&mut self, open: usize) -> Option<()> {
+        let close = self.matching(open)?;
+        // The first argument: up to a `,` at this level.
+        let mut end = open + 1;
+        let mut depth = 0usize;
+        while end < close {
+            match self.tokens[end].kind {
+                kind if kind.opens() => depth += 1,
+                kind if kind.closes() => depth -= 1,
+                Kind::Punct(b',') if depth == 0 => break,
+                _ => {}
+            }
+            end += 1;
+        }
+        match end - (open + 1) {
+            // `import()` is a method named `import`, not a call.
+            0 => Some(()),
+            1 if self.is_literal(open + 1) => self.found(open + 1, Syntax::Specifier, false),
+            _ => {
+                let range = self.tokens[open + 1].start..self.tokens[end - 1].end;
+                self.scan.non_literal.push(range);
+                Some(())
+            }
+        }
+    }
+
+    /// `new URL(<literal>, import.meta.url)` at `i`.
+    fn new_url(&mut self, i: usize) -> Option<()> {
+        let shape = self.word(i + 1) == Some("URL")
+            && self.punct(i + 2) == Some(b'(')
+            && self.is_literal(i + 3)
+            && self.punct(i + 4) == Some(b',')
+            && self.word(i + 5) == Some("import")
+            && self.punct(i + 6) == Some(b'.')
+            && self.word(i + 7) == Some("meta")
+            && self.punct(i + 8) == Some(b'.')
+            && self.word(i + 9) == Some("url")
+            && (self.punct(i + 10) == Some(b')')
+                || (self.punct(i + 10) == Some(b',') && self.punct(i + 11) == Some(b')')));
+        if shape {
+            self.found(i + 3, Syntax::Url, false)?;
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
