@@ -364,7 +364,11 @@ impl Patterns<'_> {
                 continue;
             };
             // A property: `a.import`, `{ import: 1 }`, `{ export() {} }` is no statement.
-            if self.punct(i.wrapping_sub(1)) == Some(b'.') || self.punct(i + 1) == Some(b':') {
+            let method = name == "export" && self.punct(i + 1) == Some(b'(');
+            if method
+                || self.punct(i.wrapping_sub(1)) == Some(b'.')
+                || self.punct(i + 1) == Some(b':')
+            {
                 continue;
             }
             match name {

@@ -48,7 +48,7 @@ fn strings_comments_regexes_and_properties_hold_no_references() {
     let text = "// import x from './no1.js'\n/* import('./no2.js') */\n\
                 const s = \"import './no3.js'\";\nconst r = /import('.\\/no4.js')/g;\n\
                 const t = `import('./no5.js')`;\nobj.import('./no6.js');\n\
-                const o = { import: './no7.js', export: 1 };\nconst d = a / b / import('./yes.js');\n";
+                const o = { import: './no7.js', export: 1, export() {} };\nconst d = a / b / import('./yes.js');\n";
     assert_eq!(names(text), ["./yes.js"]);
     assert!(!scan(text).unwrap().module);
 }
