@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use crate::position::LineIndex;
+use crate::sourcemap;
 use crate::transform::input::{Input, InputMap, Transformed};
 
 /// A byte range of the input and what replaces it.
@@ -23,6 +25,44 @@ pub(crate) fn apply(text: &str, mut edits: Vec<Edit>) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// A `sourceMappingURL` comment, as the CSS and JS tokenizers find it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MapComment {
+    /// The whole comment.
+    pub span: Range<usize>,
+    /// The URL inside it.
+    pub url_span: Range<usize>,
+    pub url: String,
+}
+
+impl MapComment {
+    /// The comment `whole` of `text`, whose text without its delimiters is `body`, when it
+    /// names a source map.
+    pub fn find(text: &str, body: Range<usize>, whole: Range<usize>) -> Option<MapComment> {
+        let content = &text[body.clone()];
+        let url = sourcemap::comment_url(content)?;
+        let start = body.start + content.find(url)?;
+        Some(MapComment {
+            span: whole,
+            url_span: start..start + url.len(),
+            url: url.to_string(),
+        })
+    }
+
+    /// Reads the input map the comment names and [relinks](relink_map_comment) it.
+    pub fn relink(
+        self,
+        input: &Input,
+        lines: &LineIndex,
+        out: &mut Transformed,
+        edits: &mut Vec<Edit>,
+    ) {
+        let (line, column) = lines.position(self.url_span.start);
+        let input_map = input.input_map(&self.url, line, column, out);
+        relink_map_comment(input, self.span, self.url_span, input_map, out, edits);
+    }
 }
 
 /// What happens to a `sourceMappingURL` comment of a file kept as written: it points at the

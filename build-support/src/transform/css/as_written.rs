@@ -30,16 +30,7 @@ pub(super) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         }
     }
     if let Some(comment) = scan.map_comment {
-        let (line, column) = LineIndex::new(text).position(comment.url_span.start);
-        let input_map = input.input_map(&comment.url, line, column, &mut out);
-        splice::relink_map_comment(
-            input,
-            comment.span,
-            comment.url_span,
-            input_map,
-            &mut out,
-            &mut edits,
-        );
+        comment.relink(input, &LineIndex::new(text), &mut out, &mut edits);
     }
     out.bytes = splice::apply(text, edits).into_bytes();
     Ok(out)

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use cssparser::{ParseError, Parser, ParserInput, SourceLocation, Token};
 
-use crate::sourcemap;
+use crate::transform::splice::MapComment;
 
 /// A reference found in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,16 +30,6 @@ pub(crate) struct Found {
     /// 1-based line and column of the token (columns in UTF-16 units, as lightningcss counts).
     pub line: u32,
     pub column: u32,
-}
-
-/// The last `sourceMappingURL` comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct MapComment {
-    /// The whole comment, `/*` to `*/`.
-    pub span: Range<usize>,
-    /// The URL inside it.
-    pub url_span: Range<usize>,
-    pub url: String,
 }
 
 /// What a scan finds.
@@ -111,8 +101,8 @@ impl Walk<'_> {
             let span = start..parser.position().byte_index();
             match token {
                 Token::WhiteSpace(_) => continue,
-                Token::Comment(body) => {
-                    self.comment(body, span);
+                Token::Comment(_) => {
+                    self.comment(span);
                     continue;
                 }
                 Token::AtKeyword(ref name) => {
@@ -206,18 +196,15 @@ impl Walk<'_> {
         }
     }
 
-    fn comment(&mut self, body: &str, span: Range<usize>) {
-        if let Some(url) = sourcemap::comment_url(body) {
-            // `body` is a slice of the text, two bytes after the comment's start.
-            let body_start = span.start + 2;
-            if let Some(offset) = body.find(url) {
-                let url_start = body_start + offset;
-                self.scan.map_comment = Some(MapComment {
-                    span,
-                    url_span: url_start..url_start + url.len(),
-                    url: url.to_string(),
-                });
-            }
+    fn comment(&mut self, span: Range<usize>) {
+        // The body is between `/*` and `*/` (an unterminated comment runs to the end).
+        let end = if self.text[span.clone()].ends_with("*/") && span.len() >= 4 {
+            span.end - 2
+        } else {
+            span.end
+        };
+        if let Some(comment) = MapComment::find(self.text, span.start + 2..end, span) {
+            self.scan.map_comment = Some(comment);
         }
     }
 }

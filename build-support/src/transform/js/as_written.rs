@@ -43,16 +43,7 @@ fn splice(input: &Input, text: &str, scan: scan::Scan) -> Result<Transformed, Di
         .collect();
     out.warnings = dynamic::report(input, non_literal)?;
     if let Some(comment) = scan.map_comment {
-        let (line, column) = lines.position(comment.url_span.start);
-        let input_map = input.input_map(&comment.url, line, column, &mut out);
-        splice::relink_map_comment(
-            input,
-            comment.span,
-            comment.url_span,
-            input_map,
-            &mut out,
-            &mut edits,
-        );
+        comment.relink(input, &lines, &mut out, &mut edits);
     }
     out.bytes = splice::apply(text, edits).into_bytes();
     Ok(out)

@@ -1,11 +1,16 @@
-//! JavaScript with oxc: find and rewrite references, minify.
+//! JavaScript: find and rewrite references, minify.
+//!
+//! Two paths find the same references:
+//! - [`as_written`] (unminified builds, unless `parse_unminified`): a lexer finds them
+//!   ([`scan`]) and their hashed names are spliced into the text as written.
+//! - this module: oxc parses the file (reporting syntax errors), finds them in the AST and,
+//!   when minifying, hands the AST to [`minify`]; unminified, it splices as well.
 //!
 //! `.mjs` is parsed as a module; `.js` as a module when it has `import`/`export` syntax and as a
 //! classic script otherwise (UMD bundles like jquery), which keeps top-level names global.
 //! Rewritten: static `import`/`export ... from`, `import("literal")` and
 //! `new URL("literal", import.meta.url)` naming a local asset, and `sourceMappingURL`.
 
-use crate::targets::Targets;
 use oxc::allocator::Allocator;
 use oxc::ast::AstType;
 use oxc::ast::ast::{
@@ -13,8 +18,6 @@ use oxc::ast::ast::{
     ImportExpression, NewExpression, Program, Statement, StringLiteral, TemplateLiteral,
 };
 use oxc::ast_visit::{VisitMut, walk_mut};
-use oxc::codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
-use oxc::minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
 use oxc::parser::Parser;
 use oxc::span::{GetSpan, SourceType, Span};
 
@@ -29,6 +32,8 @@ use crate::transform::splice::{self, Edit};
 mod as_written;
 mod depth;
 mod dynamic;
+mod minify;
+pub(crate) use minify::minify_alone;
 pub(crate) mod scan;
 
 /// Rewrites one JS file: kept as written when not minified (the lexer's path, unless the
@@ -98,7 +103,7 @@ fn parse(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
         .and_then(|c| input.input_map(&c.url, c.line, c.column, &mut out));
     if input.options.minify {
         let source_name = input.options.source_maps.then(|| input.source_name());
-        let (code, map) = minify(
+        let (code, map) = minify::minify(
             &allocator,
             &mut program,
             &input.options.targets,
@@ -149,61 +154,6 @@ fn source_type(logical: &str) -> SourceType {
     } else {
         SourceType::unambiguous()
     }
-}
-
-/// Parses and minifies `text` as [`transform`] does, without looking for references, and
-/// returns the code and, given the name sources are listed under, its source map: the
-/// minifier's own cost, for `bench/`.
-pub(crate) fn minify_alone(
-    logical: &str,
-    text: &str,
-    source_name: Option<String>,
-) -> Result<(String, Option<String>), String> {
-    let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, text, source_type(logical)).parse();
-    if parsed.panicked || parsed.diagnostics.has_errors() {
-        return Err("does not parse".to_string());
-    }
-    let mut program = parsed.program;
-    let targets = Targets::default_query();
-    Ok(minify(&allocator, &mut program, &targets, source_name))
-}
-
-/// Minified code and, given the name sources are listed under, the map from the program's
-/// text to it. The minifier introduces no syntax the `targets` lack.
-fn minify<'a>(
-    allocator: &'a Allocator,
-    program: &mut Program<'a>,
-    targets: &Targets,
-    source_name: Option<String>,
-) -> (String, Option<String>) {
-    let script = program.source_type.is_script();
-    let options = MinifierOptions {
-        mangle: Some(MangleOptions {
-            // A classic script's top-level names are globals other scripts use.
-            top_level: Some(!script),
-            ..MangleOptions::default()
-        }),
-        compress: Some(CompressOptions {
-            target: targets.js.clone(),
-            ..CompressOptions::smallest()
-        }),
-        ..MinifierOptions::default()
-    };
-    let minified = Minifier::new(options).minify(allocator, program);
-    let codegen = CodegenOptions {
-        comments: CommentOptions {
-            legal: LegalComment::Inline,
-            ..CommentOptions::disabled()
-        },
-        source_map_path: source_name.map(Into::into),
-        ..CodegenOptions::minify()
-    };
-    let printed = Codegen::new()
-        .with_options(codegen)
-        .with_scoping(minified.scoping)
-        .build(program);
-    (printed.code, printed.map.map(|m| m.to_json_string()))
 }
 
 /// Collects local references, rewriting their strings in the AST when asked to.
