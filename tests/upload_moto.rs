@@ -6,6 +6,7 @@ mod support;
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use assetlock::upload::object_store::aws::AmazonS3Builder;
@@ -16,14 +17,20 @@ use support::quiet;
 const BUCKET: &str = "moto-assets";
 
 /// A `moto_server` child process, killed when dropped.
+/// One moto server at a time: a port found free can be handed to a parallel test before its
+/// server binds it, and two servers on one port would answer each other's tests.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 struct Moto {
     child: Child,
     endpoint: String,
+    _alone: MutexGuard<'static, ()>,
 }
 
 impl Moto {
     /// Starts moto on a free loopback port; `None` when it is not installed.
     fn start() -> Option<Moto> {
+        let alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .unwrap()
             .local_addr()
@@ -42,6 +49,7 @@ impl Moto {
         let moto = Moto {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
+            _alone: alone,
         };
         for _ in 0..300 {
             if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
