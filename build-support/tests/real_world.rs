@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use support::{Site, assert_references_resolve, manifest};
+use support::{assert_references_resolve, manifest};
 
 fn corpus() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/corpus");
@@ -35,29 +35,32 @@ fn node_available() -> bool {
     ok
 }
 
-/// One minified build of the corpus, shared by the tests of this file.
-fn build() -> Option<&'static (Site, assetlock_build::Output)> {
-    static BUILD: OnceLock<Option<(Site, assetlock_build::Output)>> = OnceLock::new();
+/// One minified build of the corpus, shared by the tests of this file. It lives in cargo's
+/// temporary dir for tests, replaced by each run: a static is never dropped, so a temporary
+/// directory held by one would outlive the process.
+fn build() -> Option<&'static assetlock_build::Output> {
+    static BUILD: OnceLock<Option<assetlock_build::Output>> = OnceLock::new();
     BUILD
         .get_or_init(|| {
             let corpus = corpus()?;
-            let site = Site::new(&[]);
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-world");
+            let _ = std::fs::remove_dir_all(&dir);
             let output = assetlock_build::Config::new()
                 .asset_dir(&corpus)
-                .out_dir(site.out())
-                .cache_dir(site.dir.path().join("cache"))
+                .out_dir(dir.join("out"))
+                .cache_dir(dir.join("cache"))
                 .minify(true)
                 .precompress([])
                 .try_compile()
                 .unwrap_or_else(|e| panic!("the corpus does not build:\n{e}"));
-            Some((site, output))
+            Some(output)
         })
         .as_ref()
 }
 
 #[test]
 fn corpus_builds_without_warnings_and_every_reference_resolves() {
-    let Some((_, output)) = build() else { return };
+    let Some(output) = build() else { return };
     let warnings: Vec<String> = output.warnings().map(|w| w.to_string()).collect();
     assert!(warnings.is_empty(), "{warnings:#?}");
     let assets = manifest(output)["assets"].as_object().unwrap().len();
@@ -67,7 +70,7 @@ fn corpus_builds_without_warnings_and_every_reference_resolves() {
 
 #[test]
 fn fonts_referenced_from_css_are_rewritten_to_hashed_files() {
-    let Some((_, output)) = build() else { return };
+    let Some(output) = build() else { return };
     for (css, font) in [
         ("katex/dist/katex.css", "KaTeX_Main-Regular"),
         ("fontawesome/css/all.css", "fa-solid-900"),
@@ -110,7 +113,7 @@ fn node_check(path: &Path, code: &[u8], scratch: &Path) -> Result<(), String> {
 
 #[test]
 fn every_minified_js_output_parses_in_node() {
-    let Some((_, output)) = build() else { return };
+    let Some(output) = build() else { return };
     if !node_available() {
         return;
     }
@@ -179,7 +182,7 @@ fn as_cjs(output: &assetlock_build::Output, logical: &str, dir: &Path) -> PathBu
 
 #[test]
 fn minified_lodash_behaves_like_the_original() {
-    let Some((_, output)) = build() else { return };
+    let Some(output) = build() else { return };
     if !node_available() {
         return;
     }
@@ -214,7 +217,7 @@ fn minified_lodash_behaves_like_the_original() {
 
 #[test]
 fn minified_d3_behaves_like_the_original() {
-    let Some((_, output)) = build() else { return };
+    let Some(output) = build() else { return };
     if !node_available() {
         return;
     }
