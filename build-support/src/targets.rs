@@ -83,17 +83,10 @@ fn serialize_js<S: Serializer>(targets: &EngineTargets, serializer: S) -> Result
 mod tests {
     use super::*;
     use crate::transform::TransformOptions;
-    use crate::transform::testing::{options, run_with, text};
-
-    /// Options that minify, or lower without minifying (`parse_unminified`).
-    fn lowering(minify: bool) -> TransformOptions {
-        let mut options = options(minify);
-        options.parse_unminified = true;
-        options
-    }
+    use crate::transform::testing::{options, parsing, run_with, text};
 
     fn with_targets(query: &str, minify: bool) -> TransformOptions {
-        let mut options = lowering(minify);
+        let mut options = parsing(minify);
         options.targets = Targets::resolve(query).unwrap();
         options
     }
@@ -108,7 +101,7 @@ mod tests {
         // Unminified and not asked to lower: kept as written.
         assert_eq!(output(&options(false), "a.css", css), css);
         for minify in [false, true] {
-            let default = output(&lowering(minify), "a.css", css);
+            let default = output(&parsing(minify), "a.css", css);
             assert!(default.contains("-webkit-user-select"), "{default}");
             let old = output(&with_targets("safari 12", minify), "a.css", css);
             assert!(!old.contains('&') && !old.contains("oklch"), "{old}");

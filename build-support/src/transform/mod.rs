@@ -24,7 +24,6 @@ pub(crate) use nesting::STACK_SIZE;
 pub(crate) use options::TransformOptions;
 
 use crate::error::Diagnostic;
-use crate::position::LineIndex;
 
 /// Transforms one file. A malformed CSS or JS file is an error, or with `warn_only` a warning
 /// and the file shipped as it is. A bundle part (`input.part`) is transformed the same way but
@@ -56,22 +55,19 @@ fn guarded(
     kind: Kind,
     work: impl FnOnce() -> Result<Transformed, Diagnostic>,
 ) -> Result<Transformed, Diagnostic> {
-    let (too_deep, limit, what) = match kind {
-        Kind::Css => (
-            nesting::css_too_deep(text, nesting::CSS_MAX),
-            nesting::CSS_MAX,
-            "CSS transform (lightningcss)",
-        ),
-        _ => (
-            nesting::js_too_deep(text, nesting::JS_MAX),
-            nesting::JS_MAX,
-            "JS transform (oxc)",
-        ),
+    let what = match kind {
+        Kind::Css => {
+            nesting::check_css(input.display, text)?;
+            "CSS transform (lightningcss)"
+        }
+        // The JS lexer does not recurse: it leaves a deeper text to the parser, which the JS
+        // transform checks before it parses.
+        _ if input.options.js_as_written() => "JS transform",
+        _ => {
+            nesting::check_js(input.display, text)?;
+            "JS transform (oxc)"
+        }
     };
-    if let Some(offset) = too_deep {
-        let (line, column) = LineIndex::new(text).position(offset);
-        return Err(Diagnostic::new(input.display, nesting::message(limit)).at(line, column));
-    }
     contain::catch_panic(work).unwrap_or_else(|message| {
         Err(Diagnostic::new(
             input.display,
@@ -133,6 +129,14 @@ pub(crate) mod testing {
             .out_dir(std::env::temp_dir())
             .minify(minify);
         TransformOptions::new(&Settings::resolve(&config).expect("test settings"))
+    }
+
+    /// [`options`] that send unminified files through the full parsers too
+    /// (`parse_unminified`).
+    pub(crate) fn parsing(minify: bool) -> TransformOptions {
+        let mut options = options(minify);
+        options.parse_unminified = true;
+        options
     }
 
     /// Transforms `logical` (whose text is `text`) with `others` as the rest of the build.

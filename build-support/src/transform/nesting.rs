@@ -11,6 +11,9 @@
 //! `calc(` 8 KiB, JS functions 3.8 KiB, objects 2.7 KiB, parentheses 2.4 KiB, arrays 2.1 KiB.
 //! With the default 2 MiB thread stack that is 87 `@media` blocks or 1,000 arrays.
 
+use crate::error::Diagnostic;
+use crate::position::LineIndex;
+
 /// The stack of every pipeline thread. Reserved address space, not memory: only the pages a
 /// deep file touches are ever allocated.
 pub(crate) const STACK_SIZE: usize = 256 << 20;
@@ -247,6 +250,32 @@ pub(crate) fn regex_end(bytes: &[u8], start: usize) -> usize {
         }
     }
     bytes.len()
+}
+
+/// An error at the first bracket of `text` (from the file `display`) that opens a level past
+/// [`CSS_MAX`].
+pub(crate) fn check_css(display: &str, text: &str) -> Result<(), Diagnostic> {
+    within(display, text, css_too_deep(text, CSS_MAX), CSS_MAX)
+}
+
+/// [`check_css`] for JavaScript and [`JS_MAX`].
+pub(crate) fn check_js(display: &str, text: &str) -> Result<(), Diagnostic> {
+    within(display, text, js_too_deep(text, JS_MAX), JS_MAX)
+}
+
+fn within(
+    display: &str,
+    text: &str,
+    too_deep: Option<usize>,
+    limit: usize,
+) -> Result<(), Diagnostic> {
+    match too_deep {
+        Some(offset) => {
+            let (line, column) = LineIndex::new(text).position(offset);
+            Err(Diagnostic::new(display, message(limit)).at(line, column))
+        }
+        None => Ok(()),
+    }
 }
 
 /// The limit as a message.

@@ -40,7 +40,6 @@ pub(super) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
 /// quotes, escaped (as a double-quoted string) when the URL holds a character that form
 /// cannot.
 fn written(url: &str, found: &Found) -> String {
-    let mut quoted = String::with_capacity(url.len() + 2);
     match found.quote {
         None if !url.contains(|c: char| {
             matches!(c, '"' | '\'' | '(' | ')' | '\\') || c.is_whitespace() || c.is_control()
@@ -53,6 +52,7 @@ fn written(url: &str, found: &Found) -> String {
         }
         _ => {}
     }
+    let mut quoted = String::with_capacity(url.len() + 2);
     // Writing to a String cannot fail.
     let _ = serialize_string(url, &mut quoted);
     match found.quote {

@@ -101,8 +101,13 @@ impl Walk<'_> {
             let span = start..parser.position().byte_index();
             match token {
                 Token::WhiteSpace(_) => continue,
-                Token::Comment(_) => {
-                    self.comment(span);
+                Token::Comment(body) => {
+                    // The body is a slice of the text, after the comment's `/*`.
+                    let body_start = span.start + 2;
+                    let body = body_start..body_start + body.len();
+                    if let Some(comment) = MapComment::find(self.text, body, span) {
+                        self.scan.map_comment = Some(comment);
+                    }
                     continue;
                 }
                 Token::AtKeyword(ref name) => {
@@ -184,28 +189,15 @@ impl Walk<'_> {
         let _ = result;
     }
 
+    /// Records a URL; the resolver decides whether it names an asset (an empty one does not).
     fn found(&mut self, url: &str, span: Range<usize>, quote: Option<char>, at: SourceLocation) {
-        if !url.trim().is_empty() {
-            self.scan.refs.push(Found {
-                url: url.to_string(),
-                span,
-                quote,
-                line: at.line + 1,
-                column: at.column,
-            });
-        }
-    }
-
-    fn comment(&mut self, span: Range<usize>) {
-        // The body is between `/*` and `*/` (an unterminated comment runs to the end).
-        let end = if self.text[span.clone()].ends_with("*/") && span.len() >= 4 {
-            span.end - 2
-        } else {
-            span.end
-        };
-        if let Some(comment) = MapComment::find(self.text, span.start + 2..end, span) {
-            self.scan.map_comment = Some(comment);
-        }
+        self.scan.refs.push(Found {
+            url: url.to_string(),
+            span,
+            quote,
+            line: at.line + 1,
+            column: at.column,
+        });
     }
 }
 

@@ -1,19 +1,12 @@
-use crate::transform::testing::{options, run, run_with, targets, text};
+use crate::transform::testing::{options, parsing, run, run_with, targets, text};
 
 fn css(text: &str) -> crate::transform::Transformed {
     run("css/app.css", text, &[], false).unwrap()
 }
 
-/// Unminified options that send CSS through lightningcss (`parse_unminified`).
-fn lowering() -> crate::transform::TransformOptions {
-    let mut options = options(false);
-    options.parse_unminified = true;
-    options
-}
-
-/// `text` unminified through lightningcss.
+/// `text` unminified through lightningcss (`parse_unminified`).
 fn lowered(text: &str) -> crate::transform::Transformed {
-    run_with(&lowering(), "css/app.css", text, &[]).unwrap()
+    run_with(&parsing(false), "css/app.css", text, &[]).unwrap()
 }
 
 #[test]
@@ -80,7 +73,7 @@ fn import_with_media_query_is_rewritten() {
         text(&out),
         "@import url(\"print.HASH.css\") print;\n@import 'base.HASH.css' screen;\n.a{color:red}"
     );
-    let out = run_with(&lowering(), "css/app.css", source, &[]).unwrap();
+    let out = run_with(&parsing(false), "css/app.css", source, &[]).unwrap();
     assert_eq!(targets(&out), ["css/print.css", "css/base.css"]);
     let text = text(&out);
     assert!(text.contains("@import \"print.HASH.css\" print"), "{text}");
@@ -196,8 +189,8 @@ fn malformed_input_map_is_a_warning_and_the_file_builds() {
     for (map, options) in [
         ("{}", options(true)),
         ("garbage", options(true)),
-        ("[1]", lowering()),
-        ("{}", lowering()),
+        ("[1]", parsing(false)),
+        ("{}", parsing(false)),
     ] {
         let out = run_with(&options, "css/app.css", source, &[("css/app.css.map", map)]).unwrap();
         assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);

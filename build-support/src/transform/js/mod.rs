@@ -39,10 +39,12 @@ pub(crate) mod scan;
 /// Rewrites one JS file: kept as written when not minified (the lexer's path, unless the
 /// lexer is unsure of the file or `parse_unminified` asks for oxc), else parsed and minified.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
-    if input.options.js_as_written()
-        && let Some(result) = as_written::transform(input, text)
-    {
-        return result;
+    if input.options.js_as_written() {
+        if let Some(result) = as_written::transform(input, text) {
+            return result;
+        }
+        // The dispatcher left the depth to the lexer, which handed this text over.
+        nesting::check_js(input.display, text)?;
     }
     parse(input, text)
 }

@@ -1,4 +1,4 @@
-use crate::transform::testing::{options, run, run_with, targets, text};
+use crate::transform::testing::{options, parsing, run, run_with, targets, text};
 
 fn js(logical: &str, text: &str, minify: bool) -> crate::transform::Transformed {
     run(logical, text, &[], minify).unwrap()
@@ -143,7 +143,7 @@ fn dangling_source_map_comment_is_removed_with_a_warning() {
 #[test]
 fn syntax_error_reports_line_and_column() {
     let text = "let ok = 1;\nlet = = 2;\n";
-    for options in [options(true), parsing()] {
+    for options in [options(true), parsing(false)] {
         let problem = run_with(&options, "js/bad.js", text, &[]).unwrap_err();
         assert_eq!(problem.path(), "js/bad.js");
         assert_eq!(problem.position().map(|p| p.0), Some(2), "{problem}");
@@ -153,16 +153,9 @@ fn syntax_error_reports_line_and_column() {
     assert_eq!(out.bytes, text.as_bytes());
 }
 
-/// Unminified options that send JS through oxc (`parse_unminified`).
-fn parsing() -> crate::transform::TransformOptions {
-    let mut options = options(false);
-    options.parse_unminified = true;
-    options
-}
-
 #[test]
 fn warn_only_ships_a_broken_file_as_is() {
-    let mut options = parsing();
+    let mut options = parsing(false);
     options.warn_only = true;
     let files = crate::transform::Files::new();
     let input = crate::transform::Input::new("js/bad.js", "assets/js/bad.js", &options, &files);

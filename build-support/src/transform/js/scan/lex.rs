@@ -3,7 +3,8 @@
 //! starts a regular expression or divides is told from the token before it.
 
 use crate::transform::nesting::{
-    KEYWORDS_BEFORE_EXPRESSION, css_comment_end, is_word, regex_end, string_end, template_end,
+    JS_MAX, KEYWORDS_BEFORE_EXPRESSION, css_comment_end, is_word, regex_end, string_end,
+    template_end,
 };
 use crate::transform::splice::MapComment;
 
@@ -71,6 +72,10 @@ pub(super) fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
         i = line_end(bytes, 0);
     }
     while i < bytes.len() {
+        // Deeper than the parsers follow: the parser's path reports where.
+        if stack.len() > JS_MAX {
+            return None;
+        }
         let b = bytes[i];
         let start = i;
         let kind = match b {

@@ -98,3 +98,11 @@ fn anything_the_lexer_is_unsure_of_gives_no_scan() {
         assert!(scan(text).is_none(), "{text}");
     }
 }
+
+#[test]
+fn a_text_nested_deeper_than_the_parsers_follow_is_left_to_them() {
+    use crate::transform::nesting::JS_MAX;
+    let nested = |levels| format!("x = {}1{};", "[".repeat(levels), "]".repeat(levels));
+    assert!(scan(&nested(JS_MAX)).is_some());
+    assert!(scan(&nested(JS_MAX + 1)).is_none());
+}
