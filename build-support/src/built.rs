@@ -35,6 +35,16 @@ pub(crate) enum Content<'a> {
     File(&'a std::path::Path, u64),
 }
 
+impl Content<'_> {
+    /// How many bytes the file holds.
+    pub fn len(self) -> u64 {
+        match self {
+            Content::Bytes(bytes) => bytes.len() as u64,
+            Content::File(_, size) => size,
+        }
+    }
+}
+
 /// A precompressed copy of a [`Built`] asset.
 #[derive(Debug)]
 pub(crate) struct BuiltVariant {

@@ -3,7 +3,8 @@
 //! The code is shaped for rustc's sake, measured on a crate with 10,000 assets: each asset's
 //! text fields are one string literal with end offsets (six literals per asset cost rustc four
 //! times as long), the indexes are keyed by 64-bit hashes of the paths rather than by the
-//! paths themselves, and the bytes of every file come from one `include_bytes!` of a pack file.
+//! paths themselves, and the bytes of the small files come from one `include_bytes!` of a pack
+//! file (a large file is included from the artifact dir, see [`OWN_INCLUDE`]).
 
 use std::fmt::Write;
 
@@ -27,17 +28,24 @@ pub(crate) struct Modules {
 /// How the generated code finds asset bytes.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Bytes {
-    /// Compiled in: one `include_bytes!` of the pack, relative to the generated file.
+    /// Compiled in: one `include_bytes!` of the pack for the small files and one per large
+    /// file, relative to the generated file.
     Embed,
     /// Read at run time from `ASSETLOCK_DIST`, by default the build's artifact dir.
     Dist,
 }
 
-/// Writes the pack: every file of every asset (the asset, then its variants), one after the
-/// other; files of the streaming lane are copied a chunk at a time.
+/// Files of at least this many bytes are compiled in by an `include_bytes!` of their own, of
+/// the artifact file, rather than copied into the pack: the build writes their bytes once.
+/// Below it, one `include_bytes!` per file would cost rustc more than the copy costs the build.
+pub(crate) const OWN_INCLUDE: u64 = 64 * 1024;
+
+/// Writes the pack: every file of every asset (the asset, then its variants) smaller than
+/// [`OWN_INCLUDE`], one after the other.
 pub(crate) fn write_pack(assets: &[Built], out: &mut impl std::io::Write) -> std::io::Result<()> {
     for (_, content) in assets.iter().flat_map(Built::files) {
         match content {
+            _ if content.len() >= OWN_INCLUDE => {}
             Content::Bytes(bytes) => out.write_all(bytes)?,
             Content::File(path, size) => crate::stream::append(path, size, out)?,
         }
@@ -93,17 +101,20 @@ pub(crate) fn render(
     }
     .unwrap();
     let mut offset = 0;
-    let mut contents = |len: u64| {
-        let code = match bytes {
-            Bytes::Embed => format!("Contents::__packed(PACK, {offset}, {len})"),
-            Bytes::Dist => "Contents::__dist(DIST)".to_string(),
-        };
-        offset += len;
-        code
+    let mut contents = |hashed_path: &str, len: u64| match bytes {
+        Bytes::Embed if len >= OWN_INCLUDE => {
+            let file = format!("{}/{hashed_path}", layout::DIST);
+            format!("Contents::__packed(::core::include_bytes!({file:?}), 0, {len})")
+        }
+        Bytes::Embed => {
+            offset += len;
+            format!("Contents::__packed(PACK, {}, {len})", offset - len)
+        }
+        Bytes::Dist => "Contents::__dist(DIST)".to_string(),
     };
     let mut rows = Vec::with_capacity(assets.len());
     for (i, asset) in assets.iter().enumerate() {
-        let identity = contents(asset.size);
+        let identity = contents(&asset.hashed_path, asset.size);
         if !asset.variants.is_empty() {
             writeln!(
                 w,
@@ -114,7 +125,7 @@ pub(crate) fn render(
             for v in &asset.variants {
                 let (text, ends) = joined(&[&v.hashed_path, &hash::hex(&v.sha256)]);
                 let ends = ends as u32;
-                let code = contents(v.bytes.len() as u64);
+                let code = contents(&v.hashed_path, v.bytes.len() as u64);
                 writeln!(
                     w,
                     "        Variant::__new(Encoding::{}, {text:?}, {ends}, {}, {code}),",
@@ -139,7 +150,7 @@ pub(crate) fn render(
                     &hash::hex(&d.dictionary),
                 ];
                 let (text, ends) = joined(&fields);
-                let code = contents(d.bytes.len() as u64);
+                let code = contents(&d.hashed_path, d.bytes.len() as u64);
                 writeln!(
                     w,
                     "        Delta::__new(DeltaCoding::{}, {text:?}, {}, {}, {code}),",

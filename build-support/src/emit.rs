@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use assetlock_contract::layout;
@@ -29,23 +30,29 @@ pub(crate) fn emit_all(
         Vec::new()
     };
     let build_id = built::build_id(&settings.url_prefix, &assets);
-    let mut problems = write_dist(settings, &assets);
     let bytes = if settings.embed {
         codegen::Bytes::Embed
     } else {
         codegen::Bytes::Dist
     };
     let pack_path = settings.out_dir.join(layout::PACK);
-    match bytes {
-        codegen::Bytes::Embed => {
-            if let Err(e) = write_through(&pack_path, |out| codegen::write_pack(&assets, out)) {
-                problems.push(write_error(&pack_path, e));
+    // The pack is one sequential write: it runs beside the artifact files, which are written
+    // on the other threads.
+    let (mut problems, pack) = rayon::join(
+        || write_dist(settings, &assets),
+        || match bytes {
+            codegen::Bytes::Embed => {
+                write_through(&pack_path, |out| codegen::write_pack(&assets, out))
             }
-        }
-        // A pack from an earlier embedded build would only take room.
-        codegen::Bytes::Dist => {
-            let _ = std::fs::remove_file(&pack_path);
-        }
+            // A pack from an earlier embedded build would only take room.
+            codegen::Bytes::Dist => {
+                let _ = std::fs::remove_file(&pack_path);
+                Ok(())
+            }
+        },
+    );
+    if let Err(e) = pack {
+        problems.push(write_error(&pack_path, e));
     }
     let modules = codegen::Modules {
         import_map: crate::modules::import_map(
@@ -94,21 +101,22 @@ pub(crate) fn emit_all(
 /// holds exactly this build.
 pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnostic> {
     let dist = settings.dist_dir();
-    let mut problems = Vec::new();
-    let mut wanted = HashSet::new();
-    for asset in assets {
-        for (hashed_path, content) in asset.files() {
-            let path = dist.join(hashed_path);
+    let files: Vec<(PathBuf, Content)> = assets
+        .iter()
+        .flat_map(Built::files)
+        .map(|(hashed_path, content)| (dist.join(hashed_path), content))
+        .collect();
+    let mut problems: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|(path, content)| {
             let written = match content {
-                Content::Bytes(bytes) => write_if_changed(&path, bytes),
-                Content::File(source, _) => crate::stream::copy_if_changed(source, &path),
+                Content::Bytes(bytes) => write_if_changed(path, bytes),
+                Content::File(source, _) => crate::stream::copy_if_changed(source, path),
             };
-            if let Err(e) = written {
-                problems.push(write_error(&path, e));
-            }
-            wanted.insert(path);
-        }
-    }
+            written.err().map(|e| write_error(path, e))
+        })
+        .collect();
+    let wanted: HashSet<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
     if let Err(e) = remove_stale(&dist, &wanted) {
         problems.push(write_error(&dist, e));
     }

@@ -34,7 +34,9 @@ pub struct Output {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stats {
-    /// CSS and JS files parsed, rewritten and (in release) minified, not taken from the cache.
+    /// CSS and JS files transformed, not taken from the cache: parsed, rewritten and (in
+    /// release) minified, or scanned and rewritten as written. Files kept as written are never
+    /// cached, as scanning one costs about what reading its entry back would.
     pub transformed: usize,
     /// Variants compressed, not taken from the cache.
     pub compressed: usize,

@@ -82,15 +82,26 @@ pub(crate) fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
 /// Copies `from` to `to` (creating parent dirs), unless `to` already holds as many bytes and
 /// is not older than `from`: an artifact's name carries its content hash, and a live build's
 /// artifact is copied again after every edit of its source.
+///
+/// A file that exists is replaced through a sibling and a rename, so a reader never sees half
+/// of it; a new file is copied in place, which costs one file creation instead of two.
 pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> io::Result<()> {
-    if let (Ok(source), Ok(target)) = (std::fs::metadata(from), std::fs::metadata(to))
+    let Ok(target) = std::fs::metadata(to) else {
+        return match std::fs::copy(from, to) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::copy(from, to).map(drop)
+            }
+            copied => copied.map(drop),
+        };
+    };
+    if let Ok(source) = std::fs::metadata(from)
         && source.len() == target.len()
         && matches!((source.modified(), target.modified()), (Ok(s), Ok(t)) if t >= s)
     {
         return Ok(());
-    }
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
     }
     let temp = crate::emit::sibling(to);
     std::fs::copy(from, &temp)?;

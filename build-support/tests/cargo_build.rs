@@ -276,18 +276,51 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|w| w == needle.as_bytes())
 }
 
+/// Prints each asset's size and a checksum of the bytes the binary serves for it.
+const SUMS_MAIN: &str = r#"assetlock::include_manifest!();
+
+fn main() {
+    for asset in MANIFEST.iter() {
+        let bytes = asset.bytes().unwrap();
+        let sum = bytes.iter().fold(0u64, |sum, &b| sum.wrapping_mul(31).wrapping_add(b.into()));
+        println!("{} {} {sum}", asset.logical_path(), bytes.len());
+    }
+}
+"#;
+
+fn sum_line(path: &str, bytes: &[u8]) -> String {
+    let sum = bytes
+        .iter()
+        .fold(0u64, |sum, &b| sum.wrapping_mul(31).wrapping_add(b.into()));
+    format!("{path} {} {sum}", bytes.len())
+}
+
 #[test]
 fn embedded_bytes_are_in_the_binary() {
     // Debug profiles read the artifact dir by default; embedding is asked for.
     let krate = TempCrate::with_build(
         "assetlock_e2e_embedded",
-        BYTES_MAIN,
+        SUMS_MAIN,
         "assetlock_build::Config::new().asset_dir(\"assets\").embed(true).compile();",
     );
+    // A small file goes into the pack; a large one is included from its artifact file.
+    let big: String = (0..200_000u32)
+        .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
+        .collect();
     krate.write("assets/app.txt", MARKER);
-    let printed = krate.build_and_run(&[]);
-    assert_eq!(printed, [MARKER]);
+    krate.write("assets/big.txt", &big);
+    let expected = [
+        sum_line("app.txt", MARKER.as_bytes()),
+        sum_line("big.txt", big.as_bytes()),
+    ];
+    assert_eq!(krate.build_and_run(&[]), expected);
     assert!(contains(&std::fs::read(krate.binary()).unwrap(), MARKER));
+    // Both are in the binary: it serves them with the artifact dir gone.
+    std::fs::remove_dir_all(krate.artifact_dir()).unwrap();
+    let run = Command::new(krate.binary()).output().unwrap();
+    assert!(run.status.success());
+    let printed = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(printed.lines().collect::<Vec<_>>(), expected);
 }
 
 #[test]

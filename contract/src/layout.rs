@@ -6,7 +6,7 @@
 //!   assetlock.rs              GENERATED: the code include_manifest! includes
 //!   assetlock/manifest.json   MANIFEST_JSON: the build's assets for other tools
 //!   assetlock/dist/           DIST: hashed files and their variants
-//!   assetlock/pack.bin        PACK: every file of dist/, one after the other (embedded builds)
+//!   assetlock/pack.bin        PACK: the small files of dist/, one after the other (embedded builds)
 //!
 //! <bucket>/<prefix>/
 //!   css/app.3f2a9c1b7e04d5a6.css, css/app.3f2a9c1b7e04d5a6.css.br, ...

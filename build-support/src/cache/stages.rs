@@ -45,7 +45,14 @@ impl Stages {
         bytes: &[u8],
         sha256: [u8; 32],
     ) -> Result<Transformed, Diagnostic> {
-        if Kind::of(input.logical) == Kind::Other {
+        let kind = Kind::of(input.logical);
+        if kind == Kind::Other {
+            return transform::transform(input, bytes);
+        }
+        // A scan of a file kept as written is as cheap as reading its result back, and
+        // storing it would write the tree a second time.
+        if input.options.as_written(kind) {
+            self.transformed.fetch_add(1, Ordering::Relaxed);
             return transform::transform(input, bytes);
         }
         let key = key::transform(input, sha256);

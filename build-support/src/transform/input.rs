@@ -131,33 +131,48 @@ impl<'a> Input<'a> {
             reference.target.clone(),
             found.as_deref().map(crate::hash::sha256),
         ));
-        match found {
-            Some(bytes) => {
-                let json = String::from_utf8_lossy(&bytes).into_owned();
-                let mut map = InputMap {
-                    json: None,
-                    reference,
-                };
-                match crate::sourcemap::parse(&json) {
-                    Ok(_) => map.json = Some(json),
-                    Err(why) => out.warnings.push(map.ignored(self.display, &why)),
-                }
-                Some(map)
-            }
-            None => {
-                out.warnings.push(
-                    Diagnostic::new(
-                        self.display,
-                        format!(
-                            "sourceMappingURL names `{url}`, which is not an asset; the comment \
-                             is removed"
-                        ),
-                    )
-                    .at(line, column),
-                );
-                None
-            }
+        let Some(bytes) = found else {
+            out.warnings.push(self.missing_map(url, line, column));
+            return None;
+        };
+        let json = String::from_utf8_lossy(&bytes).into_owned();
+        let mut map = InputMap {
+            json: None,
+            reference,
+        };
+        match crate::sourcemap::parse(&json) {
+            Ok(_) => map.json = Some(json),
+            Err(why) => out.warnings.push(map.ignored(self.display, &why)),
         }
+        Some(map)
+    }
+
+    /// The asset a `sourceMappingURL` names, for a file kept as written: its comment is pointed
+    /// at the map's hashed name, and the map ships as it is, so it is neither read nor parsed
+    /// here. One that is not an asset is a warning, as in [`Input::input_map`].
+    pub fn map_asset(
+        &self,
+        url: &str,
+        line: u32,
+        column: u32,
+        out: &mut Transformed,
+    ) -> Option<Ref> {
+        let reference = self.resolver().resolve(url, Syntax::Url, line, column)?;
+        if self.files.contains_key(&reference.target) {
+            return Some(reference);
+        }
+        out.warnings.push(self.missing_map(url, line, column));
+        None
+    }
+
+    fn missing_map(&self, url: &str, line: u32, column: u32) -> Diagnostic {
+        Diagnostic::new(
+            self.display,
+            format!(
+                "sourceMappingURL names `{url}`, which is not an asset; the comment is removed"
+            ),
+        )
+        .at(line, column)
     }
 
     /// Links the map a transform made, published as `<location>.map`, from the end of the

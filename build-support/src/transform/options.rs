@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::settings::Settings;
 use crate::targets::Targets;
+use crate::transform::Kind;
 
 /// Every setting that changes what a transform produces; built once per build from
 /// [`Settings`]. A new field is part of the cache key by construction.
@@ -63,5 +64,15 @@ impl TransformOptions {
     /// and the full parser is not asked for.
     pub fn js_as_written(&self) -> bool {
         !self.minify && !self.parse_unminified
+    }
+
+    /// Whether a file of `kind` is kept as written: scanned, not parsed. Its transform then
+    /// costs about what reading it back from the cache would, so it is not cached.
+    pub fn as_written(&self, kind: Kind) -> bool {
+        match kind {
+            Kind::Css => self.css_as_written(),
+            Kind::Js => self.js_as_written(),
+            Kind::Other => false,
+        }
     }
 }

@@ -4,8 +4,9 @@
 use std::ops::Range;
 
 use crate::position::LineIndex;
+use crate::reference::Ref;
 use crate::sourcemap;
-use crate::transform::input::{Input, InputMap, Transformed};
+use crate::transform::input::{Input, Transformed};
 
 /// A byte range of the input and what replaces it.
 pub(crate) type Edit = (Range<usize>, String);
@@ -51,7 +52,7 @@ impl MapComment {
         })
     }
 
-    /// Reads the input map the comment names and [relinks](relink_map_comment) it.
+    /// Finds the map asset the comment names and [relinks](relink_map_comment) it.
     pub fn relink(
         self,
         input: &Input,
@@ -60,8 +61,8 @@ impl MapComment {
         edits: &mut Vec<Edit>,
     ) {
         let (line, column) = lines.position(self.url_span.start);
-        let input_map = input.input_map(&self.url, line, column, out);
-        relink_map_comment(input, self.span, self.url_span, input_map, out, edits);
+        let map = input.map_asset(&self.url, line, column, out);
+        relink_map_comment(input, self.span, self.url_span, map, out, edits);
     }
 }
 
@@ -72,14 +73,14 @@ pub(crate) fn relink_map_comment(
     input: &Input,
     comment: Range<usize>,
     url: Range<usize>,
-    input_map: Option<InputMap>,
+    map: Option<Ref>,
     out: &mut Transformed,
     edits: &mut Vec<Edit>,
 ) {
-    match input_map {
+    match map {
         Some(map) if !input.part => {
-            edits.push((url, map.reference.marker_url.clone()));
-            out.refs.push(map.reference);
+            edits.push((url, map.marker_url.clone()));
+            out.refs.push(map);
         }
         _ => edits.push((comment, String::new())),
     }

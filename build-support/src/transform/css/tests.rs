@@ -249,11 +249,7 @@ fn a_stylesheet_kept_as_written_keeps_its_input_map_even_a_malformed_one() {
         );
         assert_eq!(targets(&out), ["css/app.css.map"]);
         assert!(out.map.is_none());
-        assert_eq!(
-            out.warnings.len(),
-            usize::from(map == "{}"),
-            "{:?}",
-            out.warnings
-        );
+        // The map ships as it is and is not read: nothing to warn about.
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     }
 }

@@ -125,7 +125,8 @@ fn parse(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
             .collect();
         if let Some(comment) = map_comment {
             let (whole, url) = (range(comment.span), range(comment.url_span));
-            splice::relink_map_comment(input, whole, url, input_map, &mut out, &mut edits);
+            let map = input_map.map(|map| map.reference);
+            splice::relink_map_comment(input, whole, url, map, &mut out, &mut edits);
         }
         out.bytes = splice::apply(text, edits).into_bytes();
     }

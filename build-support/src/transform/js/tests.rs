@@ -203,9 +203,10 @@ fn malformed_input_map_is_a_warning_and_the_file_builds() {
         );
         let own: serde_json::Value = serde_json::from_str(minified.map.as_ref().unwrap()).unwrap();
         assert_eq!(own["sources"], serde_json::json!(["app.js"]), "{own}");
-        // Not minified, the file is kept as written: its comment still names the map.
+        // Not minified, the file is kept as written: its comment still names the map, which
+        // ships as it is and is not read, so there is nothing to warn about.
         let kept = run("js/app.js", text, &others, false).unwrap();
-        assert_eq!(kept.warnings.len(), 1, "{:?}", kept.warnings);
+        assert!(kept.warnings.is_empty(), "{:?}", kept.warnings);
         assert!(
             crate::transform::testing::text(&kept).contains("//# sourceMappingURL=app.js.HASH.map")
         );
