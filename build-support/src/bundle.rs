@@ -106,6 +106,7 @@ pub(crate) fn build_all(
                     display: format!("bundle `{name}`"),
                     out,
                     stream: None,
+                    digest: None,
                 });
             }
             Err(bundle_problems) => problems.extend(bundle_problems),

@@ -5,6 +5,8 @@
 //! component's hash covers every member's bytes, and each member's name hash is derived from it
 //! and the member's path. A change anywhere cascades to every file that references it.
 
+use rayon::prelude::*;
+
 use crate::hash::{self, FieldHasher};
 use crate::reference::{Ref, overwrite_all};
 
@@ -14,7 +16,9 @@ pub(crate) struct Node {
     pub bytes: Vec<u8>,
     /// Indexes into the node list, with the marker standing for each target's hash.
     pub deps: Vec<(usize, String)>,
-    /// The SHA-256 of the bytes when they were hashed while streaming (`bytes` is empty).
+    /// The SHA-256 of the bytes when known already: hashed while streaming (`bytes` is
+    /// empty), or as read, for a file without references that its transform left alone.
+    /// [`hash_all`] fills it in first for every other file without references.
     pub digest: Option<[u8; 32]>,
 }
 
@@ -27,6 +31,12 @@ pub(crate) struct Hashed {
 
 /// Hashes every node; the result is in the order of `nodes`.
 pub(crate) fn hash_all(mut nodes: Vec<Node>, hash_len: usize) -> Vec<Hashed> {
+    // The bytes of a file that references nothing are final: those are hashed up front, in
+    // parallel, and the walk in dependency order only hashes the files that reference others.
+    nodes
+        .par_iter_mut()
+        .filter(|node| node.deps.is_empty() && node.digest.is_none())
+        .for_each(|node| node.digest = Some(hash::sha256(&node.bytes)));
     let components = strongly_connected(&nodes);
     let mut names: Vec<Option<String>> = vec![None; nodes.len()];
     // The SHA-256 of a file outside a cycle is known once its name is.
@@ -71,6 +81,14 @@ pub(crate) fn hash_all(mut nodes: Vec<Node>, hash_len: usize) -> Vec<Hashed> {
             }
         } else {
             let i = component[0];
+            debug_assert!(
+                nodes[i].bytes.is_empty()
+                    || nodes[i]
+                        .digest
+                        .is_none_or(|d| d == hash::sha256(&nodes[i].bytes)),
+                "a known digest that is not the bytes' for {}",
+                nodes[i].logical
+            );
             let digest = nodes[i]
                 .digest
                 .unwrap_or_else(|| hash::sha256(&nodes[i].bytes));

@@ -17,6 +17,9 @@ pub(crate) struct Entry {
     pub out: Transformed,
     /// A file of the streaming lane: its output is this file, unread (`out` is empty).
     pub stream: Option<Streamed>,
+    /// The SHA-256 of `out.bytes` when it is known already: the output has no reference and
+    /// is the file as read, whose digest was taken when reading it.
+    pub digest: Option<[u8; 32]>,
 }
 
 /// The graph to hash, the entries it was made from, problems, and warnings.
@@ -44,6 +47,7 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
                     ..Transformed::default()
                 },
                 stream: None,
+                digest: None,
             })
         })
         .collect();
@@ -117,7 +121,7 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
             logical: e.logical.clone(),
             bytes: std::mem::take(&mut e.out.bytes),
             deps: graph::deps(&e.out.refs, |t| index.get(t).copied()),
-            digest: e.stream.as_ref().map(|s| s.sha256),
+            digest: e.stream.as_ref().map(|s| s.sha256).or(e.digest),
         })
         .collect();
     Linked {

@@ -187,11 +187,14 @@ fn transform_all(
                 // The digest the fingerprint records keys the cache too: hashed once.
                 stages.transform_hashed(&input, &bytes, digest)?
             };
+            // Most files without references come out as they went in: their digest stands.
+            let unchanged = out.refs.is_empty() && out.bytes == *bytes;
             let entry = Entry {
                 logical: source.logical.clone(),
                 display: source.display.clone(),
                 out,
                 stream: None,
+                digest: unchanged.then_some(digest),
             };
             Ok((entry, digest))
         })
@@ -226,6 +229,7 @@ fn stream_all(sources: &[Source]) -> (Vec<Entry>, Vec<Diagnostic>) {
                 display: source.display.clone(),
                 out: Default::default(),
                 stream: Some(streamed),
+                digest: None,
             })
         })
         .collect();
