@@ -35,51 +35,11 @@ pub(crate) fn emit_all(
     } else {
         codegen::Bytes::Dist
     };
-    let pack_path = settings.out_dir.join(layout::PACK);
-    // The pack is one sequential write: it runs beside the artifact files, which are written
-    // on the other threads.
-    let (mut problems, pack) = rayon::join(
-        || write_dist(settings, &assets),
-        || match bytes {
-            codegen::Bytes::Embed => {
-                write_through(&pack_path, |out| codegen::write_pack(&assets, out))
-            }
-            // A pack from an earlier embedded build would only take room.
-            codegen::Bytes::Dist => {
-                let _ = std::fs::remove_file(&pack_path);
-                Ok(())
-            }
-        },
+    // The files are written while the manifest and the generated code are rendered.
+    let (mut problems, outputs) = rayon::join(
+        || write_files(settings, &assets, bytes),
+        || render(settings, &build_id, &assets, bytes, &live_roots),
     );
-    if let Err(e) = pack {
-        problems.push(write_error(&pack_path, e));
-    }
-    let modules = codegen::Modules {
-        import_map: crate::modules::import_map(
-            settings.mount_path(),
-            &settings.import_aliases,
-            &assets,
-        ),
-        preloads: crate::modules::preload_closures(&assets),
-    };
-    let outputs = [
-        (
-            settings.out_dir.join(layout::MANIFEST_JSON),
-            manifest::render(&build_id, &settings.url_prefix, &assets, settings.live).into_bytes(),
-        ),
-        (
-            settings.out_dir.join(layout::GENERATED),
-            codegen::render(
-                &build_id,
-                &settings.url_prefix,
-                &assets,
-                bytes,
-                &modules,
-                &live_roots,
-            )
-            .into_bytes(),
-        ),
-    ];
     for (path, contents) in outputs {
         if let Err(e) = write_if_changed(&path, &contents) {
             problems.push(write_error(&path, e));
@@ -95,6 +55,66 @@ pub(crate) fn emit_all(
         warnings,
         stats,
     })
+}
+
+/// Writes the artifact files and, when embedding, the pack.
+fn write_files(settings: &Settings, assets: &[Built], bytes: codegen::Bytes) -> Vec<Diagnostic> {
+    let pack_path = settings.out_dir.join(layout::PACK);
+    // The pack is one sequential write: it runs beside the artifact files, which are written
+    // on the other threads.
+    let (mut problems, pack) = rayon::join(
+        || write_dist(settings, assets),
+        || match bytes {
+            codegen::Bytes::Embed => {
+                write_through(&pack_path, |out| codegen::write_pack(assets, out))
+            }
+            // A pack from an earlier embedded build would only take room.
+            codegen::Bytes::Dist => {
+                let _ = std::fs::remove_file(&pack_path);
+                Ok(())
+            }
+        },
+    );
+    if let Err(e) = pack {
+        problems.push(write_error(&pack_path, e));
+    }
+    problems
+}
+
+/// `manifest.json` and the generated code, with where each goes.
+fn render(
+    settings: &Settings,
+    build_id: &str,
+    assets: &[Built],
+    bytes: codegen::Bytes,
+    live_roots: &[String],
+) -> [(PathBuf, Vec<u8>); 2] {
+    let modules = codegen::Modules {
+        import_map: crate::modules::import_map(
+            settings.mount_path(),
+            &settings.import_aliases,
+            assets,
+        ),
+        preloads: crate::modules::preload_closures(assets),
+    };
+    [
+        (
+            settings.out_dir.join(layout::MANIFEST_JSON),
+            manifest::render(build_id, &settings.url_prefix, assets, settings.live).into_bytes(),
+        ),
+        (
+            settings.out_dir.join(layout::GENERATED),
+            codegen::render(
+                build_id,
+                &settings.url_prefix,
+                assets,
+                bytes,
+                &modules,
+                live_roots,
+            )
+            .into_bytes(),
+        ),
+    ]
 }
 
 /// Writes the artifact files and removes artifacts of earlier builds, so the artifact dir

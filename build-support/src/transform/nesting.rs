@@ -212,8 +212,20 @@ pub(crate) const KEYWORDS_BEFORE_EXPRESSION: [&str; 14] = [
 ];
 
 pub(crate) fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+    WORD[usize::from(b)]
 }
+
+/// [`is_word`] as a table: the lexers test every byte of every name.
+static WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80;
+        b += 1;
+    }
+    table
+};
 
 /// The offset after a template's text from `from`, and whether it stopped at a `${`.
 pub(crate) fn template_end(bytes: &[u8], from: usize) -> (usize, bool) {

@@ -73,7 +73,12 @@ struct Patterns<'s> {
 
 impl Patterns<'_> {
     fn find(&mut self) -> Option<()> {
-        for i in 0..self.tokens.len() {
+        let bytes = self.text.as_bytes();
+        for (i, token) in self.tokens.iter().enumerate() {
+            // Most tokens are not these words: their first byte says so.
+            if token.kind != Kind::Word || !matches!(bytes[token.start], b'i' | b'e' | b'n') {
+                continue;
+            }
             let Some(name @ ("import" | "export" | "new")) = self.word(i) else {
                 continue;
             };

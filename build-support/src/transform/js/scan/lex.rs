@@ -72,10 +72,6 @@ pub(super) fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
         i = line_end(bytes, 0);
     }
     while i < bytes.len() {
-        // Deeper than the parsers follow: the parser's path reports where.
-        if stack.len() > JS_MAX {
-            return None;
-        }
         let b = bytes[i];
         let start = i;
         let kind = match b {
@@ -117,7 +113,7 @@ pub(super) fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
                 let (end, substitution) = template_end(bytes, i + 1);
                 i = end;
                 if substitution {
-                    stack.push(Open::Substitution);
+                    push(&mut stack, Open::Substitution)?;
                     Kind::TemplateHead
                 } else if bytes.get(i - 1) == Some(&b'`') && i > start + 1 {
                     Kind::Template
@@ -152,15 +148,15 @@ pub(super) fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
                 i += 1;
                 match b {
                     b'{' => {
-                        stack.push(brace(text, &tokens));
+                        push(&mut stack, brace(text, &tokens))?;
                         Kind::Punct(b)
                     }
                     b'(' => {
-                        stack.push(paren(text, &tokens));
+                        push(&mut stack, paren(text, &tokens))?;
                         Kind::Punct(b)
                     }
                     b'[' => {
-                        stack.push(Open::Bracket);
+                        push(&mut stack, Open::Bracket)?;
                         Kind::Punct(b)
                     }
                     b'}' | b')' | b']' => {
@@ -191,6 +187,17 @@ pub(super) fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
         });
     }
     stack.is_empty().then_some((tokens, map_comment))
+}
+
+/// Opens a level; `None` past [`JS_MAX`], deeper than the parsers follow: the parser's path
+/// then reports where. (A `}` that resumes a template replaces its level, so it cannot go
+/// deeper.)
+fn push(stack: &mut Vec<Open>, open: Open) -> Option<()> {
+    if stack.len() >= JS_MAX {
+        return None;
+    }
+    stack.push(open);
+    Some(())
 }
 
 /// The offset of the end of the line from `from`.
