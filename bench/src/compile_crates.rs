@@ -58,10 +58,12 @@ pub fn generate(dir: &Path, repo: &Path, corpus: &Path) -> io::Result<()> {
         toml
     };
     let assetlock = format!("assetlock = {{ path = {runtime} }}\n");
+    // The example app's dependencies, as its Cargo.toml has them (its uploader binary aside).
     let axum_app = format!(
-        "assetlock = {{ path = {runtime}, features = [\"axum\"] }}\n\
+        "assetlock = {{ path = {runtime}, features = [\"axum\", \"fallback\", \"minijinja\"] }}\n\
          askama = \"0.16\"\naxum = {{ version = \"0.8\", default-features = false, \
-         features = [\"http1\", \"tokio\", \"query\"] }}\n"
+         features = [\"http1\", \"tokio\", \"query\"] }}\n\
+         minijinja = {{ version = \"3.1\", default-features = false, features = [\"builtins\"] }}\n"
     );
 
     let many = dir.join("many-assets");
@@ -89,15 +91,18 @@ pub fn generate(dir: &Path, repo: &Path, corpus: &Path) -> io::Result<()> {
             &crate_dir.join("Cargo.toml"),
             &manifest(name, &axum_app, true),
         )?;
+        // The example app's own build script, with embedding chosen.
+        let build = std::fs::read_to_string(example.join("build.rs"))?;
         write(
             &crate_dir.join("build.rs"),
-            &build_script("\"assets\"", embed).replace(
+            &build.replace(
                 ".compile()",
-                ".exclude(\"**/README.md\")\n        .compile()",
+                &format!(".embed({embed})\n        .compile()"),
             ),
         )?;
-        copy_tree(&example.join("assets"), &crate_dir.join("assets"))?;
-        copy_tree(&example.join("templates"), &crate_dir.join("templates"))?;
+        for folder in ["assets", "templates", "pages"] {
+            copy_tree(&example.join(folder), &crate_dir.join(folder))?;
+        }
         let lib = std::fs::read_to_string(example.join("src/lib.rs"))?;
         write(&crate_dir.join("src/lib.rs"), &lib)?;
     }

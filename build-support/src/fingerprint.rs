@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
@@ -97,8 +98,10 @@ impl Inputs {
                 .filter(|e| e.file_type().is_file())
                 .map(|e| (e.into_path(), None))
         });
-        let files = sources
-            .chain(templates)
+        let files: Vec<(PathBuf, Option<String>)> = sources.chain(templates).collect();
+        // One `stat` per file, on every thread: a build that changed nothing is little else.
+        let files = files
+            .into_par_iter()
             .map(|(path, logical)| {
                 let stamp = Stamp::of(&path);
                 (path, logical, stamp)
@@ -112,6 +115,15 @@ impl Inputs {
             stamped_at,
             last,
         }
+    }
+
+    /// The size of each source when it was stamped, in the order of the sources; `None` for
+    /// one that could not be read.
+    pub(crate) fn source_sizes(&self) -> impl Iterator<Item = Option<u64>> + '_ {
+        self.files
+            .iter()
+            .filter(|(_, logical, _)| logical.is_some())
+            .map(|(_, _, stamp)| stamp.as_ref().map(Stamp::size))
     }
 
     /// The last build's output, when neither its inputs, its identity nor its outputs have
@@ -245,8 +257,9 @@ fn outputs(settings: &Settings) -> BTreeMap<String, Stamp> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(walkdir::DirEntry::into_path);
-    files
-        .chain(dist)
+    let paths: Vec<PathBuf> = files.chain(dist).collect();
+    paths
+        .into_par_iter()
         .filter_map(|path| {
             let stamp = Stamp::of(&path)?;
             let relative = path.strip_prefix(out).ok()?;

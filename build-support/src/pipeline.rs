@@ -67,16 +67,17 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
     problems.extend(templates::check(settings, &known));
     // Files that need no transform and no variant are hashed while streaming, never held. The
     // others are read by their transform, one at a time per thread.
+    // The sizes stamped for the fingerprint decide each file's lane.
     let (streamed, transformed): (Vec<Source>, Vec<(Source, u64)>) = {
         let (mut streamed, mut transformed) = (Vec::new(), Vec::new());
-        for source in sources.iter().cloned() {
-            match std::fs::metadata(&source.path) {
-                Ok(m) if stream::eligible(settings, &source.logical, m.len()) => {
+        for (source, size) in sources.iter().cloned().zip(inputs.source_sizes()) {
+            match size {
+                Some(size) if stream::eligible(settings, &source.logical, size) => {
                     streamed.push(source)
                 }
-                Ok(m) => transformed.push((source, m.len())),
+                Some(size) => transformed.push((source, size)),
                 // Read (and reported) by its transform.
-                Err(_) => transformed.push((source, 0)),
+                None => transformed.push((source, 0)),
             }
         }
         (streamed, transformed)

@@ -37,6 +37,11 @@ impl Stamp {
         })
     }
 
+    /// The file's size in bytes.
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
     fn render(&self) -> String {
         format!("{}\t{}\t{}", self.size, self.modified, self.inode)
     }
