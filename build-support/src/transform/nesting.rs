@@ -83,7 +83,18 @@ pub(crate) fn css_comments(text: &str) -> Vec<std::ops::Range<usize>> {
 
 /// The offset after the comment starting at `start`.
 pub(crate) fn css_comment_end(bytes: &[u8], start: usize) -> usize {
-    find(bytes, start + 2, b"*/").map_or(bytes.len(), |at| at + 2)
+    let mut from = start + 2;
+    while let Some(star) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr(b'*', rest))
+    {
+        let at = from + star;
+        if bytes.get(at + 1) == Some(&b'/') {
+            return at + 2;
+        }
+        from = at + 1;
+    }
+    bytes.len()
 }
 
 /// The offset after the string starting at `start` (a newline ends an unterminated one).

@@ -202,10 +202,7 @@ fn push(stack: &mut Vec<Open>, open: Open) -> Option<()> {
 
 /// The offset of the end of the line from `from`.
 fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n' || b == b'\r')
-        .map_or(bytes.len(), |p| p + from)
+    memchr::memchr2(b'\n', b'\r', &bytes[from..]).map_or(bytes.len(), |p| p + from)
 }
 
 /// The bytes of a token.
