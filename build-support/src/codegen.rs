@@ -40,12 +40,17 @@ pub(crate) enum Bytes {
 /// Below it, one `include_bytes!` per file would cost rustc more than the copy costs the build.
 pub(crate) const OWN_INCLUDE: u64 = 64 * 1024;
 
+/// Whether a file of `len` bytes goes into the pack (else it has an `include_bytes!` of its own).
+fn packed(len: u64) -> bool {
+    len < OWN_INCLUDE
+}
+
 /// Writes the pack: every file of every asset (the asset, then its variants) smaller than
 /// [`OWN_INCLUDE`], one after the other.
 pub(crate) fn write_pack(assets: &[Built], out: &mut impl std::io::Write) -> std::io::Result<()> {
     for (_, content) in assets.iter().flat_map(Built::files) {
         match content {
-            _ if content.len() >= OWN_INCLUDE => {}
+            _ if !packed(content.len()) => {}
             Content::Bytes(bytes) => out.write_all(bytes)?,
             Content::File(path, size) => crate::stream::append(path, size, out)?,
         }
@@ -102,7 +107,7 @@ pub(crate) fn render(
     .unwrap();
     let mut offset = 0;
     let mut contents = |hashed_path: &str, len: u64| match bytes {
-        Bytes::Embed if len >= OWN_INCLUDE => {
+        Bytes::Embed if !packed(len) => {
             let file = format!("{}/{hashed_path}", layout::DIST);
             format!("Contents::__packed(::core::include_bytes!({file:?}), 0, {len})")
         }

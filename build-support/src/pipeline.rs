@@ -66,8 +66,8 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         .collect();
     problems.extend(templates::check(settings, &known));
     // Files that need no transform and no variant are hashed while streaming, never held. The
-    // others are read by their transform, one at a time per thread.
-    // The sizes stamped for the fingerprint decide each file's lane.
+    // others are read by their transform, one at a time per thread. The sizes stamped for the
+    // fingerprint decide each file's lane.
     let (streamed, transformed): (Vec<Source>, Vec<(Source, u64)>) = {
         let (mut streamed, mut transformed) = (Vec::new(), Vec::new());
         for (source, size) in sources.iter().cloned().zip(inputs.source_sizes()) {
