@@ -85,3 +85,37 @@ fn outputs_hold_no_absolute_path() {
         );
     }
 }
+
+/// The SHA-256 and integrity a build records for each asset are those of the bytes it wrote,
+/// whether they were hashed as read (files left as they were), while streaming, or after the
+/// references were rewritten; kept as written and minified alike.
+#[test]
+fn recorded_hashes_are_those_of_the_written_bytes() {
+    use base64::Engine as _;
+    use ring::digest::{SHA256, SHA384, digest};
+
+    let site = Site::copy_of(&fixture("refs"));
+    site.write("js/plain.js", b"console.log('no references');\n");
+    site.write(
+        "js/plain.js.map",
+        br#"{"version":3,"sources":[],"names":[],"mappings":""}"#,
+    );
+    for minify in [false, true] {
+        let output = site.config().minify(minify).try_compile().unwrap();
+        let manifest = support::manifest(&output);
+        let assets = manifest["assets"].as_object().unwrap();
+        assert!(assets.contains_key("js/plain.js.map"));
+        for (logical, entry) in assets {
+            let path = output.dist_dir().join(entry["path"].as_str().unwrap());
+            let bytes = std::fs::read(path).unwrap();
+            let sha256: String = digest(&SHA256, &bytes)
+                .as_ref()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(entry["sha256"], sha256, "{logical} (minify {minify})");
+            let sha384 = base64::engine::general_purpose::STANDARD.encode(digest(&SHA384, &bytes));
+            assert_eq!(entry["integrity"], format!("sha384-{sha384}"), "{logical}");
+        }
+    }
+}
