@@ -17,8 +17,8 @@ pub(crate) struct Entry {
     pub out: Transformed,
     /// A file of the streaming lane: its output is this file, unread (`out` is empty).
     pub stream: Option<Streamed>,
-    /// The SHA-256 of `out.bytes` when it is known already: the output has no reference and
-    /// is the file as read, whose digest was taken when reading it.
+    /// The SHA-256 of the output when it is known already: a file of the streaming lane, or
+    /// one whose output has no reference and is the file as read, hashed when reading it.
     pub digest: Option<[u8; 32]>,
 }
 
@@ -121,7 +121,7 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
             logical: e.logical.clone(),
             bytes: std::mem::take(&mut e.out.bytes),
             deps: graph::deps(&e.out.refs, |t| index.get(t).copied()),
-            digest: e.stream.as_ref().map(|s| s.sha256).or(e.digest),
+            digest: e.digest,
         })
         .collect();
     Linked {

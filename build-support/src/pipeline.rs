@@ -92,7 +92,7 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
     digests.extend(
         streamed
             .iter()
-            .filter_map(|e| Some((e.logical.clone(), e.stream.as_ref()?.sha256))),
+            .filter_map(|e| Some((e.logical.clone(), e.digest?))),
     );
     entries.extend(streamed);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));
@@ -229,8 +229,8 @@ fn stream_all(sources: &[Source]) -> (Vec<Entry>, Vec<Diagnostic>) {
                 logical: source.logical.clone(),
                 display: source.display.clone(),
                 out: Default::default(),
+                digest: Some(streamed.sha256),
                 stream: Some(streamed),
-                digest: None,
             })
         })
         .collect();
