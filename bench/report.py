@@ -540,6 +540,13 @@ def row8_scale16():
                         f"floor: {secs(floor)}", f"{ratio:.1f}x the floor", "<= 2x the floor",
                         verdict(ratio <= 2)))
         lines.append(f"| the floor (`pipeline-bench floor`) | {secs(floor)} | {ratio:.1f}x faster |")
+    sri = hf("r8-x16-floor-sri")
+    if al and sri:
+        ratio = al[0] / sri[0]
+        summary.append(("8", "rewrite only at x16 vs the floor + SHA-384 integrity", secs(al),
+                        f"floor + SRI: {secs(sri)}", f"{ratio:.1f}x that floor", "(no target)", ""))
+        lines.append(f"| the floor + SHA-384 (`pipeline-bench floor --also sha384`) | {secs(sri)} "
+                     f"| {ratio:.1f}x faster |")
     memory = []
     for tree, label in [("x16", "x16"), ("x16-big", "x16 + a 1 GB file")]:
         rss = load(f"r8-{tree}-rss.json")
@@ -555,7 +562,8 @@ def row8_scale16():
     sections.append(f"""### 8b. scale 16 beside its peers
 
 Rewrite only (`--no-precompress`) over the x16 tree, side by side in this run; medians.
-The floor reads, hashes and writes every file on as many threads as assetlock gets.
+The floor reads, hashes and writes every file on as many threads as assetlock gets; the
+second floor also takes each file's SHA-384, as assetlock does for its `integrity` attributes.
 
 | tool | median | vs assetlock ({secs(al)}) |
 |---|---:|---:|

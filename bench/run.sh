@@ -374,6 +374,9 @@ row8() {
         hf_runs=$slow_runs hf "r8-x$scale-floor" \
             "$fresh $(q "$r/floor") $(q "$bin/pipeline-bench") floor $(q "$dir") @OUT@ --threads $threads"
         if [ "$scale" = 16 ]; then
+            # The same, plus the SHA-384 of every file that assetlock's integrity attributes need.
+            hf_runs=$slow_runs hf "r8-x16-floor-sri" \
+                "$fresh $(q "$r/floor") $(q "$bin/pipeline-bench") floor $(q "$dir") @OUT@ --threads $threads --also sha384"
             row8_scale16 "$r" "$dir"
         fi
         release_runs=1

@@ -3,9 +3,9 @@
 //! ```text
 //! pipeline-bench stages <asset dir> <release out dir> [--threads N] [--no-source-maps]
 //!     per-stage single-threaded costs of the pipeline's libraries over the same files
-//! pipeline-bench floor <tree> <out dir> [--threads N]
+//! pipeline-bench floor <tree> <out dir> [--threads N] [--also sha384]
 //!     reads, hashes (SHA-256) and writes every file of a tree on N threads: the floor of a
-//!     rewrite-only build
+//!     rewrite-only build; `--also sha384` adds each file's integrity hash
 //! pipeline-bench brotli-scaling <release out dir> [--step K] [--runs R] [--workers N]
 //!     brotli 11 on 1 thread, N threads (std and rayon) and N processes, window fixed at
 //!     24 bits or sized to the input
@@ -56,7 +56,7 @@ fn main() -> ExitCode {
 
 fn usage() -> &'static str {
     "usage: pipeline-bench stages <asset dir> <out dir> [--threads N] [--no-source-maps]\n       \
-     pipeline-bench floor <tree> <out dir> [--threads N]\n       \
+     pipeline-bench floor <tree> <out dir> [--threads N] [--also sha384]\n       \
      pipeline-bench brotli-scaling <out dir> [--step K] [--runs R] [--workers N]\n       \
      pipeline-bench compressible <out dir> <gzip|zstd|brotli>\n       \
      pipeline-bench gen-compile-crates <dir> <repo> <corpus>"
@@ -92,8 +92,13 @@ fn option(args: &[String], name: &str, default: usize) -> Result<usize, String> 
 
 fn floor(args: &[String], tree: &Path, out: &Path) -> Result<(), String> {
     let threads = option(args, "--threads", 2)?;
-    let (files, bytes) =
-        assetlock_bench::floor::copy_and_hash(tree, out, threads).map_err(|e| e.to_string())?;
+    let integrity = match args.iter().position(|a| a == "--also") {
+        None => false,
+        Some(i) if args.get(i + 1).map(String::as_str) == Some("sha384") => true,
+        Some(_) => return Err("--also takes sha384".into()),
+    };
+    let (files, bytes) = assetlock_bench::floor::copy_and_hash(tree, out, threads, integrity)
+        .map_err(|e| e.to_string())?;
     eprintln!("copied and hashed {files} files, {bytes} bytes on {threads} threads");
     Ok(())
 }
