@@ -237,23 +237,13 @@ pub(crate) fn replace_all(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The first occurrence of `needle` in `haystack`. Markers are hex strings, whose first byte is
+/// common in any text, so this is a real substring search, not a scan for the first byte.
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || needle.len() > haystack.len() {
+    if needle.is_empty() {
         return None;
     }
-    let first = needle[0];
-    let mut offset = 0;
-    while let Some(i) = haystack[offset..=haystack.len() - needle.len()]
-        .iter()
-        .position(|&b| b == first)
-    {
-        let at = offset + i;
-        if &haystack[at..at + needle.len()] == needle {
-            return Some(at);
-        }
-        offset = at + 1;
-    }
-    None
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]
