@@ -237,8 +237,8 @@ pub(crate) fn replace_all(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The first occurrence of `needle` in `haystack`. Markers are hex strings, whose first byte is
-/// common in any text, so this is a real substring search, not a scan for the first byte.
+/// The first occurrence of `needle` in `haystack`, by a substring search (memmem): markers are
+/// hex strings, and a scan for their first byte alone would stop at almost every letter.
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {
         return None;

@@ -111,14 +111,6 @@ pub(crate) fn string_end(bytes: &[u8], start: usize, quote: u8) -> usize {
     bytes.len()
 }
 
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
-}
-
 /// [`css_too_deep`] for JavaScript: brackets, and template substitutions `${`.
 pub(crate) fn js_too_deep(text: &str, limit: usize) -> Option<usize> {
     // Every level opens with at least one byte of its own.
@@ -137,7 +129,7 @@ pub(crate) fn js_too_deep(text: &str, limit: usize) -> Option<usize> {
         let mut opens = false;
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = find(bytes, i, b"\n").unwrap_or(bytes.len());
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |p| i + p);
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
