@@ -95,7 +95,7 @@ def row1():
         f"its own work is about {(dj[0] - start[0]) * 1000:.0f} ms. assetlock does more per file: it "
         f"parses every CSS and JS file (lightningcss, oxc) to find references, where Django matches "
         f"`url()`/`@import` in CSS with regular expressions and only `sourceMappingURL` in JS, and it "
-        f"computes SHA-256 and SHA-384 (integrity) of every file, where Django computes MD5.")
+        f"computes SHA-256 (name and integrity) of every file, where Django computes MD5.")
     sections.append(f"""## 1. {title}
 
 {meta(1)}The corpus as it is, no minification, no compression: assetlock-build (`.minify(false)`,
@@ -543,7 +543,7 @@ def row8_scale16():
     sri = hf("r8-x16-floor-sri")
     if al and sri:
         ratio = al[0] / sri[0]
-        summary.append(("8", "rewrite only at x16 vs the floor + SHA-384 integrity", secs(al),
+        summary.append(("8", "rewrite only at x16 vs the floor + SHA-384 (`Integrity::Sha384`)", secs(al),
                         f"floor + SRI: {secs(sri)}", f"{ratio:.1f}x that floor", "(no target)", ""))
         lines.append(f"| the floor + SHA-384 (`pipeline-bench floor --also sha384`) | {secs(sri)} "
                      f"| {ratio:.1f}x faster |")
@@ -563,7 +563,8 @@ def row8_scale16():
 
 Rewrite only (`--no-precompress`) over the x16 tree, side by side in this run; medians.
 The floor reads, hashes and writes every file on as many threads as assetlock gets; the
-second floor also takes each file's SHA-384, as assetlock does for its `integrity` attributes.
+second floor also takes each file's SHA-384, which a build with `Integrity::Sha384` adds (by
+default the `integrity` values reuse the SHA-256).
 
 | tool | median | vs assetlock ({secs(al)}) |
 |---|---:|---:|

@@ -19,7 +19,7 @@ pub use assetlock_contract::dictionary::DeltaCoding;
 /// assert_eq!(css.logical_path(), "css/app.css");
 /// assert!(css.url().starts_with("/assets/css/app."));
 /// assert_eq!(css.content_type(), "text/css; charset=utf-8");
-/// assert!(css.integrity().starts_with("sha384-"));
+/// assert!(css.integrity().starts_with("sha256-"));
 /// assert_eq!(css.bytes().unwrap().len() as u64, css.size());
 /// ```
 pub struct Asset {
@@ -144,7 +144,8 @@ impl Asset {
         field(self.text, self.ends, 3)
     }
 
-    /// Subresource Integrity value (`sha384-<base64>`) for `integrity="..."` attributes.
+    /// Subresource Integrity value (`sha256-<base64>` by default, see the build's
+    /// `Config::integrity`) for `integrity="..."` attributes.
     pub fn integrity(&self) -> &'static str {
         field(self.text, self.ends, 4)
     }

@@ -182,7 +182,7 @@ impl Tag<'_> {
         // A live build has no integrity: its bytes change under the URL.
         if self.has_integrity() && !self.asset.integrity().is_empty() {
             out.text(r#" integrity=""#)?;
-            // `sha384-` and base64: nothing to escape, ever.
+            // `sha256-` (or `sha384-`, `sha512-`) and base64: nothing to escape, ever.
             debug_assert!(!self.asset.integrity().bytes().any(is_special));
             out.text(self.asset.integrity())?;
             out.text("\"")?;

@@ -79,7 +79,7 @@
 //!       "path": "css/app.3f2a9c1b7e04d5a6.css",
 //!       "size": 5120,
 //!       "sha256": "3f2a9c1b7e04d5a6…",
-//!       "integrity": "sha384-…",
+//!       "integrity": "sha256-…",
 //!       "content_type": "text/css; charset=utf-8",
 //!       "encodings": {
 //!         "br": { "path": "css/app.3f2a9c1b7e04d5a6.css.br", "size": 1234, "sha256": "…" }

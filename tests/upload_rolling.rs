@@ -10,7 +10,7 @@ use assetlock::upload::object_store::path::Path;
 use assetlock::upload::object_store::{ObjectStoreExt, PutPayload};
 use assetlock::upload::{Options, run};
 use base64::Engine;
-use sha2::{Digest, Sha384};
+use sha2::{Digest, Sha256};
 use support::fixture::{self, Build};
 use support::s3::{PREFIX, S3Server};
 use support::{get, quiet};
@@ -86,9 +86,9 @@ async fn every_url_of_both_builds_resolves_to_bytes_matching_its_integrity() {
             let url = asset["url"].as_str().unwrap();
             let key = Path::from_url_path(url.strip_prefix(url_prefix).unwrap()).unwrap();
             let (bytes, _) = get(server.store().as_ref(), PREFIX, key.as_ref()).await;
-            let digest = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes));
+            let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&bytes));
             assert_eq!(
-                format!("sha384-{digest}"),
+                format!("sha256-{digest}"),
                 asset["integrity"].as_str().unwrap(),
                 "{url}"
             );

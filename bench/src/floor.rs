@@ -1,8 +1,8 @@
 //! The floor of a rewrite-only build: every file of a tree read, hashed with SHA-256 and
 //! written to another tree, on a pool of threads, with nothing else done. A pipeline that
 //! also finds and rewrites references cannot beat it. With `integrity`, each file also gets
-//! the SHA-384 that assetlock computes for its `integrity` attribute, with the same library
-//! (ring): the floor of a build that gives every asset an SRI hash.
+//! the SHA-384 that a build with `Integrity::Sha384` computes for its `integrity` values, with
+//! the same library (ring): the floor of such a build.
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -6,8 +6,8 @@
 //! JS minification, source-map chaining, the variant rule and the compressors are the
 //! pipeline's own functions (`assetlock_build::__bench`); the CSS stage calls lightningcss as
 //! `build-support/src/transform/css/mod.rs` does (parse, URL visit, minify, print with a
-//! source map). Also timed: SHA-256 of every output file and SHA-384 (integrity) of every
-//! asset, and gzip 9, zstd 19 and brotli 11 of every output the pipeline compresses with each.
+//! source map). Also timed: SHA-256 of every output file (it gives the integrity values
+//! too), and gzip 9, zstd 19 and brotli 11 of every output the pipeline compresses with each.
 
 use std::convert::Infallible;
 use std::io;
@@ -18,7 +18,7 @@ use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, Sty
 use lightningcss::values::url::Url;
 use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 use parcel_sourcemap::SourceMap;
-use sha2::{Digest, Sha256, Sha384};
+use sha2::{Digest, Sha256};
 
 use crate::built::{self, BuiltAsset};
 use crate::timing::timed;
@@ -100,7 +100,7 @@ pub fn measure(asset_dir: &Path, out_dir: &Path, source_maps: bool) -> io::Resul
             ("CSS transform (lightningcss)", css),
             ("JS transform (oxc)", js),
             ("source maps (parcel_sourcemap)", maps),
-            ("SHA-256 + SHA-384", hashes),
+            ("SHA-256", hashes),
         ],
     };
     costs.stages.extend(compress_stages(&dist, &assets)?);
@@ -199,15 +199,12 @@ fn finish_map(output: OutputMap, input: Option<&str>) -> Result<String, String> 
     }
 }
 
-/// SHA-256 of every file of the artifact dir, SHA-384 of every asset.
+/// SHA-256 of every file of the artifact dir.
 fn hash_stage(dist: &Path, assets: &[BuiltAsset]) -> io::Result<Stage> {
     let mut stage = Stage::default();
     for asset in assets {
         let bytes = std::fs::read(dist.join(&asset.path))?;
-        let (_, seconds) = timed(|| {
-            std::hint::black_box(Sha256::digest(&bytes));
-            std::hint::black_box(Sha384::digest(&bytes));
-        });
+        let (_, seconds) = timed(|| std::hint::black_box(Sha256::digest(&bytes)));
         stage.add(bytes.len(), seconds);
         for variant in &asset.variants {
             let bytes = std::fs::read(dist.join(variant))?;

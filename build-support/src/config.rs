@@ -58,6 +58,7 @@ pub struct Config {
     pub(crate) previous_releases: Option<PathBuf>,
     pub(crate) delta_releases: usize,
     pub(crate) delta_codings: Vec<DeltaCoding>,
+    pub(crate) integrity: crate::Integrity,
 }
 
 impl Default for Config {
@@ -92,6 +93,7 @@ impl Default for Config {
             previous_releases: None,
             delta_releases: 3,
             delta_codings: vec![DeltaCoding::Dcz],
+            integrity: crate::Integrity::Sha256,
         }
     }
 }

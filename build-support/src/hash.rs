@@ -1,11 +1,10 @@
-//! Content hashes, hashed file names and Subresource Integrity values.
+//! Content hashes and hashed file names.
 //!
-//! SHA-256 and SHA-384 come from `ring`, whose digest loops are assembly: a build script's
+//! SHA-256 comes from `ring`, whose digest loops are assembly: a build script's
 //! dependencies are compiled without optimisation in dev profiles, where a Rust
 //! implementation hashes several times slower, and a rerun hashes every output.
 
-use base64::Engine;
-use ring::digest::{self, Context, SHA256, SHA384};
+use ring::digest::{self, Context, SHA256};
 
 /// SHA-256 of `bytes`.
 pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
@@ -23,19 +22,6 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[usize::from(b & 15)] as char);
     }
     s
-}
-
-/// The Subresource Integrity value of `bytes`: `sha384-<base64>`.
-pub(crate) fn integrity(bytes: &[u8]) -> String {
-    integrity_of(digest::digest(&SHA384, bytes).as_ref())
-}
-
-/// The Subresource Integrity value of a SHA-384 digest: `sha384-<base64>`.
-pub(crate) fn integrity_of(sha384: &[u8]) -> String {
-    format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(sha384)
-    )
 }
 
 /// Inserts `.hash` before the last extension of the file name:
@@ -92,23 +78,6 @@ mod tests {
     fn name_without_extension_gets_hash_suffix() {
         assert_eq!(hashed_name("LICENSE", "abcd"), "LICENSE.abcd");
         assert_eq!(hashed_name("a.dir/LICENSE", "abcd"), "a.dir/LICENSE.abcd");
-    }
-
-    #[test]
-    fn integrity_is_sha384_base64() {
-        // echo -n "" | openssl dgst -sha384 -binary | base64
-        assert_eq!(
-            integrity(b""),
-            "sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb"
-        );
-    }
-
-    #[test]
-    fn hex_of_sha256() {
-        assert_eq!(
-            hex(&sha256(b"abc")),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 
     #[test]

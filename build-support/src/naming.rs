@@ -36,7 +36,7 @@ pub(crate) fn name(
         integrity: match &stream {
             _ if settings.live => String::new(),
             Some(stream) => stream.integrity.clone(),
-            None => hash::integrity(&hashed.bytes),
+            None => settings.integrity.of(&hashed.bytes, &hashed.sha256),
         },
         content_type: mime::content_type(&logical),
         logical,

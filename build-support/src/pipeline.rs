@@ -87,7 +87,7 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
     let (mut entries, mut digests, transform_problems) =
         transform_all(settings, &options, &stages, &sources, &files);
     problems.extend(transform_problems);
-    let (streamed, stream_problems) = stream_all(&streamed);
+    let (streamed, stream_problems) = stream_all(&streamed, settings.integrity);
     problems.extend(stream_problems);
     digests.extend(
         streamed
@@ -218,12 +218,12 @@ fn transform_all(
 }
 
 /// Hashes every file of the streaming lane in parallel, one chunk at a time.
-fn stream_all(sources: &[Source]) -> (Vec<Entry>, Vec<Diagnostic>) {
+fn stream_all(sources: &[Source], integrity: crate::Integrity) -> (Vec<Entry>, Vec<Diagnostic>) {
     let results: Vec<Result<Entry, Diagnostic>> = sources
         .par_iter()
         .with_max_len(1)
         .map(|source| {
-            let streamed = stream::hash_file(&source.path)
+            let streamed = stream::hash_file(&source.path, integrity)
                 .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))?;
             Ok(Entry {
                 logical: source.logical.clone(),

@@ -21,6 +21,8 @@ pub(crate) struct Settings {
     pub url_prefix: String,
     pub excludes: GlobSet,
     pub hash_len: usize,
+    /// The hash function of integrity values (`Config::integrity`).
+    pub integrity: crate::Integrity,
     pub out_dir: PathBuf,
     pub embed: bool,
     /// Minify CSS and JS: `ASSETLOCK_MINIFY`, else the config, else release profiles only.
@@ -186,6 +188,7 @@ impl Settings {
             url_prefix,
             excludes,
             hash_len: config.hash_len,
+            integrity: config.integrity,
             out_dir,
             embed: config.embed.unwrap_or(!dev),
             minify,

@@ -3,8 +3,8 @@
 //!
 //! An image, a font, a video or any other file that is neither CSS, JS nor a source map, and
 //! that gets no precompressed variant, has no reference to rewrite: its output is its input.
-//! Such a file is read [`CHUNK`] bytes at a time to hash it (SHA-256 for its name, SHA-384 for
-//! its integrity), then copied by the operating system into the artifact dir and, when the
+//! Such a file is read [`CHUNK`] bytes at a time to hash it (SHA-256 for its name and, unless
+//! that gives it, the hash of its integrity value), then copied by the operating system into the artifact dir and, when the
 //! bytes are embedded, into the pack. What a build holds in memory is then set by the files it
 //! transforms or compresses, not by the size of the tree: a 1 GB video costs one buffer per
 //! thread.
@@ -13,8 +13,9 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use ring::digest::{Context, SHA256, SHA384};
+use ring::digest::{Context, SHA256};
 
+use crate::Integrity;
 use crate::settings::Settings;
 use crate::transform::Kind;
 use crate::{compress, mime};
@@ -28,7 +29,7 @@ pub(crate) struct Streamed {
     pub path: PathBuf,
     pub size: u64,
     pub sha256: [u8; 32],
-    /// `sha384-<base64>`.
+    /// Its `integrity` value.
     pub integrity: String,
 }
 
@@ -46,11 +47,11 @@ pub(crate) fn eligible(settings: &Settings, logical: &str, size: u64) -> bool {
             .any(|&(coding, _)| compress::attempted(coding, logical, content_type, len))
 }
 
-/// Hashes the file at `path`, one chunk at a time.
-pub(crate) fn hash_file(path: &Path) -> io::Result<Streamed> {
+/// Hashes the file at `path`, one chunk at a time, for its name and its `integrity` value.
+pub(crate) fn hash_file(path: &Path, integrity: Integrity) -> io::Result<Streamed> {
     let mut file = File::open(path)?;
     let mut sha256 = Context::new(&SHA256);
-    let mut sha384 = Context::new(&SHA384);
+    let mut second = integrity.hasher();
     let mut buffer = vec![0; CHUNK];
     let mut size = 0u64;
     loop {
@@ -61,7 +62,9 @@ pub(crate) fn hash_file(path: &Path) -> io::Result<Streamed> {
             Err(e) => return Err(e),
         };
         sha256.update(&buffer[..read]);
-        sha384.update(&buffer[..read]);
+        if let Some(second) = &mut second {
+            second.update(&buffer[..read]);
+        }
         size += read as u64;
     }
     let mut digest = [0; 32];
@@ -70,13 +73,13 @@ pub(crate) fn hash_file(path: &Path) -> io::Result<Streamed> {
         path: path.to_path_buf(),
         size,
         sha256: digest,
-        integrity: crate::hash::integrity_of(sha384.finish().as_ref()),
+        integrity: integrity.finish(second, &digest),
     })
 }
 
 /// SHA-256 of the file at `path`, one chunk at a time.
 pub(crate) fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
-    hash_file(path).map(|streamed| streamed.sha256)
+    hash_file(path, Integrity::Sha256).map(|streamed| streamed.sha256)
 }
 
 /// Copies `from` to `to` (creating parent dirs), unless `to` already holds as many bytes and
@@ -163,10 +166,13 @@ mod tests {
         let path = dir.path().join("big.bin");
         let bytes: Vec<u8> = (0..CHUNK * 2 + 123).map(|i| (i * 7 % 251) as u8).collect();
         std::fs::write(&path, &bytes).unwrap();
-        let streamed = hash_file(&path).unwrap();
-        assert_eq!(streamed.size, bytes.len() as u64);
-        assert_eq!(streamed.sha256, crate::hash::sha256(&bytes));
-        assert_eq!(streamed.integrity, crate::hash::integrity(&bytes));
+        let sha256 = crate::hash::sha256(&bytes);
+        for integrity in [Integrity::Sha256, Integrity::Sha384] {
+            let streamed = hash_file(&path, integrity).unwrap();
+            assert_eq!(streamed.size, bytes.len() as u64);
+            assert_eq!(streamed.sha256, sha256);
+            assert_eq!(streamed.integrity, integrity.of(&bytes, &sha256));
+        }
     }
 
     #[test]

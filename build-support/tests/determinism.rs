@@ -88,11 +88,12 @@ fn outputs_hold_no_absolute_path() {
 
 /// The SHA-256 and integrity a build records for each asset are those of the bytes it wrote,
 /// whether they were hashed as read (files left as they were), while streaming, or after the
-/// references were rewritten; kept as written and minified alike.
+/// references were rewritten; kept as written and minified alike, with each integrity hash.
 #[test]
 fn recorded_hashes_are_those_of_the_written_bytes() {
+    use assetlock_build::Integrity;
     use base64::Engine as _;
-    use ring::digest::{SHA256, SHA384, digest};
+    use ring::digest::{SHA256, SHA384, SHA512, digest};
 
     let site = Site::copy_of(&fixture("refs"));
     site.write("js/plain.js", b"console.log('no references');\n");
@@ -100,8 +101,20 @@ fn recorded_hashes_are_those_of_the_written_bytes() {
         "js/plain.js.map",
         br#"{"version":3,"sources":[],"names":[],"mappings":""}"#,
     );
-    for minify in [false, true] {
-        let output = site.config().minify(minify).try_compile().unwrap();
+    let settings = [
+        (false, Integrity::Sha256, "sha256", &SHA256),
+        (true, Integrity::Sha256, "sha256", &SHA256),
+        (false, Integrity::Sha384, "sha384", &SHA384),
+        (true, Integrity::Sha512, "sha512", &SHA512),
+    ];
+    for (minify, integrity, name, algorithm) in settings {
+        let mut config = site.config();
+        config.minify(minify);
+        // The default is SHA-256: it is left unset.
+        if integrity != Integrity::Sha256 {
+            config.integrity(integrity);
+        }
+        let output = config.try_compile().unwrap();
         let manifest = support::manifest(&output);
         let assets = manifest["assets"].as_object().unwrap();
         assert!(assets.contains_key("js/plain.js.map"));
@@ -114,8 +127,8 @@ fn recorded_hashes_are_those_of_the_written_bytes() {
                 .map(|b| format!("{b:02x}"))
                 .collect();
             assert_eq!(entry["sha256"], sha256, "{logical} (minify {minify})");
-            let sha384 = base64::engine::general_purpose::STANDARD.encode(digest(&SHA384, &bytes));
-            assert_eq!(entry["integrity"], format!("sha384-{sha384}"), "{logical}");
+            let value = base64::engine::general_purpose::STANDARD.encode(digest(algorithm, &bytes));
+            assert_eq!(entry["integrity"], format!("{name}-{value}"), "{logical}");
         }
     }
 }

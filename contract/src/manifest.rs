@@ -55,7 +55,8 @@ pub struct AssetJson {
     pub size: u64,
     /// Lower-case hex SHA-256 of the identity bytes.
     pub sha256: String,
-    /// The Subresource Integrity value, `sha384-<base64>`.
+    /// The Subresource Integrity value, `sha256-<base64>` (or `sha384-`, `sha512-`, as the
+    /// build chose).
     pub integrity: String,
     /// The `Content-Type` header value.
     pub content_type: String,

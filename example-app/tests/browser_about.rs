@@ -41,7 +41,7 @@ async fn the_minijinja_page_loads_cleanly_in_headless_chromium() {
     assert!(
         integrity
             .iter()
-            .all(|i| i.as_str().unwrap().starts_with("sha384-")),
+            .all(|i| i.as_str().unwrap().starts_with("sha256-")),
         "{report:#}"
     );
     let resources = report["resources"].as_array().unwrap();

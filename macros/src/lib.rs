@@ -31,7 +31,7 @@ pub fn asset_url(input: TokenStream) -> TokenStream {
     expand(input, "asset_url", Field::Url, "url()")
 }
 
-/// The Subresource Integrity value (`sha384-...`) of an asset, checked at compile time:
+/// The Subresource Integrity value (`sha256-...` by default) of an asset, checked at compile time:
 /// expands to a `&'static str` literal, for `integrity="..."` attributes.
 ///
 /// Takes the same argument as [`asset_url!`] and fails to compile the same way.

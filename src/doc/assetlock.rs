@@ -25,12 +25,12 @@ mod __assetlock_manifest {
     ];
 
     pub static ASSETS: [Asset; 3] = [
-        Asset::__new("css/app.css/assets/css/app.945bca98b1126894.csscss/app.945bca98b1126894.css945bca98b11268945beba57ac46822aba6719e7cafb5fc2f83e031c788b3d596sha384-jQBMH7sPYbK0Ks8cpzKgzPRaQrWWNZlBhC7iVn5gynna48+LIDzCMrxz/iBLLw4ztext/css; charset=utf-8", 281683589825589420600786955, 123, NO_VARIANTS, Contents::__packed(PACK, 0, 123)),
-        Asset::__new("img/logo.svg/assets/img/logo.a55c76358c67aca0.svgimg/logo.a55c76358c67aca0.svga55c76358c67aca04f8d25d521126fe04b83bcb74fadf5204428991bbd87a67asha384-NYoqe1lB6N9HXeFNb4zB30J8Bd8ADmyiRS5oZ3OQTLGTNl2/nUeeGS9TvanEBVjkimage/svg+xml", 273221164429363675321663500, 112, NO_VARIANTS, Contents::__packed(PACK, 123, 112)),
-        Asset::__new("js/app.js/assets/js/app.951a910efe8f2d8a.jsjs/app.951a910efe8f2d8a.js951a910efe8f2d8a4cf127b33d8ddbf3c71285ee0d522288b035c2039408ee16sha384-VrdQyoWEGxy5lIn6v5tiP4MgSjkJVL3xZECU12S2Z7NSJ5W+F85L45wp7cgQ0E7ftext/javascript; charset=utf-8", 282892404963050731887853577, 443, &VARIANTS_2, Contents::__packed(PACK, 235, 443)),
+        Asset::__new("css/app.css/assets/css/app.945bca98b1126894.csscss/app.945bca98b1126894.css945bca98b11268945beba57ac46822aba6719e7cafb5fc2f83e031c788b3d596sha256-lFvKmLESaJRb66V6xGgiq6Zxnnyvtfwvg+Axx4iz1ZY=text/css; charset=utf-8", 257504704498415362915631115, 123, NO_VARIANTS, Contents::__packed(PACK, 0, 123)),
+        Asset::__new("img/logo.svg/assets/img/logo.a55c76358c67aca0.svgimg/logo.a55c76358c67aca0.svga55c76358c67aca04f8d25d521126fe04b83bcb74fadf5204428991bbd87a67asha256-pVx2NYxnrKBPjSXVIRJv4EuDvLdPrfUgRCiZG72Hpno=image/svg+xml", 249042279102189617636507660, 112, NO_VARIANTS, Contents::__packed(PACK, 123, 112)),
+        Asset::__new("js/app.js/assets/js/app.951a910efe8f2d8a.jsjs/app.951a910efe8f2d8a.js951a910efe8f2d8a4cf127b33d8ddbf3c71285ee0d522288b035c2039408ee16sha256-lRqRDv6PLYpM8SezPY3b88cShe4NUiKIsDXCA5QI7hY=text/javascript; charset=utf-8", 258713519635876674202697737, 443, &VARIANTS_2, Contents::__packed(PACK, 235, 443)),
     ];
 
-    pub const IMPORT_MAP: &str = "{\"imports\":{\"/assets/js/app.js\":\"/assets/js/app.951a910efe8f2d8a.js\"},\"integrity\":{\"/assets/js/app.951a910efe8f2d8a.js\":\"sha384-VrdQyoWEGxy5lIn6v5tiP4MgSjkJVL3xZECU12S2Z7NSJ5W+F85L45wp7cgQ0E7f\"}}";
+    pub const IMPORT_MAP: &str = "{\"imports\":{\"/assets/js/app.js\":\"/assets/js/app.951a910efe8f2d8a.js\"},\"integrity\":{\"/assets/js/app.951a910efe8f2d8a.js\":\"sha256-lRqRDv6PLYpM8SezPY3b88cShe4NUiKIsDXCA5QI7hY=\"}}";
     pub static PRELOADS: [&[&Asset]; 0] = [];
 
     pub static BY_LOGICAL: phf::Map<u64, u32> = phf::Map {

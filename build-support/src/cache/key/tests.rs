@@ -67,6 +67,10 @@ const NOT_SHAPING: &[Change] = &[
     ("asset_dirs", |c| {
         c.asset_dir("vendor");
     }),
+    // Integrity values are taken of the final bytes, after the transforms.
+    ("integrity", |c| {
+        c.integrity(crate::Integrity::Sha384);
+    }),
     // Public files skip the transform altogether.
     ("public", |c| {
         c.public("favicon.ico");
@@ -165,9 +169,10 @@ fn every_config_field_is_classified() {
         previous_releases: _,
         delta_releases: _,
         delta_codings: _,
+        integrity: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 29 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 30 + 1);
 }
 
 #[test]

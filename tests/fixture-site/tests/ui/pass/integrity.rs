@@ -5,5 +5,5 @@ const LINK: (&str, &str) = (asset_url!("css/app.css"), asset_integrity!("css/app
 fn main() {
     let css = fixture_site::MANIFEST.get("css/app.css").unwrap();
     assert_eq!(LINK, (css.url(), css.integrity()));
-    assert!(LINK.1.starts_with("sha384-"));
+    assert!(LINK.1.starts_with("sha256-"));
 }
