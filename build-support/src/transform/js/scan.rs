@@ -18,7 +18,7 @@ use std::ops::Range;
 
 mod lex;
 
-use lex::{Kind, Token, lex, word};
+use lex::{Kind, Lexed, Token, lex, word};
 
 use crate::reference::Syntax;
 use crate::transform::splice::MapComment;
@@ -50,7 +50,11 @@ pub(crate) struct Scan {
 
 /// Scans `text`; `None` when the lexer is unsure of it.
 pub(crate) fn scan(text: &str) -> Option<Scan> {
-    let (tokens, map_comment) = lex(text)?;
+    let Lexed {
+        tokens,
+        keywords,
+        map_comment,
+    } = lex(text)?;
     let mut scan = Scan {
         map_comment,
         ..Scan::default()
@@ -60,7 +64,7 @@ pub(crate) fn scan(text: &str) -> Option<Scan> {
         tokens: &tokens,
         scan: &mut scan,
     }
-    .find()?;
+    .find(&keywords)?;
     Some(scan)
 }
 
@@ -72,13 +76,9 @@ struct Patterns<'s> {
 }
 
 impl Patterns<'_> {
-    fn find(&mut self) -> Option<()> {
-        let bytes = self.text.as_bytes();
-        for (i, token) in self.tokens.iter().enumerate() {
-            // Most tokens are not these words: their first byte says so.
-            if token.kind != Kind::Word || !matches!(bytes[token.start], b'i' | b'e' | b'n') {
-                continue;
-            }
+    /// Matches the patterns at `keywords`, the indices of the words that start them.
+    fn find(&mut self, keywords: &[usize]) -> Option<()> {
+        for &i in keywords {
             let Some(name @ ("import" | "export" | "new")) = self.word(i) else {
                 continue;
             };

@@ -61,10 +61,19 @@ enum Open {
     Bracket,
 }
 
+/// What [`lex`] finds.
+pub(super) struct Lexed {
+    pub tokens: Vec<Token>,
+    /// The indices of the words `import`, `export` and `new`: where a pattern may start.
+    pub keywords: Vec<usize>,
+    pub map_comment: Option<MapComment>,
+}
+
 /// The tokens of `text` and its last `sourceMappingURL` comment.
-pub(super) fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
+pub(super) fn lex(text: &str) -> Option<Lexed> {
     let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 4);
+    let mut keywords = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut map_comment = None;
     let mut i = 0;
@@ -142,6 +151,9 @@ pub(super) fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
                 while i < bytes.len() && is_word(bytes[i]) {
                     i += 1;
                 }
+                if matches!(&bytes[start..i], b"import" | b"export" | b"new") {
+                    keywords.push(tokens.len());
+                }
                 Kind::Word
             }
             _ => {
@@ -186,7 +198,11 @@ pub(super) fn lex(text: &str) -> Option<(Vec<Token>, Option<MapComment>)> {
             end: i,
         });
     }
-    stack.is_empty().then_some((tokens, map_comment))
+    stack.is_empty().then_some(Lexed {
+        tokens,
+        keywords,
+        map_comment,
+    })
 }
 
 /// Opens a level; `None` past [`JS_MAX`], deeper than the parsers follow: the parser's path
