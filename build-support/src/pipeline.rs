@@ -15,7 +15,7 @@ use crate::cache::store::Cache;
 use crate::error::{self, Diagnostic, Error};
 use crate::link::{self, Entry};
 use crate::settings::Settings;
-use crate::transform::{Files, Input, TransformOptions};
+use crate::transform::{Files, Input, Kind, TransformOptions, Transformed};
 use crate::walk::{self, Source};
 use crate::{
     Output, Stats, bundle, cargo, delta, emit, fingerprint, graph, hash, modules, naming,
@@ -181,15 +181,23 @@ fn transform_all(
                 .unwrap_or_else(|| Ok(Default::default()))
                 .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))?;
             let digest = hash::sha256(&bytes);
-            let out = if settings.public.is_match(&source.logical) {
-                crate::transform::passthrough(&bytes)
+            let (out, unchanged) = if settings.public.is_match(&source.logical)
+                || Kind::of(&source.logical) == Kind::Other
+            {
+                // Shipped as read (a source map, a public file): the bytes move on, uncopied.
+                let out = Transformed {
+                    bytes: bytes.into_owned(),
+                    ..Transformed::default()
+                };
+                (out, true)
             } else {
                 let input = Input::new(&source.logical, &source.display, options, files);
                 // The digest the fingerprint records keys the cache too: hashed once.
-                stages.transform_hashed(&input, &bytes, digest)?
+                let out = stages.transform_hashed(&input, &bytes, digest)?;
+                // Most files without references come out as they went in: their digest stands.
+                let unchanged = out.refs.is_empty() && out.bytes == *bytes;
+                (out, unchanged)
             };
-            // Most files without references come out as they went in: their digest stands.
-            let unchanged = out.refs.is_empty() && out.bytes == *bytes;
             let entry = Entry {
                 logical: source.logical.clone(),
                 display: source.display.clone(),

@@ -98,7 +98,7 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
 }
 
 /// A file shipped as it is: no references, no map.
-pub(crate) fn passthrough(bytes: &[u8]) -> Transformed {
+fn passthrough(bytes: &[u8]) -> Transformed {
     Transformed {
         bytes: bytes.to_vec(),
         ..Transformed::default()
