@@ -42,6 +42,11 @@ def cpu(name):
     return result["user"] + result["system"]
 
 
+def scan_seconds(scan):
+    """CPU seconds of one pass of `pipeline-bench scan` over every language."""
+    return sum(s["seconds"]["median"] for s in scan.values())
+
+
 def secs(t):
     if t is None:
         return "n/a"
@@ -556,6 +561,10 @@ def row8_scale16():
             f"CSS file for references (a lexer over each byte), holds the transformed files until "
             f"their names are known, and writes the embedded pack, `manifest.json` and the generated "
             f"code: 2x the floor leaves {floor[0]:.2f} s of wall time for all of that.")
+        scan = load("r8-x16-scan.json")
+        if scan:
+            why[("8", "rewrite only at x16 vs read + SHA-256 + write")] += (
+                f" The lexers alone take {scan_seconds(scan):.2f} CPU-seconds of it (section 8b).")
     sri = hf("r8-x16-floor-sri")
     if al and sri:
         ratio = al[0] / sri[0]
@@ -575,6 +584,15 @@ def row8_scale16():
         memory.append(f"| {label} | {low:.0f}-{top:.0f} MB |")
     if not al or not (lines or memory):
         return
+    scan = load("r8-x16-scan.json")
+    lexers = ""
+    if scan:
+        parts = ", ".join(
+            f"{name.upper()} {mb(s['bytes'])} at {s['mb_per_s']:.0f} MB/s "
+            f"({s['seconds']['median']:.2f} s)" for name, s in sorted(scan.items()))
+        lexers = (f"\nThe lexers of the rewrite-only path alone, on one thread over the same tree with "
+                  f"its files already in memory (`pipeline-bench scan`, median of 5): {parts}; "
+                  f"**{scan_seconds(scan):.2f} CPU-seconds** in all.\n")
     sections.append(f"""### 8b. scale 16 beside its peers
 
 Rewrite only (`--no-precompress`) over the x16 tree, side by side in this run; medians.
@@ -585,7 +603,7 @@ default the `integrity` values reuse the SHA-256).
 | tool | median | vs assetlock ({secs(al)}) |
 |---|---:|---:|
 {chr(10).join(lines)}
-
+{lexers}
 Peak memory (max RSS, `/usr/bin/time`, 3 runs) of the rewrite-only build:
 
 | tree | max RSS |

@@ -398,6 +398,9 @@ row8_scale16() {
     django+=" $(q "$tools/venv/bin/django-admin")"
     hf_runs=$slow_runs hf r8-x16-django --warmup 1 \
         "$fresh $(q "$r/static") $django collectstatic --noinput -v 0"
+    # The lexers alone, inputs in memory: the part of the build that reads every byte of CSS
+    # and JS.
+    "$bin/pipeline-bench" scan "$dir" --runs 5 >"$results/r8-x16-scan.json"
     # Hard links: the tree with a large file costs the disk only that file.
     local big="$r/x16-big"
     cp -al "$dir" "$big"

@@ -82,3 +82,15 @@ pub fn delta(
     let sha256 = crate::hash::sha256(dictionary);
     crate::delta::encode(coding, target, (dictionary, &sha256))
 }
+
+/// How many references the lexer of the unminified path finds in `text`, taken as a stylesheet
+/// (`css`) or a script; `None` when it is unsure of the text and the pipeline would let the
+/// parser read it.
+pub fn scan(css: bool, text: &str) -> Option<usize> {
+    let kind = if css {
+        crate::transform::Kind::Css
+    } else {
+        crate::transform::Kind::Js
+    };
+    crate::transform::count_scanned(kind, text)
+}

@@ -6,6 +6,9 @@
 //! pipeline-bench floor <tree> <out dir> [--threads N] [--also sha384]
 //!     reads, hashes (SHA-256) and writes every file of a tree on N threads: the floor of a
 //!     rewrite-only build; `--also sha384` adds each file's integrity hash
+//! pipeline-bench scan <tree> [--runs R]
+//!     the lexers of the unminified path over every stylesheet and script of a tree, on one
+//!     thread, inputs in memory: MB/s at the median of R passes (default 7)
 //! pipeline-bench brotli-scaling <release out dir> [--step K] [--runs R] [--workers N]
 //!     brotli 11 on 1 thread, N threads (std and rayon) and N processes, window fixed at
 //!     24 bits or sized to the input
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
     let result = match positional.as_slice() {
         ["stages", assets, out] => run_stages(&args, Path::new(assets), Path::new(out)),
         ["floor", tree, out] => floor(&args, Path::new(tree), Path::new(out)),
+        ["scan", tree] => scan(&args, Path::new(tree)),
         ["compressible", out, coding] => compressible(Path::new(out), coding),
         ["brotli-scaling", out] => brotli_scaling(&args, Path::new(out)),
         ["brotli-share", out, step, window, index, of] => {
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
 fn usage() -> &'static str {
     "usage: pipeline-bench stages <asset dir> <out dir> [--threads N] [--no-source-maps]\n       \
      pipeline-bench floor <tree> <out dir> [--threads N] [--also sha384]\n       \
+     pipeline-bench scan <tree> [--runs R]\n       \
      pipeline-bench brotli-scaling <out dir> [--step K] [--runs R] [--workers N]\n       \
      pipeline-bench compressible <out dir> <gzip|zstd|brotli>\n       \
      pipeline-bench gen-compile-crates <dir> <repo> <corpus>"
@@ -100,6 +105,26 @@ fn floor(args: &[String], tree: &Path, out: &Path) -> Result<(), String> {
     let (files, bytes) = assetlock_bench::floor::copy_and_hash(tree, out, threads, integrity)
         .map_err(|e| e.to_string())?;
     eprintln!("copied and hashed {files} files, {bytes} bytes on {threads} threads");
+    Ok(())
+}
+
+fn scan(args: &[String], tree: &Path) -> Result<(), String> {
+    let runs = option(args, "--runs", 7)?;
+    let mut report = serde_json::Map::new();
+    for (name, css) in [("css", true), ("js", false)] {
+        let scanned = assetlock_bench::scan::measure(tree, css, runs).map_err(|e| e.to_string())?;
+        report.insert(
+            name.into(),
+            json!({
+                "files": scanned.files,
+                "bytes": scanned.bytes,
+                "unsure": scanned.unsure,
+                "seconds": scanned.seconds.json(),
+                "mb_per_s": scanned.throughput(),
+            }),
+        );
+    }
+    println!("{}", serde_json::Value::Object(report));
     Ok(())
 }
 

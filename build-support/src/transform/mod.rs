@@ -97,6 +97,16 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
     }
 }
 
+/// How many references the lexer of the unminified path finds in `text`, a stylesheet or a
+/// script by `kind`; `None` when it is unsure of the text (the parser then reads it).
+pub(crate) fn count_scanned(kind: Kind, text: &str) -> Option<usize> {
+    match kind {
+        Kind::Css => css::scan::scan(text).map(|scan| scan.refs.len()),
+        Kind::Js => js::scan::scan(text).map(|scan| scan.refs.len()),
+        Kind::Other => None,
+    }
+}
+
 /// A file shipped as it is: no references, no map.
 fn passthrough(bytes: &[u8]) -> Transformed {
     Transformed {
