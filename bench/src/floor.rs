@@ -50,7 +50,7 @@ pub fn copy_and_hash(
 
 /// The files under `dir`, relative to the tree's root; hidden files (the corpus's markers)
 /// are left out, as the pipeline leaves them out.
-fn walk(dir: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+pub(crate) fn walk(dir: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();

@@ -53,21 +53,15 @@ pub fn measure(tree: &Path, css: bool, runs: usize) -> io::Result<Scanned> {
     })
 }
 
-/// The UTF-8 files under `dir` with one of `extensions`, hidden ones left out.
-fn collect(dir: &Path, extensions: &[&str], out: &mut Vec<String>) -> io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            collect(&path, extensions, out)?;
-        } else if path
+/// The UTF-8 files under `tree` with one of `extensions`, hidden ones left out.
+fn collect(tree: &Path, extensions: &[&str], out: &mut Vec<String>) -> io::Result<()> {
+    let mut files = Vec::new();
+    crate::floor::walk(tree, Path::new(""), &mut files)?;
+    for relative in files {
+        if relative
             .extension()
             .is_some_and(|e| extensions.iter().any(|x| e == *x))
-            && let Ok(text) = std::fs::read_to_string(&path)
+            && let Ok(text) = std::fs::read_to_string(tree.join(relative))
         {
             out.push(text);
         }

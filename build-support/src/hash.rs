@@ -81,6 +81,14 @@ mod tests {
     }
 
     #[test]
+    fn hex_of_sha256() {
+        assert_eq!(
+            hex(&sha256(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
     fn field_hasher_separates_fields() {
         let mut a = FieldHasher::default();
         a.field("ab").field("c");

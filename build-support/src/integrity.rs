@@ -94,7 +94,7 @@ impl Integrity {
 mod tests {
     use super::*;
 
-    /// `printf '' | openssl dgst -<name> -binary | base64`, and the same of `abc`.
+    /// `printf '' | openssl dgst -<name> -binary | base64`.
     const EMPTY: [(Integrity, &str); 3] = [
         (
             Integrity::Sha256,

@@ -4,10 +4,10 @@
 //! An image, a font, a video or any other file that is neither CSS, JS nor a source map, and
 //! that gets no precompressed variant, has no reference to rewrite: its output is its input.
 //! Such a file is read [`CHUNK`] bytes at a time to hash it (SHA-256 for its name and, unless
-//! that gives it, the hash of its integrity value), then copied by the operating system into the artifact dir and, when the
-//! bytes are embedded, into the pack. What a build holds in memory is then set by the files it
-//! transforms or compresses, not by the size of the tree: a 1 GB video costs one buffer per
-//! thread.
+//! that gives it, the hash of its integrity value), then copied by the operating system into
+//! the artifact dir and, when the bytes are embedded, into the pack. What a build holds in
+//! memory is then set by the files it transforms or compresses, not by the size of the tree: a
+//! 1 GB video costs one buffer per thread.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
