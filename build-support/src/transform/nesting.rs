@@ -111,6 +111,12 @@ pub(crate) fn string_end(bytes: &[u8], start: usize, quote: u8) -> usize {
     bytes.len()
 }
 
+/// The offset of the end of the line from `from` (a line comment ends there), at a line feed
+/// or a carriage return.
+pub(crate) fn line_end(bytes: &[u8], from: usize) -> usize {
+    memchr::memchr2(b'\n', b'\r', &bytes[from..]).map_or(bytes.len(), |p| p + from)
+}
+
 /// [`css_too_deep`] for JavaScript: brackets, and template substitutions `${`.
 pub(crate) fn js_too_deep(text: &str, limit: usize) -> Option<usize> {
     // Every level opens with at least one byte of its own.
@@ -129,7 +135,7 @@ pub(crate) fn js_too_deep(text: &str, limit: usize) -> Option<usize> {
         let mut opens = false;
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |p| i + p);
+                i = line_end(bytes, i);
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
@@ -323,6 +329,14 @@ mod tests {
             "a = '((('; // (((\n/* [[[ */ b = /[(]\\(/g; c = `((${ [1] }((`; d = x / (y) / 2;";
         assert_eq!(js_too_deep(text, 2), None);
         assert!(js_too_deep(text, 1).is_some());
+    }
+
+    #[test]
+    fn a_line_comment_ends_at_a_carriage_return_too() {
+        // Old Mac line ends: the brackets after the comment are code, and nest.
+        let text = "// note\rx = [[[1]]];";
+        assert_eq!(js_too_deep(text, 3), None);
+        assert_eq!(js_too_deep(text, 2), Some(14));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! starts a regular expression or divides is told from the token before it.
 
 use crate::transform::nesting::{
-    JS_MAX, KEYWORDS_BEFORE_EXPRESSION, css_comment_end, is_word, regex_end, string_end,
+    JS_MAX, KEYWORDS_BEFORE_EXPRESSION, css_comment_end, is_word, line_end, regex_end, string_end,
     template_end,
 };
 use crate::transform::splice::MapComment;
@@ -214,11 +214,6 @@ fn push(stack: &mut Vec<Open>, open: Open) -> Option<()> {
     }
     stack.push(open);
     Some(())
-}
-
-/// The offset of the end of the line from `from`.
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    memchr::memchr2(b'\n', b'\r', &bytes[from..]).map_or(bytes.len(), |p| p + from)
 }
 
 /// The bytes of a token.
