@@ -181,28 +181,43 @@ fn transform_all(
                 .unwrap_or_else(|| Ok(Default::default()))
                 .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))?;
             let digest = hash::sha256(&bytes);
-            let (out, unchanged) = if settings.public.is_match(&source.logical)
+            let (mut out, unchanged) = if settings.public.is_match(&source.logical)
                 || Kind::of(&source.logical) == Kind::Other
             {
-                // Shipped as read (a source map, a public file): the bytes move on, uncopied.
-                let out = Transformed {
-                    bytes: bytes.into_owned(),
-                    ..Transformed::default()
-                };
-                (out, true)
+                // Shipped as read (a source map, a public file).
+                (Transformed::default(), true)
             } else {
                 let input = Input::new(&source.logical, &source.display, options, files);
                 // The digest the fingerprint records keys the cache too: hashed once.
                 let out = stages.transform_hashed(&input, &bytes, digest)?;
                 // Most files without references come out as they went in: their digest stands.
-                let unchanged = out.refs.is_empty() && out.bytes == *bytes;
+                let unchanged = out.refs.is_empty() && (out.as_read || out.bytes == *bytes);
                 (out, unchanged)
             };
+            let size = bytes.len() as u64;
+            // Output that is the file as read and gets no compressed variant is not held: it
+            // is copied from its source, as a file of the streaming lane is.
+            let stream =
+                (unchanged && !stream::compressed(settings, &source.logical, size)).then(|| {
+                    stream::Streamed {
+                        path: source.path.clone(),
+                        size,
+                        sha256: digest,
+                        integrity: settings.integrity.of(&bytes, &digest),
+                    }
+                });
+            let as_read = std::mem::take(&mut out.as_read);
+            if stream.is_some() {
+                out.bytes = Vec::new();
+            } else if unchanged || as_read {
+                // The bytes move on, uncopied.
+                out.bytes = bytes.into_owned();
+            }
             let entry = Entry {
                 logical: source.logical.clone(),
                 display: source.display.clone(),
                 out,
-                stream: None,
+                stream,
                 digest: unchanged.then_some(digest),
             };
             Ok((entry, digest))

@@ -37,6 +37,41 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Lines and columns as cssparser counts them: a line ends at `\n`, `\r`, `\r\n` or a form
+/// feed; columns are UTF-16 code units, from 1. Lookups move forward from the last one.
+#[derive(Default)]
+pub(crate) struct Utf16Positions {
+    /// The last offset looked up, its 0-based line, and where that line starts.
+    offset: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl Utf16Positions {
+    /// 1-based line and column of `offset`.
+    pub fn at(&mut self, text: &str, offset: usize) -> (u32, u32) {
+        if offset < self.offset {
+            *self = Utf16Positions::default();
+        }
+        let bytes = text.as_bytes();
+        for i in self.offset..offset {
+            match bytes[i] {
+                b'\n' | 0x0c => (self.line, self.line_start) = (self.line + 1, i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
+                    (self.line, self.line_start) = (self.line + 1, i + 1)
+                }
+                _ => {}
+            }
+        }
+        self.offset = offset;
+        let column: usize = text[self.line_start..offset]
+            .chars()
+            .map(char::len_utf16)
+            .sum();
+        (self.line + 1, column as u32 + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +83,17 @@ mod tests {
         assert_eq!(index.position(3), (2, 1));
         // "cé " is 4 bytes; "d" is the fourth character.
         assert_eq!(index.position(7), (2, 4));
+    }
+
+    #[test]
+    fn utf16_positions_end_lines_as_css_does() {
+        let text = "a\r\nb\rc\x0cd\n😀é x";
+        let mut positions = Utf16Positions::default();
+        assert_eq!(positions.at(text, 3), (2, 1));
+        assert_eq!(positions.at(text, 5), (3, 1));
+        // Backwards works too.
+        assert_eq!(positions.at(text, 1), (1, 2));
+        // The emoji takes two UTF-16 units, `é` one.
+        assert_eq!(positions.at(text, text.len() - 1), (5, 5));
     }
 }

@@ -8,6 +8,10 @@
 //! the artifact dir and, when the bytes are embedded, into the pack. What a build holds in
 //! memory is then set by the files it transforms or compresses, not by the size of the tree: a
 //! 1 GB video costs one buffer per thread.
+//!
+//! A stylesheet, script or source map that its transform leaves as read, and that no coding
+//! compresses ([`compressed`]), is not held either: once read and hashed, it is copied from its
+//! source in the same way.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -37,14 +41,21 @@ pub(crate) struct Streamed {
 /// transformed (not CSS or JS), no transform reads it (not a source map), and no coding
 /// compresses it.
 pub(crate) fn eligible(settings: &Settings, logical: &str, size: u64) -> bool {
-    let content_type = mime::content_type(logical);
-    let len = usize::try_from(size).unwrap_or(usize::MAX);
     Kind::of(logical) == Kind::Other
         && !logical.ends_with(".map")
-        && !settings
-            .precompress
-            .iter()
-            .any(|&(coding, _)| compress::attempted(coding, logical, content_type, len))
+        && !compressed(settings, logical, size)
+}
+
+/// Whether a coding of the build compresses the file `logical` of `size` bytes. A file that
+/// no coding compresses needs its bytes for nothing but its hash: a transformed file that
+/// comes out as read is then copied from its source as a streamed one is, not held.
+pub(crate) fn compressed(settings: &Settings, logical: &str, size: u64) -> bool {
+    let content_type = mime::content_type(logical);
+    let len = usize::try_from(size).unwrap_or(usize::MAX);
+    settings
+        .precompress
+        .iter()
+        .any(|&(coding, _)| compress::attempted(coding, logical, content_type, len))
 }
 
 /// Hashes the file at `path`, one chunk at a time, for its name and its `integrity` value.

@@ -36,9 +36,12 @@ impl Stages {
     /// file it read are unchanged. Failures are not cached.
     pub fn transform(&self, input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
         self.transform_hashed(input, bytes, hash::sha256(bytes))
+            .map(|out| out.filled(bytes))
     }
 
-    /// [`Stages::transform`] for bytes whose SHA-256 the caller has already.
+    /// [`Stages::transform`] for bytes whose SHA-256 the caller has already. A file kept as
+    /// written that comes out as read is returned without its bytes, marked `as_read`
+    /// ([`transform::transform_kept`]): the caller holds them.
     pub fn transform_hashed(
         &self,
         input: &Input,
@@ -53,7 +56,7 @@ impl Stages {
         // storing it would write the tree a second time.
         if input.options.as_written(kind) {
             self.transformed.fetch_add(1, Ordering::Relaxed);
-            return transform::transform(input, bytes);
+            return transform::transform_kept(input, bytes);
         }
         let key = key::transform(input, sha256);
         let mut computed = None;
@@ -154,5 +157,6 @@ fn decode(bytes: &[u8]) -> Option<Transformed> {
             .map(Diagnostic::from_stored)
             .collect(),
         reads: stored.reads,
+        as_read: false,
     })
 }

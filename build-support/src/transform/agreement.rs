@@ -11,14 +11,14 @@ use crate::transform::testing::{options, parsing};
 use crate::transform::{Files, TransformOptions, transform};
 
 /// Where the files are, relative to the workspace root.
-const TREES: &[&str] = &[
+pub(crate) const TREES: &[&str] = &[
     "bench/corpus",
     "build-support/tests/fixtures",
     "tests/fixture-site/assets",
     "example-app/assets",
 ];
 
-fn files(dir: &Path, kind: Kind, out: &mut Vec<PathBuf>) {
+pub(crate) fn files(dir: &Path, kind: Kind, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -10,7 +10,7 @@ pub(crate) use super::files::Files;
 /// The result of transforming one file.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Transformed {
-    /// The output, with markers where hashes of referenced assets go.
+    /// The output, with markers where hashes of referenced assets go; empty when `as_read`.
     pub bytes: Vec<u8>,
     pub refs: Vec<Ref>,
     /// A source map for `bytes`, to be published as `<logical>.map`.
@@ -19,6 +19,20 @@ pub(crate) struct Transformed {
     /// Other files the transform read, with their SHA-256 (`None`: looked for, absent). A
     /// cached result is only valid while these are unchanged.
     pub reads: Vec<(String, Option<[u8; 32]>)>,
+    /// The output is the input, byte for byte, and `bytes` was left empty: the caller holds
+    /// the input already (see `transform::transform_kept`). Only the unminified paths, which
+    /// splice into the input, set it, when they have nothing to splice.
+    pub as_read: bool,
+}
+
+impl Transformed {
+    /// This result with `bytes` filled from `input` when it is the input as read.
+    pub fn filled(mut self, input: &[u8]) -> Transformed {
+        if std::mem::take(&mut self.as_read) {
+            self.bytes = input.to_vec();
+        }
+        self
+    }
 }
 
 /// What a transform reads: one file, the transform options, and the other files (for input

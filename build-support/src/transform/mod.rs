@@ -29,6 +29,12 @@ use crate::error::Diagnostic;
 /// and the file shipped as it is. A bundle part (`input.part`) is transformed the same way but
 /// its map is not linked: the bundle links one map for all its parts.
 pub(crate) fn transform(input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
+    transform_kept(input, bytes).map(|out| out.filled(bytes))
+}
+
+/// [`transform`], except that an output which is the input as read comes back without its
+/// bytes, marked `as_read`: a caller that owns the input keeps it instead of a copy.
+pub(crate) fn transform_kept(input: &Input, bytes: &[u8]) -> Result<Transformed, Diagnostic> {
     let kind = Kind::of(input.logical);
     if kind == Kind::Other {
         return Ok(passthrough(bytes));
@@ -56,6 +62,8 @@ fn guarded(
     work: impl FnOnce() -> Result<Transformed, Diagnostic>,
 ) -> Result<Transformed, Diagnostic> {
     let what = match kind {
+        // The CSS lexer does not recurse: the transform checks a text it leaves to cssparser.
+        Kind::Css if input.options.css_as_written() => "CSS transform",
         Kind::Css => {
             nesting::check_css(input.display, text)?;
             "CSS transform (lightningcss)"
@@ -101,7 +109,10 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
 /// script by `kind`; `None` when it is unsure of the text (the parser then reads it).
 pub(crate) fn count_scanned(kind: Kind, text: &str) -> Option<usize> {
     match kind {
-        Kind::Css => css::scan::scan(text).map(|scan| scan.refs.len()),
+        Kind::Css => css::as_written::find("", text)
+            .ok()
+            .flatten()
+            .map(|scan| scan.refs.len()),
         Kind::Js => js::scan::scan(text).map(|scan| scan.refs.len()),
         Kind::Other => None,
     }
@@ -200,7 +211,7 @@ mod tests {
     const CHILD: &str = "ASSETLOCK_TEST_PANIC_CHILD";
 
     fn panicking(display: &str) -> Result<Transformed, Diagnostic> {
-        let options = testing::options(false);
+        let options = testing::parsing(false);
         let files = Files::new();
         let input = Input::new("css/a.css", display, &options, &files);
         guarded(&input, ".a{}", Kind::Css, || panic!("boom"))

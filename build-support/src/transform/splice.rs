@@ -11,6 +11,16 @@ use crate::transform::input::{Input, Transformed};
 /// A byte range of the input and what replaces it.
 pub(crate) type Edit = (Range<usize>, String);
 
+/// Puts `text` with each edit applied into `out`, or with no edit marks `out` as the input
+/// as read, without copying it.
+pub(crate) fn apply_to(out: &mut Transformed, text: &str, edits: Vec<Edit>) {
+    if edits.is_empty() {
+        out.as_read = true;
+    } else {
+        out.bytes = apply(text, edits).into_bytes();
+    }
+}
+
 /// `text` with each edit applied; an edit that overlaps an earlier one is skipped.
 pub(crate) fn apply(text: &str, mut edits: Vec<Edit>) -> String {
     edits.sort_by_key(|(range, _)| range.start);

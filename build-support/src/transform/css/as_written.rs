@@ -1,19 +1,22 @@
 //! The unminified path: a stylesheet kept as written, with only its references replaced.
-//! cssparser's tokenizer finds them ([`scan`]); lightningcss is not involved, so nothing is
-//! lowered or prefixed (see `Config::parse_unminified`), unless a token is malformed.
+//! A lexer finds them ([`lex`]), or cssparser's tokenizer ([`scan`]) where the lexer is
+//! unsure; lightningcss is not involved, so nothing is lowered or prefixed (see
+//! `Config::parse_unminified`), unless a token is malformed.
 
 use cssparser::serialize_string;
 
 use crate::error::Diagnostic;
 use crate::position::LineIndex;
 use crate::reference::Syntax;
-use crate::transform::css::scan::{self, Found};
+use crate::transform::css::lex;
+use crate::transform::css::scan::{self, Found, Scan};
 use crate::transform::input::{Input, Transformed};
+use crate::transform::nesting;
 use crate::transform::splice::{self, Edit};
 
 /// Finds the references of `text` and splices their marker URLs in.
 pub(super) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
-    let Some(scan) = scan::scan(text) else {
+    let Some(scan) = find(input.display, text)? else {
         // lightningcss reports the malformed token, or recovers from it as browsers do.
         return super::reprint(input, text);
     };
@@ -32,8 +35,20 @@ pub(super) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
     if let Some(comment) = scan.map_comment {
         comment.relink(input, &LineIndex::new(text), &mut out, &mut edits);
     }
-    out.bytes = splice::apply(text, edits).into_bytes();
+    splice::apply_to(&mut out, text, edits);
     Ok(out)
+}
+
+/// The references of `text` (from the file `display`): the lexer's, or where it is unsure,
+/// those of cssparser's tokenizer. `None` when a token is malformed; an error when the text
+/// nests deeper than cssparser and lightningcss can follow.
+pub(crate) fn find(display: &str, text: &str) -> Result<Option<Scan>, Diagnostic> {
+    if let Some(scan) = lex::scan(text) {
+        return Ok(Some(scan));
+    }
+    // Both cssparser's walk and lightningcss recurse into every block.
+    nesting::check_css(display, text)?;
+    Ok(scan::scan(text))
 }
 
 /// `url` written as the token it replaces was: unquoted `url(...)` or a string in the same

@@ -1,16 +1,18 @@
 //! CSS: find and rewrite `url()` and `@import` references, lower for the targets, minify.
 //!
 //! Two paths find the same references:
-//! - [`as_written`] (unminified builds, unless `parse_unminified`): cssparser's tokenizer
-//!   finds them ([`scan`]) and their hashed names are spliced into the text as written.
+//! - [`as_written`] (unminified builds, unless `parse_unminified`): a lexer finds them
+//!   ([`lex`]; cssparser's tokenizer, [`scan`], where the lexer is unsure) and their hashed
+//!   names are spliced into the text as written.
 //! - this module (minified builds, inlined imports, or lowering asked for): lightningcss
 //!   parses every `url()` (in declarations, `@font-face` `src` lists, `image-set()`, custom
 //!   properties) and every `@import`, lowers and prefixes for the targets and prints the
 //!   stylesheet back, minified or readable, with a source map whenever positions change in a
 //!   way a debugger would notice. Comments never reach the visitor.
 
-mod as_written;
+pub(super) mod as_written;
 mod inline;
+mod lex;
 pub(crate) mod scan;
 
 use std::convert::Infallible;

@@ -33,7 +33,7 @@ pub(crate) struct Found {
 }
 
 /// What a scan finds.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Scan {
     pub refs: Vec<Found>,
     /// Where the first `@import` is (1-based line, column).

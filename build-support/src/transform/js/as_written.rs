@@ -45,6 +45,6 @@ fn splice(input: &Input, text: &str, scan: scan::Scan) -> Result<Transformed, Di
     if let Some(comment) = scan.map_comment {
         comment.relink(input, &lines, &mut out, &mut edits);
     }
-    out.bytes = splice::apply(text, edits).into_bytes();
+    splice::apply_to(&mut out, text, edits);
     Ok(out)
 }

@@ -124,7 +124,7 @@ impl Patterns<'_> {
     /// Records the string or template at `i`; `None` when it holds an escape.
     fn found(&mut self, i: usize, syntax: Syntax, static_import: bool) -> Option<()> {
         let token = *self.token(i)?;
-        let span = token.start + 1..token.end - 1;
+        let span = token.start() + 1..token.end() - 1;
         let value = &self.text[span.clone()];
         if value.contains('\\') {
             return None;
@@ -132,7 +132,7 @@ impl Patterns<'_> {
         self.scan.refs.push(Found {
             value: value.to_string(),
             span,
-            at: token.start,
+            at: token.start(),
             syntax,
             static_import,
         });
@@ -235,7 +235,7 @@ impl Patterns<'_> {
             0 => Some(()),
             1 if self.is_literal(open + 1) => self.found(open + 1, Syntax::Specifier, false),
             _ => {
-                let range = self.tokens[open + 1].start..self.tokens[end - 1].end;
+                let range = self.tokens[open + 1].start()..self.tokens[end - 1].end();
                 self.scan.non_literal.push(range);
                 Some(())
             }

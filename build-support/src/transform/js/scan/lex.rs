@@ -39,11 +39,32 @@ impl Kind {
     }
 }
 
+/// Offsets are 32-bit: a token takes 12 bytes, and a script of many short tokens needs a list
+/// that is a few times its own size.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Token {
     pub kind: Kind,
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+impl Token {
+    fn new(kind: Kind, start: usize, end: usize) -> Token {
+        // `lex` reads no text of 4 GiB or more.
+        Token {
+            kind,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
 }
 
 /// What a `{` or `(` opened.
@@ -69,8 +90,10 @@ pub(super) struct Lexed {
     pub map_comment: Option<MapComment>,
 }
 
-/// The tokens of `text` and its last `sourceMappingURL` comment.
+/// The tokens of `text` and its last `sourceMappingURL` comment; `None` for a text of 4 GiB
+/// or more, whose offsets a token cannot hold.
 pub(super) fn lex(text: &str) -> Option<Lexed> {
+    u32::try_from(text.len()).ok()?;
     let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 4);
     let mut keywords = Vec::new();
@@ -140,11 +163,7 @@ pub(super) fn lex(text: &str) -> Option<Lexed> {
                     return None;
                 }
                 // The template's middle or tail: a value, as far as a `/` after it goes.
-                tokens.push(Token {
-                    kind: Kind::TemplateHead,
-                    start,
-                    end: i,
-                });
+                tokens.push(Token::new(Kind::TemplateHead, start, i));
                 continue;
             }
             _ if is_word(b) => {
@@ -192,11 +211,7 @@ pub(super) fn lex(text: &str) -> Option<Lexed> {
                 }
             }
         };
-        tokens.push(Token {
-            kind,
-            start,
-            end: i,
-        });
+        tokens.push(Token::new(kind, start, i));
     }
     stack.is_empty().then_some(Lexed {
         tokens,
@@ -220,7 +235,7 @@ fn push(stack: &mut Vec<Open>, open: Open) -> Option<()> {
 pub(super) fn word<'t>(text: &'t str, token: Option<&Token>) -> Option<&'t str> {
     token
         .filter(|t| t.kind == Kind::Word)
-        .map(|t| &text[t.start..t.end])
+        .map(|t| &text[t.start()..t.end()])
 }
 
 /// What a `{` opens, from the token before it.
@@ -265,7 +280,7 @@ fn regex_allowed(text: &str, tokens: &[Token]) -> bool {
         return true;
     };
     match last.kind {
-        Kind::Word => KEYWORDS_BEFORE_EXPRESSION.contains(&&text[last.start..last.end]),
+        Kind::Word => KEYWORDS_BEFORE_EXPRESSION.contains(&&text[last.start()..last.end()]),
         Kind::Str | Kind::Template | Kind::TemplateHead | Kind::Regex => false,
         Kind::Punct(b')' | b']' | b'}') => false,
         // `a++ / b`: a postfix increment ends a value.
