@@ -212,6 +212,42 @@ async fn a_release_uploaded_after_start_is_found_without_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_uploaded_just_after_a_read_is_found_by_the_next_request() {
+    let s3 = S3Server::start().await;
+    let first = fixture::site();
+    s3.run(&first, Options::upload()).await.unwrap();
+    let interval = Duration::from_secs(3);
+    let fallback = fallback(&s3)
+        .refresh_interval(interval)
+        .timeout(Duration::from_secs(5));
+    let addr = serve(fallback).await;
+    let other = other_release();
+    let url = url(&other, "css/big.css");
+    // A miss: the records are read, and do not list the other release yet.
+    assert_eq!(get(addr, &url, &[]).await.status(), StatusCode::NOT_FOUND);
+    let read_at = Instant::now();
+
+    // The other release is uploaded and its first page asks this server, within the interval:
+    // the request waits for the next read instead of getting a 404 from the last one.
+    s3.run(&other, Options::upload()).await.unwrap();
+    let lists = s3.lists();
+    assert_eq!(get(addr, &url, &[]).await.status(), StatusCode::OK);
+    assert!(read_at.elapsed() >= interval, "{:?}", read_at.elapsed());
+    assert_eq!(s3.lists() - lists, 1, "one more read of the records");
+    // Hashes of no release wait for the next read too, all for the same one, and get 404.
+    let asked = Instant::now();
+    let urls: Vec<String> = (0..50)
+        .map(|i| format!("/assets/css/app.{i:016x}.css"))
+        .collect();
+    let requests = urls.iter().map(|url| get(addr, url, &[]));
+    for response in futures::future::join_all(requests).await {
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    assert!(asked.elapsed() <= interval + Duration::from_secs(2));
+    assert_eq!(s3.lists() - lists, 2, "one read for all of them");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_objects_listed_in_a_release_record_are_ever_fetched() {
     let other = other_release();
     let (s3, addr) = deployed(&other).await;

@@ -4,9 +4,11 @@
 mod cache;
 mod fetch;
 mod index;
+mod records;
 
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Mutex, PoisonError, RwLock};
+use std::time::Duration;
 
 use assetlock_contract::url;
 use axum::body::Body;
@@ -16,7 +18,7 @@ use super::response::{self, Dictionary, Plan, Policy, Representations};
 use crate::upload::{Destination, Error};
 use cache::ObjectCache;
 use fetch::{FetchError, InFlight};
-use index::{Index, Remote};
+use records::{Lookup, State};
 
 /// The environment variable the example app reads to turn the fallback on; its value is a
 /// destination as `upload-assets` takes it (`s3://bucket/prefix`, `file:///dir`).
@@ -44,7 +46,10 @@ pub const FALLBACK_ENV: &str = "ASSETLOCK_FALLBACK";
 ///   [`refresh_interval`](Fallback::refresh_interval) has passed (at most one LIST per
 ///   interval, however many random hashes arrive): a release uploaded after the server started
 ///   is found without a restart, and the objects of a pruned release stop being served (the
-///   cache drops them too).
+///   cache drops them too). A path is declared unknown only by records read after its request
+///   came; a request that missed in older records waits for the next read (at most the
+///   interval), so the first pages of a release find its assets on every server, even one
+///   that read the records a moment before the upload.
 /// - Unknown everywhere: 404 with `Cache-Control: no-store`. Bucket unreachable or slower than
 ///   [`timeout`](Fallback::timeout): 503 with `no-store` and a log line. Bytes that do not match
 ///   their record: 502 with `no-store` and a log line, never the bytes.
@@ -76,21 +81,8 @@ pub struct Fallback {
     refreshing: tokio::sync::Mutex<()>,
     cache: Mutex<Option<ObjectCache>>,
     in_flight: InFlight,
-}
-
-/// The records as last read, and when the last read was tried.
-#[derive(Default)]
-struct State {
-    index: Arc<Index>,
-    /// When the last read was tried, and whether it worked.
-    attempt: Option<(Instant, bool)>,
-}
-
-/// What a request path names.
-enum Lookup {
-    Found(Arc<Remote>),
-    Unknown,
-    Unavailable(String),
+    /// Requests waiting for the next read of the records.
+    waiting: AtomicUsize,
 }
 
 impl Fallback {
@@ -109,6 +101,7 @@ impl Fallback {
             refreshing: tokio::sync::Mutex::new(()),
             cache: Mutex::new(None),
             in_flight: InFlight::default(),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -147,10 +140,12 @@ impl Fallback {
         self
     }
 
-    /// The release records are read again at most this often (default 2 seconds). A release
-    /// uploaded less than this before its first server starts may get 404s from servers that
-    /// read the records just before the upload: roll servers at least this long after
-    /// `upload-assets --verify`.
+    /// The release records are read again at most this often (default 2 seconds). A request
+    /// for a path that the last read did not list, and that came after that read started,
+    /// waits for the next read, at most this long: an unknown hash takes up to this long to
+    /// get its 404. An interval longer than the [`timeout`](Fallback::timeout) turns the wait
+    /// off, and a release uploaded less than the interval before its first server starts may
+    /// then get 404s from servers that read the records just before the upload.
     pub fn refresh_interval(mut self, interval: Duration) -> Fallback {
         self.refresh_interval = interval;
         self
@@ -256,85 +251,6 @@ impl Fallback {
                 )
             }
         }
-    }
-
-    fn state<T>(&self, f: impl FnOnce(&State) -> T) -> T {
-        f(&self.state.read().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    /// The answer of the records as they are, or `None` when they are due to be read again.
-    fn answer(&self, state: &State, hashed_path: &str) -> Option<Lookup> {
-        let (at, ok) = state.attempt?;
-        if at.elapsed() >= self.refresh_interval {
-            return None;
-        }
-        Some(match (state.index.get(hashed_path), ok) {
-            (Some(remote), _) => Lookup::Found(remote),
-            (None, true) => Lookup::Unknown,
-            (None, false) => {
-                Lookup::Unavailable("the last read of the release records failed".into())
-            }
-        })
-    }
-
-    /// Finds a hashed path in the release records, reading them first when the last read is
-    /// older than the refresh interval. When a read fails, what the records said before still
-    /// holds.
-    async fn lookup(&self, hashed_path: &str) -> Lookup {
-        if let Some(answer) = self.state(|state| self.answer(state, hashed_path)) {
-            return answer;
-        }
-        let _reading = self.refreshing.lock().await;
-        // Another request may have read the records while this one waited.
-        if let Some(answer) = self.state(|state| self.answer(state, hashed_path)) {
-            return answer;
-        }
-        let current = self.state(|state| Arc::clone(&state.index));
-        let read = tokio::time::timeout(self.timeout, self.read_records(&current)).await;
-        let read = read.unwrap_or_else(|_| Err(format!("no answer within {:?}", self.timeout)));
-        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-        state.attempt = Some((Instant::now(), read.is_ok()));
-        match read {
-            Ok(index) => {
-                let index = Arc::new(index);
-                self.with_cache(|cache| cache.retain(|key| index.lists(key)));
-                state.index = Arc::clone(&index);
-                index
-                    .get(hashed_path)
-                    .map_or(Lookup::Unknown, Lookup::Found)
-            }
-            Err(why) => match state.index.get(hashed_path) {
-                Some(remote) => {
-                    tracing::warn!("assetlock fallback: release records not read again: {why}");
-                    Lookup::Found(remote)
-                }
-                None => Lookup::Unavailable(why),
-            },
-        }
-    }
-
-    /// Reads the list of release records, and the records not read before.
-    async fn read_records(&self, current: &Index) -> Result<Index, String> {
-        let listed = fetch::list_records(&self.dest).await?;
-        let (kept, new): (Vec<String>, Vec<String>) =
-            listed.into_iter().partition(|key| current.has_record(key));
-        let mut read = Vec::with_capacity(new.len());
-        for key in new {
-            match fetch::record(&self.dest, &key).await {
-                Ok(record) => read.push((key, record)),
-                Err(FetchError::Corrupt(why)) => {
-                    tracing::error!(key, "assetlock fallback: release record ignored: {why}");
-                }
-                Err(FetchError::NotFound) => {}
-                Err(FetchError::Unavailable(why)) => return Err(why),
-            }
-        }
-        let index = current.replaced(&kept, read);
-        tracing::debug!(
-            records = index.records(),
-            "assetlock fallback: release records read"
-        );
-        Ok(index)
     }
 
     /// The verified bytes of an object: from the cache, from a fetch already in flight, or
