@@ -224,8 +224,8 @@ async fn a_release_uploaded_just_after_a_read_is_found_by_the_next_request() {
     let other = other_release();
     let url = url(&other, "css/big.css");
     // A miss: the records are read, and do not list the other release yet.
-    assert_eq!(get(addr, &url, &[]).await.status(), StatusCode::NOT_FOUND);
     let read_at = Instant::now();
+    assert_eq!(get(addr, &url, &[]).await.status(), StatusCode::NOT_FOUND);
 
     // The other release is uploaded and its first page asks this server, within the interval:
     // the request waits for the next read instead of getting a 404 from the last one.
