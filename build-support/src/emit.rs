@@ -121,6 +121,8 @@ fn render(
 /// holds exactly this build.
 pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnostic> {
     let dist = settings.dist_dir();
+    // A dir this build creates holds nothing stale.
+    let existed = dist.exists();
     let files: Vec<(PathBuf, Content)> = assets
         .iter()
         .flat_map(Built::files)
@@ -136,9 +138,11 @@ pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnosti
             written.err().map(|e| write_error(path, e))
         })
         .collect();
-    let wanted: HashSet<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
-    if let Err(e) = remove_stale(&dist, &wanted) {
-        problems.push(write_error(&dist, e));
+    if existed {
+        let wanted: HashSet<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
+        if let Err(e) = remove_stale(&dist, &wanted) {
+            problems.push(write_error(&dist, e));
+        }
     }
     problems
 }
@@ -148,10 +152,33 @@ pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnosti
 /// A file that exists is replaced through a sibling and a rename, so a reader never sees half
 /// of it; a new file is written in place, which costs one file creation instead of two.
 pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() == bytes.len() as u64 && std::fs::read(path)? == bytes => Ok(()),
-        Ok(_) => replace(path, bytes),
-        Err(_) => write_new(path, bytes),
+    match create_new(path) {
+        Ok(mut file) => file.write_all(bytes),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match std::fs::metadata(path) {
+            Ok(meta) if meta.len() == bytes.len() as u64 && std::fs::read(path)? == bytes => Ok(()),
+            _ => replace(path, bytes),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates the file `path`, which must not exist yet, and its parent dirs when they are
+/// missing: one call for a new file of an existing dir, where asking first would take two.
+pub(crate) fn create_new(path: &Path) -> io::Result<std::fs::File> {
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match open() {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            open()
+        }
+        result => result,
     }
 }
 
@@ -184,18 +211,6 @@ pub(crate) fn sibling(path: &Path) -> PathBuf {
         ".{}.tmp",
         path.file_name().unwrap_or_default().to_string_lossy()
     ))
-}
-
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    match std::fs::write(path, bytes) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(path, bytes)
-        }
-        result => result,
-    }
 }
 
 fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -100,16 +100,12 @@ pub(crate) fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
 /// A file that exists is replaced through a sibling and a rename, so a reader never sees half
 /// of it; a new file is copied in place, which costs one file creation instead of two.
 pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> io::Result<()> {
-    let Ok(target) = std::fs::metadata(to) else {
-        return match std::fs::copy(from, to) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
-                if let Some(parent) = to.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::copy(from, to).map(drop)
-            }
-            copied => copied.map(drop),
-        };
+    let mut source = File::open(from)?;
+    let target = match crate::emit::create_new(to) {
+        // Within one file system, the kernel copies without passing the bytes through here.
+        Ok(mut target) => return io::copy(&mut source, &mut target).map(drop),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => std::fs::metadata(to)?,
+        Err(e) => return Err(e),
     };
     if let Ok(source) = std::fs::metadata(from)
         && source.len() == target.len()

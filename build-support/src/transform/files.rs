@@ -51,7 +51,7 @@ impl Files {
     /// The bytes of a file of the build: `None` when it is not one.
     pub(crate) fn read(&self, logical: &str) -> Option<io::Result<Cow<'_, [u8]>>> {
         Some(match self.entries.get(logical)? {
-            Entry::Disk { path, .. } => std::fs::read(path).map(Cow::Owned),
+            Entry::Disk { path, size } => read(path, *size).map(Cow::Owned),
             Entry::Memory(bytes) => Ok(Cow::Borrowed(bytes)),
         })
     }
@@ -62,6 +62,17 @@ impl Files {
     pub(crate) fn get(&self, logical: &str) -> Option<Cow<'_, [u8]>> {
         self.read(logical)?.ok()
     }
+}
+
+/// The bytes of the file at `path`, which had `size` bytes when discovered: a buffer of that
+/// size, without asking the file system for it again.
+fn read(path: &std::path::Path, size: u64) -> io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    // One byte more, so that the read which finds the end needs no bigger buffer.
+    let capacity = usize::try_from(size).map_or(0, |size| size.saturating_add(1));
+    let mut bytes = Vec::with_capacity(capacity);
+    io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(bytes)
 }
 
 impl FromIterator<(String, Vec<u8>)> for Files {
