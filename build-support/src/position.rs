@@ -38,17 +38,18 @@ impl<'a> LineIndex<'a> {
 }
 
 /// Lines and columns as cssparser counts them: a line ends at `\n`, `\r`, `\r\n` or a form
-/// feed; columns are UTF-16 code units, from 1. Lookups move forward from the last one.
+/// feed; columns are UTF-16 code units, from 1. Lookups move forward from the last one, so a
+/// file's lookups in order cost one pass over it, however long its lines.
 #[derive(Default)]
 pub(crate) struct Utf16Positions {
-    /// The last offset looked up, its 0-based line, and where that line starts.
+    /// The last offset looked up, and its 0-based line and column.
     offset: usize,
     line: u32,
-    line_start: usize,
+    column: u32,
 }
 
 impl Utf16Positions {
-    /// 1-based line and column of `offset`.
+    /// 1-based line and column of `offset`, a character boundary of `text`.
     pub fn at(&mut self, text: &str, offset: usize) -> (u32, u32) {
         if offset < self.offset {
             *self = Utf16Positions::default();
@@ -56,19 +57,19 @@ impl Utf16Positions {
         let bytes = text.as_bytes();
         for i in self.offset..offset {
             match bytes[i] {
-                b'\n' | 0x0c => (self.line, self.line_start) = (self.line + 1, i + 1),
+                b'\n' | 0x0c => (self.line, self.column) = (self.line + 1, 0),
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
-                    (self.line, self.line_start) = (self.line + 1, i + 1)
+                    (self.line, self.column) = (self.line + 1, 0)
                 }
-                _ => {}
+                b'\r' => {}
+                // A continuation byte adds nothing; a character of four bytes is two units.
+                b if b & 0xc0 == 0x80 => {}
+                b if b >= 0xf0 => self.column += 2,
+                _ => self.column += 1,
             }
         }
         self.offset = offset;
-        let column: usize = text[self.line_start..offset]
-            .chars()
-            .map(char::len_utf16)
-            .sum();
-        (self.line + 1, column as u32 + 1)
+        (self.line + 1, self.column + 1)
     }
 }
 

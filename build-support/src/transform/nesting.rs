@@ -100,12 +100,15 @@ pub(crate) fn css_comment_end(bytes: &[u8], start: usize) -> usize {
 /// The offset after the string starting at `start` (a newline ends an unterminated one).
 pub(crate) fn string_end(bytes: &[u8], start: usize, quote: u8) -> usize {
     let mut i = start + 1;
-    while i < bytes.len() {
+    while let Some(found) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr3(quote, b'\\', b'\n', rest))
+    {
+        i += found;
         match bytes[i] {
             b'\\' => i += 2,
             b'\n' => return i,
-            b if b == quote => return i + 1,
-            _ => i += 1,
+            _ => return i + 1,
         }
     }
     bytes.len()
@@ -239,11 +242,15 @@ static WORD: [bool; 256] = {
 /// The offset after a template's text from `from`, and whether it stopped at a `${`.
 pub(crate) fn template_end(bytes: &[u8], from: usize) -> (usize, bool) {
     let mut i = from;
-    while i < bytes.len() {
+    while let Some(found) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr3(b'\\', b'`', b'$', rest))
+    {
+        i += found;
         match bytes[i] {
             b'\\' => i += 2,
             b'`' => return (i + 1, false),
-            b'$' if bytes.get(i + 1) == Some(&b'{') => return (i + 2, true),
+            _ if bytes.get(i + 1) == Some(&b'{') => return (i + 2, true),
             _ => i += 1,
         }
     }

@@ -108,7 +108,11 @@ pub(super) fn lex(text: &str) -> Option<Lexed> {
         let start = i;
         let kind = match b {
             b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
+                // A run of blanks at once: indentation is most of them.
                 i += 1;
+                while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+                    i += 1;
+                }
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
