@@ -133,7 +133,7 @@ pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnosti
         .filter_map(|(path, content)| {
             let written = match content {
                 Content::Bytes(bytes) => write_if_changed(path, bytes),
-                Content::File(source, _) => crate::stream::copy_if_changed(source, path),
+                Content::File(source, size) => crate::stream::copy_if_changed(source, path, *size),
             };
             written.err().map(|e| write_error(path, e))
         })

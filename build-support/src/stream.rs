@@ -93,17 +93,18 @@ pub(crate) fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
     hash_file(path, Integrity::Sha256).map(|streamed| streamed.sha256)
 }
 
-/// Copies `from` to `to` (creating parent dirs), unless `to` already holds as many bytes and
-/// is not older than `from`: an artifact's name carries its content hash, and a live build's
-/// artifact is copied again after every edit of its source.
+/// Copies `from`, which had `size` bytes when it was hashed, to `to` (creating parent dirs),
+/// unless `to` already holds as many bytes and is not older than `from`: an artifact's name
+/// carries its content hash, and a live build's artifact is copied again after every edit of
+/// its source. Fails, leaving no file, if `from` no longer has `size` bytes.
 ///
 /// A file that exists is replaced through a sibling and a rename, so a reader never sees half
 /// of it; a new file is copied in place, which costs one file creation instead of two.
-pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> io::Result<()> {
+pub(crate) fn copy_if_changed(from: &Path, to: &Path, size: u64) -> io::Result<()> {
     let mut source = File::open(from)?;
     let target = match crate::emit::create_new(to) {
         // Within one file system, the kernel copies without passing the bytes through here.
-        Ok(mut target) => return io::copy(&mut source, &mut target).map(drop),
+        Ok(mut target) => return checked(io::copy(&mut source, &mut target), from, to, size),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => std::fs::metadata(to)?,
         Err(e) => return Err(e),
     };
@@ -114,8 +115,20 @@ pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> io::Result<()> {
         return Ok(());
     }
     let temp = crate::emit::sibling(to);
-    std::fs::copy(from, &temp)?;
+    checked(std::fs::copy(from, &temp), from, &temp, size)?;
     std::fs::rename(&temp, to)
+}
+
+/// A copy of `from` to `to` that gave `copied` bytes, checked against `size`: a copy of
+/// another size is removed.
+fn checked(copied: io::Result<u64>, from: &Path, to: &Path, size: u64) -> io::Result<()> {
+    match copied {
+        Ok(copied) if copied == size => Ok(()),
+        result => {
+            let _ = std::fs::remove_file(to);
+            Err(result.err().unwrap_or_else(|| changed(from, size)))
+        }
+    }
 }
 
 /// Appends the file at `from` to `out`, one chunk at a time; fails if its size is no longer
@@ -123,12 +136,17 @@ pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> io::Result<()> {
 pub(crate) fn append(from: &Path, size: u64, out: &mut impl Write) -> io::Result<()> {
     let copied = io::copy(&mut File::open(from)?.take(size + 1), out)?;
     if copied != size {
-        return Err(io::Error::other(format!(
-            "{} changed during the build ({size} bytes when hashed, {copied} now)",
-            from.display()
-        )));
+        return Err(changed(from, size));
     }
     Ok(())
+}
+
+/// The error for a file that no longer has the `size` bytes it had when it was hashed.
+fn changed(path: &Path, size: u64) -> io::Error {
+    io::Error::other(format!(
+        "{} changed during the build ({size} bytes when hashed)",
+        path.display()
+    ))
 }
 
 /// Whether the files at `a` and `b` hold the same bytes, compared one chunk at a time.
@@ -187,7 +205,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (from, to) = (dir.path().join("a"), dir.path().join("out/b"));
         std::fs::write(&from, b"one").unwrap();
-        copy_if_changed(&from, &to).unwrap();
+        copy_if_changed(&from, &to, 3).unwrap();
         assert_eq!(std::fs::read(&to).unwrap(), b"one");
         assert!(same_contents(&from, &to).unwrap());
         std::fs::write(&from, b"two").unwrap();
@@ -198,8 +216,21 @@ mod tests {
             .unwrap()
             .set_modified(later)
             .unwrap();
-        copy_if_changed(&from, &to).unwrap();
+        copy_if_changed(&from, &to, 3).unwrap();
         assert_eq!(std::fs::read(&to).unwrap(), b"two");
+    }
+
+    #[test]
+    fn a_copy_of_a_file_that_changed_size_since_hashing_is_an_error_and_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("a"), dir.path().join("out/b"));
+        std::fs::write(&from, b"four").unwrap();
+        let error = copy_if_changed(&from, &to, 3).unwrap_err();
+        assert!(
+            error.to_string().contains("changed during the build"),
+            "{error}"
+        );
+        assert!(!to.exists());
     }
 
     #[test]
