@@ -26,7 +26,7 @@ mod name;
 
 use name::is_name;
 
-use super::scan::{Found, Scan};
+use super::scan::{Block, Found, Prelude, Scan};
 use crate::position::Utf16Positions;
 use crate::transform::nesting::{CSS_MAX, css_comment_end};
 use crate::transform::splice::MapComment;
@@ -42,26 +42,6 @@ pub(crate) fn scan(text: &str) -> Option<Scan> {
     };
     lexer.run()?;
     Some(lexer.scan)
-}
-
-/// The block a token is in, as far as references are concerned (as in [`scan`](super::scan)).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Block {
-    /// `url(` with a quoted argument.
-    Url,
-    /// `image-set(` and `-webkit-image-set(`: a string at the start of an item is a URL.
-    ImageSet,
-    Other,
-}
-
-/// What the last at-keyword of a block asks of the tokens after it, until `;` or `{`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Prelude {
-    None,
-    /// After `@import`: the first string is its URL.
-    Import,
-    /// After `@namespace`: URLs are names.
-    Namespace,
 }
 
 /// One open block and the state of its walk.
@@ -231,7 +211,7 @@ impl Lexer<'_> {
             let open = self.i;
             let arg = open + self.whitespace(open);
             match self.bytes.get(arg) {
-                Some(b'"' | b'\'') if frame.prelude == Prelude::Namespace => Block::Other,
+                Some(b'"' | b'\'') if frame.prelude == Prelude::Namespace => Block::Namespace,
                 Some(b'"' | b'\'') => Block::Url,
                 Some(_) => {
                     let url = self.unquoted_url(arg)?;
@@ -246,7 +226,7 @@ impl Lexer<'_> {
             }
         } else if frame.prelude == Prelude::Namespace {
             // The URL of a namespace is a name.
-            Block::Other
+            Block::Namespace
         } else if name.eq_ignore_ascii_case("image-set")
             || name.eq_ignore_ascii_case("-webkit-image-set")
         {

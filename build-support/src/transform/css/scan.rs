@@ -57,7 +57,7 @@ pub(crate) fn scan(text: &str) -> Option<Scan> {
 
 /// The block a token is in, as far as references are concerned.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Block {
+pub(super) enum Block {
     /// `url(` with a quoted argument.
     Url,
     /// `image-set(` and `-webkit-image-set(`: a string at the start of an item is a URL.
@@ -69,7 +69,7 @@ enum Block {
 
 /// What the last at-keyword of a block asks of the tokens after it, until `;` or `{`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Prelude {
+pub(super) enum Prelude {
     None,
     /// After `@import`: the first string is its URL.
     Import,

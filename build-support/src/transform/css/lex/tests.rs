@@ -228,19 +228,22 @@ fn on_random_stylesheets_the_lexer_agrees_with_the_walk_or_leaves_them_to_it() {
     assert!(found > 1_500, "{found}");
 }
 
+/// The stylesheets of the corpus, the fixtures and the example app.
+fn stylesheets() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut paths = Vec::new();
+    for tree in crate::transform::agreement::TREES {
+        let kind = crate::transform::Kind::Css;
+        crate::transform::agreement::files(&root.join(tree), kind, &mut paths);
+    }
+    paths
+}
+
 /// Every stylesheet of the corpus, the fixtures and the example app: the lexer reads each
 /// one, and finds what cssparser's walk finds.
 #[test]
 fn the_lexer_reads_every_stylesheet_of_the_corpus_as_the_walk_does() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut paths = Vec::new();
-    for tree in crate::transform::agreement::TREES {
-        crate::transform::agreement::files(
-            &root.join(tree),
-            crate::transform::Kind::Css,
-            &mut paths,
-        );
-    }
+    let paths = stylesheets();
     let mut unsure = Vec::new();
     for path in &paths {
         let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
@@ -263,15 +266,7 @@ fn the_lexer_reads_every_stylesheet_of_the_corpus_as_the_walk_does() {
 /// names and `url()`s.
 #[test]
 fn on_broken_corpus_stylesheets_the_lexer_agrees_with_the_walk_or_leaves_them_to_it() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut paths = Vec::new();
-    for tree in crate::transform::agreement::TREES {
-        crate::transform::agreement::files(
-            &root.join(tree),
-            crate::transform::Kind::Css,
-            &mut paths,
-        );
-    }
+    let paths = stylesheets();
     let mut next = random();
     for path in &paths {
         let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
