@@ -446,6 +446,13 @@ row9() {
 # --- main ----------------------------------------------------------------------------------
 
 mkdir -p "$work/logs" "$results" "$tools"
+# One run at a time: two would share the work dir, and the first would delete the second's
+# trash as it ends.
+exec 9>"$here/work/.lock"
+if ! flock -n 9; then
+    echo "another bench/run.sh is running (it holds bench/work/.lock)" >&2
+    exit 1
+fi
 # A trash left by an interrupted run goes now, before anything is measured.
 [ -d "$trash" ] && empty_trash
 mkdir -p "$trash"
