@@ -115,7 +115,8 @@ pub(crate) fn copy_if_changed(from: &Path, to: &Path, size: u64) -> io::Result<(
         return Ok(());
     }
     let temp = crate::emit::sibling(to);
-    checked(std::fs::copy(from, &temp), from, &temp, size)?;
+    let copied = File::create(&temp).and_then(|mut temp| io::copy(&mut source, &mut temp));
+    checked(copied, from, &temp, size)?;
     std::fs::rename(&temp, to)
 }
 

@@ -123,16 +123,12 @@ impl Lexer<'_> {
                     }
                     let name = &self.text[start + 1..self.i];
                     let frame = stack.last_mut()?;
-                    frame.prelude = if name.eq_ignore_ascii_case("import") {
+                    frame.prelude = Prelude::after(name);
+                    if frame.prelude == Prelude::Import {
                         let at = self.positions.at(self.text, start);
                         self.scan.import_at.get_or_insert(at);
                         frame.import_at = Some(start);
-                        Prelude::Import
-                    } else if name.eq_ignore_ascii_case("namespace") {
-                        Prelude::Namespace
-                    } else {
-                        Prelude::None
-                    };
+                    }
                 }
                 b'#' => {
                     self.i += 1;
@@ -207,12 +203,12 @@ impl Lexer<'_> {
             Prelude::Import => frame.import_at.unwrap_or(start),
             _ => start,
         };
-        let block = if name.eq_ignore_ascii_case("url") {
+        if name.eq_ignore_ascii_case("url") {
             let open = self.i;
             let arg = open + self.whitespace(open);
             match self.bytes.get(arg) {
-                Some(b'"' | b'\'') if frame.prelude == Prelude::Namespace => Block::Namespace,
-                Some(b'"' | b'\'') => Block::Url,
+                // A quoted argument: `url(` is a function, the string its URL.
+                Some(b'"' | b'\'') => {}
                 Some(_) => {
                     let url = self.unquoted_url(arg)?;
                     if frame.prelude != Prelude::Namespace {
@@ -224,16 +220,8 @@ impl Lexer<'_> {
                 }
                 None => return None,
             }
-        } else if frame.prelude == Prelude::Namespace {
-            // The URL of a namespace is a name.
-            Block::Namespace
-        } else if name.eq_ignore_ascii_case("image-set")
-            || name.eq_ignore_ascii_case("-webkit-image-set")
-        {
-            Block::ImageSet
-        } else {
-            Block::Other
-        };
+        }
+        let block = Block::of_function(frame.prelude, name);
         frame.after(false);
         push(stack, Frame::new(block, b')', Some(at)))
     }

@@ -67,6 +67,24 @@ pub(super) enum Block {
     Other,
 }
 
+impl Block {
+    /// The block a function named `name` opens after `prelude` (its `url(` is a function only
+    /// when its argument is quoted).
+    pub(super) fn of_function(prelude: Prelude, name: &str) -> Block {
+        if prelude == Prelude::Namespace {
+            Block::Namespace
+        } else if name.eq_ignore_ascii_case("url") {
+            Block::Url
+        } else if name.eq_ignore_ascii_case("image-set")
+            || name.eq_ignore_ascii_case("-webkit-image-set")
+        {
+            Block::ImageSet
+        } else {
+            Block::Other
+        }
+    }
+}
+
 /// What the last at-keyword of a block asks of the tokens after it, until `;` or `{`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Prelude {
@@ -75,6 +93,19 @@ pub(super) enum Prelude {
     Import,
     /// After `@namespace`: URLs are names.
     Namespace,
+}
+
+impl Prelude {
+    /// What the at-keyword `name` starts.
+    pub(super) fn after(name: &str) -> Prelude {
+        if name.eq_ignore_ascii_case("import") {
+            Prelude::Import
+        } else if name.eq_ignore_ascii_case("namespace") {
+            Prelude::Namespace
+        } else {
+            Prelude::None
+        }
+    }
 }
 
 struct Walk<'t> {
@@ -111,16 +142,12 @@ impl Walk<'_> {
                     continue;
                 }
                 Token::AtKeyword(ref name) => {
-                    prelude = if name.eq_ignore_ascii_case("import") {
+                    prelude = Prelude::after(name);
+                    if prelude == Prelude::Import {
                         let at = (location.line + 1, location.column);
                         self.scan.import_at.get_or_insert(at);
                         import_at = Some(location);
-                        Prelude::Import
-                    } else if name.eq_ignore_ascii_case("namespace") {
-                        Prelude::Namespace
-                    } else {
-                        Prelude::None
-                    };
+                    }
                     continue;
                 }
                 Token::UnquotedUrl(ref url) if prelude != Prelude::Namespace => {
@@ -143,17 +170,7 @@ impl Walk<'_> {
                     self.found(url, span, quote, at.unwrap_or(location));
                 }
                 Token::Function(ref name) => {
-                    let inner = if prelude == Prelude::Namespace {
-                        Block::Namespace
-                    } else if name.eq_ignore_ascii_case("url") {
-                        Block::Url
-                    } else if name.eq_ignore_ascii_case("image-set")
-                        || name.eq_ignore_ascii_case("-webkit-image-set")
-                    {
-                        Block::ImageSet
-                    } else {
-                        Block::Other
-                    };
+                    let inner = Block::of_function(prelude, name);
                     let at = import_at.filter(|_| prelude == Prelude::Import);
                     self.nested(parser, inner, Some(at.unwrap_or(location)));
                 }
