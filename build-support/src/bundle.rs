@@ -30,6 +30,11 @@ pub(crate) fn build(
             "a bundle's name must end in .js, .mjs or .css".into(),
         )]);
     }
+    if let Err(rule) = assetlock_contract::layout::check_artifact_path(name) {
+        return Err(vec![problem(format!(
+            "name {rule}, which an asset's path may not"
+        ))]);
+    }
     if files.contains_key(name) {
         return Err(vec![problem(
             "is also the name of an asset; choose another name".into(),

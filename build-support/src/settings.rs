@@ -216,10 +216,22 @@ impl Settings {
         })
     }
 
-    /// How diagnostics name a path: relative to the crate root when inside it.
+    /// How diagnostics name a path: relative to the crate root when inside it, `/`-separated,
+    /// on one line (a control character in a file name shows escaped, as `\n`).
     pub fn display(&self, path: &Path) -> String {
         let relative = path.strip_prefix(&self.crate_root).unwrap_or(path);
-        relative.to_string_lossy().replace('\\', "/")
+        let text = relative.to_string_lossy();
+        // Elsewhere than on Windows `\` is a character of a file name, not a separator.
+        let windows = std::path::MAIN_SEPARATOR == '\\';
+        let mut shown = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '\\' if windows => shown.push('/'),
+                c if c.is_control() => shown.extend(c.escape_debug()),
+                c => shown.push(c),
+            }
+        }
+        shown
     }
 
     /// The path part of the URL prefix, where the assets are mounted (`/assets/`).

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use assetlock_contract::layout;
 use globset::GlobSet;
 use walkdir::WalkDir;
 
@@ -124,6 +125,15 @@ fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> 
             continue;
         };
         if settings.excludes.is_match(&logical) || is_excluded(&settings.excludes, &logical) {
+            continue;
+        }
+        // Checking the logical path is enough: its hashed path, variants and deltas add only
+        // `.`, hex digits and a coding's letters to its last segment (`contract::naming`).
+        if let Err(rule) = layout::check_artifact_path(&logical) {
+            problems.push(Diagnostic::new(
+                display,
+                format!("path {rule}, which an asset's path may not; rename the file"),
+            ));
             continue;
         }
         sources.push(Source {

@@ -162,6 +162,7 @@ fn bad_bundle_configurations_are_reported_together() {
         .bundle("js/y.js", ["vendor/one.js", "img.png"])
         .bundle("vendor/one.js", ["vendor/two.js"])
         .bundle("all.txt", ["vendor/one.js"])
+        .bundle("../up.js", ["vendor/one.js"])
         .try_compile()
         .unwrap_err();
     let text = error.to_string();
@@ -170,6 +171,7 @@ fn bad_bundle_configurations_are_reported_together() {
         "bundle `js/y.js`: lists `img.png`, which is not an asset",
         "bundle `vendor/one.js`: is also the name of an asset",
         "bundle `all.txt`: a bundle's name must end in .js, .mjs or .css",
+        "bundle `../up.js`: name has a `.` or `..` segment, which an asset's path may not",
     ] {
         assert!(text.contains(needle), "missing {needle} in\n{text}");
     }

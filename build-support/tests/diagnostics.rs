@@ -87,6 +87,30 @@ fn special_files_are_an_error_not_skipped() {
 }
 
 #[test]
+fn a_name_no_release_record_may_hold_is_an_error_at_its_file() {
+    // Legal names on Unix, but the contract refuses them in a release record: read back, the
+    // whole record would be dropped by the server's fallback, prune and the next build.
+    let site = Site::new(&[
+        (r"css/a\b.css", "a { color: red }"),
+        ("js/line\nbreak.js", "let a = 1;"),
+        ("ok.css", "a { color: blue }"),
+    ]);
+    let problems = problems(&site, |_| {});
+    let assets = site.assets().display().to_string();
+    assert_eq!(
+        problems,
+        [
+            format!(
+                r"{assets}/css/a\b.css: path contains `\`, which an asset's path may not; rename the file"
+            ),
+            format!(
+                r"{assets}/js/line\nbreak.js: path contains a control character, which an asset's path may not; rename the file"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn invalid_settings_are_reported() {
     let site = Site::new(&[("ok.txt", "ok")]);
     let problems = problems(&site, |c| {

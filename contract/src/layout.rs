@@ -76,6 +76,49 @@ pub fn is_meta(key: &str) -> bool {
     key.starts_with(META_DIR)
 }
 
+/// Checks that `path` can be an artifact's path (a hashed path, a variant's or a delta's):
+/// relative to the prefix and staying inside it, one object key on every store and one URL
+/// path on every server. The build applies it to every logical path it finds, so that no
+/// release record it writes holds a path its readers (the server's fallback, prune, the next
+/// build's deltas) refuse; they apply it to every path they read.
+///
+/// # Errors
+///
+/// A message saying which rule `path` breaks, to follow the path in a diagnostic.
+///
+/// ```
+/// use assetlock_contract::layout::check_artifact_path;
+///
+/// assert_eq!(check_artifact_path("css/app.3f2a9c1b.css"), Ok(()));
+/// assert_eq!(check_artifact_path(r"css\app.css"), Err("contains `\\`".to_owned()));
+/// assert_eq!(
+///     check_artifact_path("css/a\nb.css"),
+///     Err("contains a control character".to_owned())
+/// );
+/// assert!(check_artifact_path("../app.css").is_err());
+/// ```
+pub fn check_artifact_path(path: &str) -> Result<(), String> {
+    let broken = if path.is_empty() {
+        "is empty"
+    } else if path.starts_with('/') {
+        "starts with `/`"
+    } else if path.contains('\\') {
+        // A separator on Windows; a URL parser (WHATWG) reads an unescaped one as `/`.
+        "contains `\\`"
+    } else if path.contains(char::is_control) {
+        "contains a control character"
+    } else if is_meta(path) {
+        "is under `.assetlock/`, the folder of assetlock's own records"
+    } else if path.split('/').any(|s| s.is_empty()) {
+        "has an empty segment (`//` or a trailing `/`)"
+    } else if path.split('/').any(|s| s == "." || s == "..") {
+        "has a `.` or `..` segment"
+    } else {
+        return Ok(());
+    };
+    Err(broken.to_owned())
+}
+
 /// Whether an asset is a public file: one served at its own, unhashed path (`favicon.ico`,
 /// `robots.txt`, `sw.js`), revalidated instead of immutable, and never uploaded to the bucket
 /// (its key could not stay create-only). Its path is its logical path; every other asset's
@@ -112,5 +155,36 @@ mod tests {
         assert_eq!(parse_deploy_key(&late), Some((1_700_000_000_000_000, "a")));
         assert_eq!(parse_deploy_key(".assetlock/deploys/12-a.json"), None);
         assert_eq!(parse_deploy_key(".assetlock/releases/a.json"), None);
+    }
+
+    #[test]
+    fn artifact_paths_are_refused_with_the_rule_they_break() {
+        for (path, rule) in [
+            ("", "is empty"),
+            ("/css/a.css", "starts with `/`"),
+            (r"css\a.css", "contains `\\`"),
+            ("css/a\nb.css", "contains a control character"),
+            ("css/a\u{7f}.css", "contains a control character"),
+            (".assetlock/releases/x.json", "is under `.assetlock/`"),
+            ("css//a.css", "has an empty segment"),
+            ("css/", "has an empty segment"),
+            ("css/./a.css", "has a `.` or `..` segment"),
+            ("../a.css", "has a `.` or `..` segment"),
+        ] {
+            let error = check_artifact_path(path).unwrap_err();
+            assert!(error.starts_with(rule), "{path:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn artifact_paths_may_hold_any_other_character() {
+        for path in [
+            "css/app.3f2a9c1b.css",
+            "img/a b+c%.png",
+            "ünï/çödé.js",
+            "a..b/.c",
+        ] {
+            assert_eq!(check_artifact_path(path), Ok(()), "{path:?}");
+        }
     }
 }

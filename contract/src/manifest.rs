@@ -203,23 +203,14 @@ pub fn is_build_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// A hashed path must stay inside the prefix: relative, no `.`/`..`/empty segments, not
-/// assetlock's own folder.
+/// A hashed path must stay inside the prefix and be one key everywhere: the contract's rule,
+/// [`crate::layout::check_artifact_path`], which the build applies to every logical path.
 fn check_path(logical: &str, path: &str) -> Result<(), String> {
-    let bad = path.is_empty()
-        || path.starts_with('/')
-        || path.contains('\\')
-        || path.chars().any(|c| c.is_control())
-        || crate::layout::is_meta(path)
-        || path
-            .split('/')
-            .any(|s| s.is_empty() || s == "." || s == "..");
-    if bad {
-        return Err(format!(
-            "{logical}: `{path}` is not a relative artifact path"
-        ));
-    }
-    Ok(())
+    crate::layout::check_artifact_path(path).map_err(|rule| {
+        // Escaped: a record read from a bucket must not write a line of its own into a log.
+        let path = path.escape_debug();
+        format!("{logical}: `{path}` is not a relative artifact path: it {rule}")
+    })
 }
 
 #[cfg(test)]
@@ -252,6 +243,17 @@ mod tests {
             let error = ManifestJson::parse(manifest(path, 1).as_bytes()).unwrap_err();
             assert!(error.contains("not a relative artifact path"), "{error}");
         }
+    }
+
+    #[test]
+    fn a_refused_path_is_named_escaped_with_the_rule_it_breaks() {
+        let text =
+            manifest("a.1234.css", 1).replace(r#""path": "a.1234.css""#, r#""path": "a\n.css""#);
+        let error = ManifestJson::parse(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            error,
+            r"a.css: `a\n.css` is not a relative artifact path: it contains a control character"
+        );
     }
 
     #[test]
