@@ -124,3 +124,59 @@ async fn a_live_dev_build_is_refused_before_anything_is_written() {
     }
     assert_eq!(std::fs::read_dir(target.path()).unwrap().count(), 0);
 }
+
+/// Writes `path` with its modification time `age` in the past.
+fn write_aged(path: &std::path::Path, age: std::time::Duration) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, b"x").unwrap();
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - age)
+        .unwrap();
+}
+
+#[tokio::test]
+async fn prune_of_a_directory_deletes_only_what_assetlock_wrote_and_never_through_a_link() {
+    const DAYS_3: std::time::Duration = std::time::Duration::from_secs(3 * 24 * 3600);
+    let build = fixture::site();
+    let target = tempfile::tempdir().unwrap();
+    let root = target.path().join("assets");
+    let dest = Destination::from_url(&file_url(&root)).unwrap();
+    run(&build.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+    // Files of others under the destination, three days old.
+    for key in ["other/backup.sql", ".htaccess", "index.html"] {
+        write_aged(&root.join(key), DAYS_3);
+    }
+    // An orphan of assetlock's shape (an upload that never wrote its record).
+    write_aged(&root.join("css/gone.0123456789abcdef.css"), DAYS_3);
+    // A directory elsewhere, linked into the destination, holding a file of the same shape.
+    let elsewhere = tempfile::tempdir().unwrap();
+    write_aged(&elsewhere.path().join("old.0123456789abcdef.css"), DAYS_3);
+    std::os::unix::fs::symlink(elsewhere.path(), root.join("linked")).unwrap();
+
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let report = run(&build.source(), &dest, &quiet(Options::prune(1, day)))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        report.deleted(),
+        ["css/gone.0123456789abcdef.css"],
+        "{report}"
+    );
+    for key in ["other/backup.sql", ".htaccess", "index.html"] {
+        assert!(root.join(key).is_file(), "{key} was deleted: {report}");
+    }
+    assert!(elsewhere.path().join("old.0123456789abcdef.css").is_file());
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .any(|w| w.contains("symbolic link")),
+        "{report}"
+    );
+    run(&build.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap();
+}

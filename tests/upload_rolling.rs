@@ -145,10 +145,11 @@ async fn prune_keeps_the_objects_of_a_release_within_the_grace_period() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prune_keeps_unreferenced_objects_younger_than_the_grace_period() {
     let (server, _one, two) = deployed().await;
-    let stray = Path::parse(format!("{PREFIX}/stray.txt")).unwrap();
+    // An orphan of assetlock's shape: an upload that stopped before its record.
+    let orphan = Path::parse(format!("{PREFIX}/css/gone.0123456789abcdef.css")).unwrap();
     server
         .store()
-        .put(&stray, PutPayload::from_static(b"x"))
+        .put(&orphan, PutPayload::from_static(b"x"))
         .await
         .unwrap();
 
@@ -156,7 +157,72 @@ async fn prune_keeps_unreferenced_objects_younger_than_the_grace_period() {
 
     assert!(report.deleted().is_empty());
     assert_eq!(report.kept_in_grace(), 1);
-    assert!(stored(&server).await.contains("stray.txt"));
+    assert!(
+        stored(&server)
+            .await
+            .contains("css/gone.0123456789abcdef.css")
+    );
+
+    let report = server
+        .run(&two, Options::prune(2, Duration::ZERO))
+        .await
+        .unwrap();
+    assert_eq!(report.deleted(), ["css/gone.0123456789abcdef.css"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_never_deletes_a_file_assetlock_did_not_write() {
+    let (server, _one, two) = deployed().await;
+    let foreign = [
+        "stray.txt",
+        ".htaccess",
+        "other/backup.sql",
+        "vendor/x.0123abcd.js",
+    ];
+    for key in foreign {
+        let path = Path::parse(format!("{PREFIX}/{key}")).unwrap();
+        server
+            .store()
+            .put(&path, PutPayload::from_static(b"x"))
+            .await
+            .unwrap();
+    }
+
+    let report = server
+        .run(&two, Options::prune(1, Duration::ZERO))
+        .await
+        .unwrap();
+
+    assert_eq!(report.left_alone(), foreign.len(), "{report}");
+    let keys = stored(&server).await;
+    for key in foreign {
+        assert!(keys.contains(key), "{key} was deleted: {report}");
+    }
+    assert!(
+        report
+            .to_string()
+            .contains("left alone 4 keys assetlock did not write")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_refuses_a_destination_without_a_prefix_unless_forced() {
+    let server = S3Server::start().await;
+    let (one, _) = two_builds();
+    let dest = server.destination("");
+    let source = one.source();
+    run(&source, &dest, &quiet(Options::upload()))
+        .await
+        .unwrap();
+
+    let error = run(&source, &dest, &quiet(Options::prune(1, HOUR)))
+        .await
+        .unwrap_err();
+    assert_eq!(error.exit_code(), 2, "{error}");
+    assert!(error.to_string().contains("--force"), "{error}");
+
+    let forced = quiet(Options::prune(1, HOUR).force(true));
+    run(&source, &dest, &forced).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

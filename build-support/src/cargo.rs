@@ -42,7 +42,13 @@ pub(crate) fn user_flag(name: &str) -> Result<Option<bool>, Diagnostic> {
 /// Every variable a build's output can depend on, sorted: the `ASSETLOCK_*` settings and the
 /// cargo variables settings are resolved from. Part of the build's fingerprint.
 pub(crate) fn build_vars() -> Vec<(String, String)> {
-    const CARGO_VARS: &[&str] = &["PROFILE", "OUT_DIR", "CARGO_MANIFEST_DIR", "NUM_JOBS"];
+    const CARGO_VARS: &[&str] = &[
+        "PROFILE",
+        "OUT_DIR",
+        "CARGO_MANIFEST_DIR",
+        "NUM_JOBS",
+        "CARGO_CFG_DEBUG_ASSERTIONS",
+    ];
     let mut vars: Vec<(String, String)> = std::env::vars_os()
         .filter_map(|(name, value)| {
             let name = name.into_string().ok()?;
@@ -52,6 +58,13 @@ pub(crate) fn build_vars() -> Vec<(String, String)> {
         .collect();
     vars.sort();
     vars
+}
+
+/// Whether the crate the build script belongs to is compiled with debug assertions
+/// (`CARGO_CFG_DEBUG_ASSERTIONS`, which cargo sets from the profile being built, not from how
+/// the script itself was compiled).
+pub(crate) fn debug_assertions() -> bool {
+    std::env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some()
 }
 
 /// Whether this process is a build script run by cargo (cargo sets `TARGET` only there).

@@ -24,19 +24,6 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Inserts `.hash` before the last extension of the file name:
-/// `js/vendor.min.js` -> `js/vendor.min.<hash>.js`, `LICENSE` -> `LICENSE.<hash>`.
-pub(crate) fn hashed_name(logical: &str, hash: &str) -> String {
-    let name_start = logical.rfind('/').map_or(0, |i| i + 1);
-    match logical[name_start..].rfind('.') {
-        Some(dot) if dot > 0 => {
-            let dot = name_start + dot;
-            format!("{}.{hash}{}", &logical[..dot], &logical[dot..])
-        }
-        _ => format!("{logical}.{hash}"),
-    }
-}
-
 /// Feeds length-prefixed fields to a SHA-256 hasher, so field boundaries cannot be confused.
 pub(crate) struct FieldHasher(Context);
 
@@ -64,21 +51,6 @@ impl FieldHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hash_goes_before_last_extension() {
-        assert_eq!(
-            hashed_name("js/vendor.min.js", "abcd"),
-            "js/vendor.min.abcd.js"
-        );
-        assert_eq!(hashed_name("css/app.css", "abcd"), "css/app.abcd.css");
-    }
-
-    #[test]
-    fn name_without_extension_gets_hash_suffix() {
-        assert_eq!(hashed_name("LICENSE", "abcd"), "LICENSE.abcd");
-        assert_eq!(hashed_name("a.dir/LICENSE", "abcd"), "a.dir/LICENSE.abcd");
-    }
 
     #[test]
     fn hex_of_sha256() {

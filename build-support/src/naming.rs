@@ -10,9 +10,9 @@ use crate::built::Built;
 use crate::codegen;
 use crate::error::Diagnostic;
 use crate::graph::Hashed;
+use crate::mime;
 use crate::settings::Settings;
 use crate::stream::Streamed;
-use crate::{hash, mime};
 
 /// Names and describes one asset from its final bytes, or from its file's hashes when it went
 /// through the streaming lane.
@@ -26,7 +26,7 @@ pub(crate) fn name(
     let (hashed_path, url) = if settings.public.is_match(&logical) {
         (logical.clone(), format!("/{}", encode_path(&logical)))
     } else {
-        let hashed_path = hash::hashed_name(&logical, &hashed.name_hash);
+        let hashed_path = assetlock_contract::naming::hashed_name(&logical, &hashed.name_hash);
         let url = format!("{}{}", settings.url_prefix, encode_path(&hashed_path));
         (hashed_path, url)
     };

@@ -111,7 +111,7 @@ impl<'a> Resolver<'a> {
         let dot_slash = syntax == Syntax::Specifier && !relative.starts_with("../");
         let prefix = if dot_slash { "./" } else { "" };
         let plain_url = format!("{prefix}{}{suffix}", encode_path(&relative));
-        let hashed = hash::hashed_name(&relative, &marker);
+        let hashed = assetlock_contract::naming::hashed_name(&relative, &marker);
         let marker_url = format!("{prefix}{}{suffix}", encode_path(&hashed));
         Some(Ref {
             spec: spec.to_string(),

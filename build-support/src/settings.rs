@@ -92,7 +92,7 @@ impl Settings {
                 "no asset dir configured: call Config::asset_dir(\"assets\")",
             ));
         }
-        if !(8..=64).contains(&config.hash_len) {
+        if !assetlock_contract::naming::HASH_LEN.contains(&config.hash_len) {
             problems.push(Diagnostic::new(
                 CONFIG,
                 format!("hash_len must be within 8..=64, found {}", config.hash_len),
@@ -119,8 +119,14 @@ impl Settings {
         let release = profile.as_deref() == Some("release");
         // A dev-profile build run by cargo; called outside cargo, a build is locked.
         let dev = profile.as_deref() == Some("debug");
+        // The runtime serves live only when compiled with debug assertions (nothing of live
+        // mode is in a binary without them), so the build decides by the same switch: a dev
+        // profile with `debug-assertions = false` is locked, as a release build is. Outside a
+        // build script (a tool calling `try_compile`) there is no crate to compile: only the
+        // profile decides.
+        let assertions = !cargo::in_build_script() || cargo::debug_assertions();
         let live = match cargo::user_flag("ASSETLOCK_LIVE") {
-            Ok(flag) => !release && flag.or(config.live).unwrap_or(dev),
+            Ok(flag) => !release && assertions && flag.or(config.live).unwrap_or(dev),
             Err(problem) => {
                 problems.push(problem);
                 false

@@ -20,6 +20,9 @@ const VARIABLES: &[&str] = &[
     "ASSETLOCK_PRECOMPRESS",
     "ASSETLOCK_CACHE_DIR",
     "ASSETLOCK_LIVE",
+    "TARGET",
+    "OUT_DIR",
+    "CARGO_CFG_DEBUG_ASSERTIONS",
 ];
 
 /// What cargo sets for the build script of a `--release` build.
@@ -364,6 +367,30 @@ fn release_profile_is_locked_even_when_live_is_configured() {
         !code.contains("live") && !code.contains("CARGO_MANIFEST_DIR"),
         "{code}"
     );
+}
+
+/// The dev profile run as a build script by cargo, for a crate compiled with or without debug
+/// assertions.
+fn dev_build_script(site: &Site, assertions: bool) -> Output {
+    let out_dir = site.out().display().to_string();
+    let mut vars = [DEBUG, &[("TARGET", "x86_64-unknown-linux-gnu")]].concat();
+    vars.push(("OUT_DIR", &out_dir));
+    if assertions {
+        vars.push(("CARGO_CFG_DEBUG_ASSERTIONS", ""));
+    }
+    with_env(&vars, || site.config().live(true).try_compile().unwrap())
+}
+
+#[test]
+fn a_dev_profile_without_debug_assertions_is_locked_as_its_runtime_is() {
+    let site = site();
+    let locked = dev_build_script(&site, false);
+    assert_ne!(locked.url("app.css"), Some("/assets/app.css"));
+    assert!(manifest(&locked).get("live").is_none());
+    assert!(!generated(&locked).contains("__with_live"));
+    let live = dev_build_script(&site, true);
+    assert_eq!(live.url("app.css"), Some("/assets/app.css"));
+    assert_eq!(manifest(&live)["live"], true);
 }
 
 #[test]

@@ -99,7 +99,9 @@ pub fn frame_header(coding: DeltaCoding, dictionary_sha256: &[u8; 32]) -> Vec<u8
 /// );
 /// ```
 pub fn delta_path(hashed_path: &str, dictionary_sha256: &str, coding: DeltaCoding) -> String {
-    let short = dictionary_sha256.get(..16).unwrap_or(dictionary_sha256);
+    let short = dictionary_sha256
+        .get(..crate::naming::DELTA_DICTIONARY_LEN)
+        .unwrap_or(dictionary_sha256);
     format!("{hashed_path}.{short}.{}", coding.as_str())
 }
 

@@ -12,6 +12,7 @@
 //!   css/app.3f2a9c1b7e04d5a6.css, css/app.3f2a9c1b7e04d5a6.css.br, ...
 //!   .assetlock/releases/<build id>.json     RELEASES: one record per uploaded build
 //!   .assetlock/deploys/<µs>-<build id>.json DEPLOYS: one event per upload run (a rollback too)
+//!   .assetlock/prunes/<µs>-<token>.json     PRUNES: a lease held by each prune while it runs
 //! ```
 //!
 //! ```
@@ -44,8 +45,26 @@ pub const RELEASES: &str = ".assetlock/releases/";
 /// The folder of deploy events, relative to the prefix.
 pub const DEPLOYS: &str = ".assetlock/deploys/";
 
+/// The folder of prune leases, relative to the prefix: a prune holds one while it runs, and an
+/// upload waits for those it finds before its final check.
+pub const PRUNES: &str = ".assetlock/prunes/";
+
+/// The key of a prune lease: `micros` (the pruning machine's clock, for people reading the
+/// bucket) and a `token` that makes it unique.
+pub fn lease_key(micros: u64, token: &str) -> String {
+    format!("{PRUNES}{micros:020}-{token}.json")
+}
+
+/// Whether a key (relative to the prefix) is a prune lease.
+pub fn is_lease(key: &str) -> bool {
+    key.strip_prefix(PRUNES)
+        .is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
+}
+
 /// The key of a deploy event: the build deployed at `micros` (microseconds since the Unix
-/// epoch), zero-padded so that keys sort by time.
+/// epoch, by the uploading machine's clock), zero-padded. The time in the key only makes it
+/// unique and readable: releases are ranked by the store's modification times, never by a
+/// machine's clock.
 pub fn deploy_key(build_id: &str, micros: u64) -> String {
     format!("{DEPLOYS}{micros:020}-{build_id}.json")
 }

@@ -6,6 +6,7 @@
 //! - [`Encoding`]: the content codings, their header tokens, file extensions and preference order;
 //! - [`path_key`]: the hash that keys the generated lookup tables;
 //! - [`layout`]: where the build writes its outputs and where the uploader keeps its records;
+//! - [`naming`]: how a hashed path is made, and how a key of that shape is recognised;
 //! - [`url`]: how hashed paths become URLs and how URLs map back to paths;
 //! - [`dictionary`]: compression-dictionary deltas between releases (RFC 9842);
 //! - [`manifest`] (feature `json`): the `manifest.json` and release-record schema;
@@ -29,6 +30,7 @@ mod key;
 pub mod layout;
 #[cfg(feature = "json")]
 pub mod manifest;
+pub mod naming;
 mod unknown;
 pub mod url;
 

@@ -110,6 +110,19 @@ pub(crate) struct Send {
     response: Response<Body>,
 }
 
+/// 405: assets answer GET and HEAD only.
+pub(crate) fn method_not_allowed(policy: &Policy) -> Response<Body> {
+    let mut response = plain(
+        policy,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed\n",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
+}
+
 /// Applies every rule that does not need the bytes.
 pub(crate) fn plan(
     policy: &Policy,
@@ -119,15 +132,7 @@ pub(crate) fn plan(
 ) -> Plan {
     let head = method == Method::HEAD;
     if method != Method::GET && !head {
-        let mut response = plain(
-            policy,
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method not allowed\n",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return Plan::Done(response);
+        return Plan::Done(method_not_allowed(policy));
     }
     // Range applies to GET only (RFC 9110 §14.2), and to the identity bytes.
     let range = if head {
@@ -287,6 +292,10 @@ pub(crate) fn pick_delta<T>(
         .map(|(_, _, delta)| delta)
 }
 
+/// `X-Content-Type-Options` of every asset response: a browser takes the `Content-Type` as
+/// given and never sniffs an object into HTML or script, whoever put it in the bucket.
+pub(crate) const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
+
 /// A 200 response with every header but the length; `coding` is the `Content-Encoding` token
 /// of the body (`identity` for none).
 fn success_headers(
@@ -303,6 +312,7 @@ fn success_headers(
     };
     headers.insert(header::VARY, HeaderValue::from_static(vary));
     headers.insert(header::CACHE_CONTROL, policy.cache_control.clone());
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF);
     if let Some(origin) = &policy.allow_origin {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
     }
@@ -336,6 +346,7 @@ pub(crate) fn plain(policy: &Policy, status: StatusCode, text: &'static str) -> 
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF);
     if let Some(origin) = &policy.allow_origin {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
     }

@@ -95,6 +95,11 @@ pub struct Args {
           value_parser = humantime::parse_duration)]
     grace: Duration,
 
+    /// With --prune: prune a destination with no key prefix (a whole bucket). Only keys of
+    /// assetlock's shape are ever deleted, but a bucket's root is rarely assetlock's alone.
+    #[arg(long, requires = "prune")]
+    force: bool,
+
     /// With --verify: also download every object and check its SHA-256.
     #[arg(long, requires = "verify")]
     deep: bool,
@@ -128,6 +133,7 @@ impl Args {
             .concurrency(self.concurrency.into())
             .include_maps(!self.no_maps)
             .deep(self.deep)
+            .force(self.force)
     }
 
     /// The destination, with credentials and endpoint from the AWS environment; see

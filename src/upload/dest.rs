@@ -57,6 +57,8 @@ pub struct Destination {
     name: String,
     headers: bool,
     multipart: Option<Arc<Multipart>>,
+    /// The directory of a `file://` destination.
+    local_root: Option<std::path::PathBuf>,
 }
 
 /// A parsed `DEST` argument, before any store is built.
@@ -115,6 +117,7 @@ impl Destination {
             name,
             headers: true,
             multipart: None,
+            local_root: None,
         })
     }
 
@@ -178,6 +181,7 @@ impl Destination {
             }
             Target::File { prefix } => Ok(Destination {
                 store: Arc::new(LocalFileSystem::new()),
+                local_root: Some(std::path::Path::new("/").join(prefix.as_ref())),
                 prefix,
                 name: String::new(),
                 headers: false,
@@ -210,6 +214,11 @@ impl Destination {
 
     pub(crate) fn prefix_path(&self) -> &Path {
         &self.prefix
+    }
+
+    /// The directory of a `file://` destination.
+    pub(crate) fn local_root(&self) -> Option<&std::path::Path> {
+        self.local_root.as_deref()
     }
 
     pub(crate) fn keeps_headers(&self) -> bool {

@@ -1,4 +1,5 @@
-//! One paginated LIST of the destination prefix: what is already there.
+//! One paginated LIST of the destination prefix, or of a folder under it: what is there, with
+//! the store's own modification times.
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -23,9 +24,18 @@ pub(crate) struct Listing {
 impl Listing {
     /// Lists the prefix: one LIST request per page of keys (1000 on S3).
     pub(crate) async fn fetch(dest: &Destination) -> Result<Listing, Error> {
-        let prefix = dest.prefix_path();
-        let prefix = (!prefix.as_ref().is_empty()).then_some(prefix);
-        let mut stream = dest.store().list(prefix);
+        Listing::fetch_under(dest, "").await
+    }
+
+    /// Lists `folder` (relative to the prefix, ending in `/`, or `""` for all of it).
+    pub(crate) async fn fetch_under(dest: &Destination, folder: &str) -> Result<Listing, Error> {
+        let folder = folder.trim_end_matches('/');
+        let path = match folder.is_empty() {
+            true => dest.prefix_path().clone(),
+            false => dest.key(folder).map_err(Error::usage)?,
+        };
+        let path = (!path.as_ref().is_empty()).then_some(path);
+        let mut stream = dest.store().list(path.as_ref());
         let mut objects = BTreeMap::new();
         while let Some(meta) = stream
             .try_next()

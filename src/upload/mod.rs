@@ -69,6 +69,7 @@ mod cors;
 mod dest;
 mod error;
 mod headers;
+mod lease;
 mod listing;
 mod manifest_json;
 mod multipart;

@@ -21,6 +21,7 @@ pub struct Options {
     pub(crate) concurrency: usize,
     pub(crate) include_maps: bool,
     pub(crate) deep: bool,
+    pub(crate) force: bool,
     pub(crate) progress: Progress,
 }
 
@@ -63,6 +64,7 @@ impl Options {
             concurrency: DEFAULT_CONCURRENCY,
             include_maps: true,
             deep: false,
+            force: false,
             progress: Progress::Auto,
         }
     }
@@ -108,6 +110,15 @@ impl Options {
     /// (`--verify --deep`), so that a corrupted object of the right size fails the gate too.
     pub fn deep(mut self, deep: bool) -> Options {
         self.deep = deep;
+        self
+    }
+
+    /// With [`Options::prune`]: prune a destination without a key prefix (`--force`), where
+    /// every object of the bucket is assetlock's to decide over. Refused by default: prune
+    /// deletes only keys with the shape of assetlock's names, but a bucket's root is too often
+    /// shared to risk it.
+    pub fn force(mut self, force: bool) -> Options {
+        self.force = force;
         self
     }
 

@@ -1,4 +1,5 @@
-//! The upload: one LIST, create-only PUTs of what is missing, then the release record.
+//! The upload: one LIST, create-only PUTs of what is missing, then the release record and the
+//! deploy event, then a check that no prune running meanwhile deleted any of it.
 
 use std::time::SystemTime;
 
@@ -11,7 +12,7 @@ use super::progress::Meter;
 use super::put::{self, Outcome};
 use super::report::{self, Record, Report};
 use super::source::Object;
-use super::{Destination, Error, Options, Source, release};
+use super::{Destination, Error, Options, Source, lease, release};
 
 /// What the LIST says must happen.
 struct Plan {
@@ -73,31 +74,12 @@ pub(crate) async fn upload(
 
     let mut failures = plan.conflicts;
     let meter = Meter::start(options.progress, plan.missing.len(), "uploading");
-    let mut results = futures::stream::iter(plan.missing)
-        .map(|object| async move {
-            let outcome = put::put_object(dest, &object).await;
-            (object, outcome)
-        })
-        .buffer_unordered(options.concurrency);
-    while let Some((object, outcome)) = results.next().await {
-        match outcome {
-            Ok(Outcome::Created) => {
-                meter.step(|| format!("uploaded {} ({})", object.key, report::bytes(object.size)));
-                report.uploaded_bytes += object.size;
-                report.uploaded.push(object.key);
-            }
-            Ok(Outcome::AlreadyThere) => {
-                meter.step(|| format!("already there: {}", object.key));
-                report.skipped += 1;
-            }
-            Err(message) => {
-                meter.step(|| format!("FAILED {}: {message}", object.key));
-                failures.push(Failure::new(object.key, message));
-            }
-        }
-    }
+    let stored = put_all(dest, plan.missing, options.concurrency, &meter).await;
     meter.finish();
-    report.uploaded.sort();
+    report.uploaded_bytes += stored.bytes;
+    report.uploaded = stored.created;
+    report.skipped += stored.already_there;
+    failures.extend(stored.failures);
     if !failures.is_empty() {
         failures.sort_by(|a, b| a.key.cmp(&b.key));
         return Err(Error::upload(failures, total));
@@ -105,25 +87,108 @@ pub(crate) async fn upload(
 
     report.record = match plan.record_present {
         true => Record::AlreadyThere,
-        false => {
-            let text = release::render(source.manifest(), SystemTime::now());
-            match put::put_record(dest, &record_key, text).await {
-                Ok(Outcome::Created) => Record::Written,
-                Ok(Outcome::AlreadyThere) => Record::AlreadyThere,
-                Err(message) => {
-                    return Err(Error::upload(
-                        vec![Failure::new(record_key, message)],
-                        total + 1,
-                    ));
-                }
-            }
-        }
+        false => match put_record(source, dest, &record_key, total).await? {
+            Outcome::Created => Record::Written,
+            Outcome::AlreadyThere => Record::AlreadyThere,
+        },
     };
-    report.deploy_event = Some(deploy_event(source, dest, total).await?);
+    let event = deploy_event(source, dest, total).await?;
+    report.repaired = settle(source, dest, options, &event, total).await?;
+    report.deploy_event = Some(event);
     report
         .warnings
         .extend(source.maps_left_out(options.include_maps));
     Ok(report)
+}
+
+/// What a batch of create-only PUTs did.
+#[derive(Default)]
+struct Stored {
+    created: Vec<String>,
+    bytes: u64,
+    already_there: usize,
+    failures: Vec<Failure>,
+}
+
+/// Stores `objects`, `concurrency` at a time; created keys come back sorted.
+async fn put_all(
+    dest: &Destination,
+    objects: Vec<Object>,
+    concurrency: usize,
+    meter: &Meter,
+) -> Stored {
+    let mut stored = Stored::default();
+    let mut results = futures::stream::iter(objects)
+        .map(|object| async move {
+            let outcome = put::put_object(dest, &object).await;
+            (object, outcome)
+        })
+        .buffer_unordered(concurrency);
+    while let Some((object, outcome)) = results.next().await {
+        match outcome {
+            Ok(Outcome::Created) => {
+                meter.step(|| format!("uploaded {} ({})", object.key, report::bytes(object.size)));
+                stored.bytes += object.size;
+                stored.created.push(object.key);
+            }
+            Ok(Outcome::AlreadyThere) => {
+                meter.step(|| format!("already there: {}", object.key));
+                stored.already_there += 1;
+            }
+            Err(message) => {
+                meter.step(|| format!("FAILED {}: {message}", object.key));
+                stored.failures.push(Failure::new(object.key, message));
+            }
+        }
+    }
+    stored.created.sort();
+    stored
+}
+
+/// Writes the build's release record, create-only.
+async fn put_record(
+    source: &Source,
+    dest: &Destination,
+    key: &str,
+    total: usize,
+) -> Result<Outcome, Error> {
+    let text = release::render(source.manifest(), SystemTime::now());
+    put::put_record(dest, key, text)
+        .await
+        .map_err(|message| Error::upload(vec![Failure::new(key, message)], total + 1))
+}
+
+/// Once the deploy event is stored: waits for the prunes that may not have seen it (see
+/// [`super::lease`]), lists the prefix again and stores whatever of the release they deleted
+/// meanwhile, the record included. Returns the keys stored again.
+async fn settle(
+    source: &Source,
+    dest: &Destination,
+    options: &Options,
+    event: &str,
+    total: usize,
+) -> Result<Vec<String>, Error> {
+    lease::wait_for_prunes(dest, event).await?;
+    let listing = Listing::fetch(dest).await?;
+    let missing: Vec<Object> = source
+        .objects(options.include_maps)
+        .into_iter()
+        .filter(|object| listing.get(&object.key).is_none())
+        .collect();
+    let meter = Meter::start(options.progress, missing.len(), "storing again");
+    let stored = put_all(dest, missing, options.concurrency, &meter).await;
+    meter.finish();
+    if !stored.failures.is_empty() {
+        return Err(Error::upload(stored.failures, total));
+    }
+    let mut repaired = stored.created;
+    let record_key = layout::release_key(source.build_id());
+    if listing.get(&record_key).is_none()
+        && put_record(source, dest, &record_key, total).await? == Outcome::Created
+    {
+        repaired.push(record_key);
+    }
+    Ok(repaired)
 }
 
 /// Records that this build was deployed now, even when nothing was uploaded (a rollback to a

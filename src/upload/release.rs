@@ -24,25 +24,22 @@ pub(crate) fn render_deploy(build_id: &str, deployed_at: SystemTime) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Release {
     pub(crate) build_id: String,
-    pub(crate) uploaded_at: SystemTime,
-    /// The latest of its upload time and its deploy events: what prune ranks releases by.
-    pub(crate) deployed_at: SystemTime,
     /// Every object key of the release, relative to the prefix.
     pub(crate) keys: BTreeSet<String>,
 }
 
 impl Release {
-    /// Parses a record; an unreadable record stops a prune rather than being ignored.
+    /// Parses a record; an unreadable record stops a prune rather than being ignored. Its
+    /// `uploaded_at` is the uploading machine's clock: read for people, never to rank or age
+    /// a release (prune uses the store's times).
     pub(crate) fn parse(text: &[u8]) -> Result<Release, String> {
         let manifest = ManifestJson::parse(text)?;
         let uploaded_at = manifest.uploaded_at.as_deref().ok_or("no `uploaded_at`")?;
-        let uploaded_at = humantime::parse_rfc3339(uploaded_at)
+        humantime::parse_rfc3339(uploaded_at)
             .map_err(|e| format!("`uploaded_at` `{uploaded_at}`: {e}"))?;
         Ok(Release {
             keys: manifest.keys().map(str::to_owned).collect(),
             build_id: manifest.build_id,
-            uploaded_at,
-            deployed_at: uploaded_at,
         })
     }
 }
@@ -52,16 +49,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_rendered_record_parses_back_with_its_upload_time() {
+    fn a_rendered_record_parses_back_with_its_keys() {
         let text = r#"{"format": 1, "build_id": "b1", "url_prefix": "/assets/", "assets": {
             "a.css": {"url": "/assets/a.1.css", "path": "a.1.css", "size": 1, "sha256": "00",
             "integrity": "sha384-x", "content_type": "text/css",
             "encodings": {"br": {"path": "a.1.css.br", "size": 1, "sha256": "00"}}}}}"#;
         let manifest = ManifestJson::parse(text.as_bytes()).unwrap();
         let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(1_700_000_000_123_456);
-        let release = Release::parse(render(&manifest, at).as_bytes()).unwrap();
+        let text = render(&manifest, at);
+        assert!(text.contains("\"uploaded_at\": \"2023-11-14T22:13:20.123456Z\""));
+        let release = Release::parse(text.as_bytes()).unwrap();
         assert_eq!(release.build_id, "b1");
-        assert_eq!(release.uploaded_at, at);
         let keys: Vec<_> = release.keys.iter().map(String::as_str).collect();
         assert_eq!(keys, ["a.1.css", "a.1.css.br"]);
     }

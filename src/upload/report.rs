@@ -26,6 +26,10 @@ pub struct Report {
     pub(crate) deleted_bytes: u64,
     /// Unreferenced objects kept because they are newer than the grace period.
     pub(crate) in_grace: usize,
+    /// Keys under the prefix a prune left alone because assetlock did not write them.
+    pub(crate) left_alone: usize,
+    /// Keys an upload stored again after a concurrent prune deleted them.
+    pub(crate) repaired: Vec<String>,
     /// Build ids whose objects a prune kept: the newest releases and this build.
     pub(crate) kept_builds: Vec<String>,
     /// Whether a verify downloaded and hashed every object.
@@ -61,6 +65,8 @@ impl Report {
             deleted: Vec::new(),
             deleted_bytes: 0,
             in_grace: 0,
+            left_alone: 0,
+            repaired: Vec::new(),
             kept_builds: Vec::new(),
             deep: false,
             deploy_event: None,
@@ -102,6 +108,18 @@ impl Report {
     /// Unreferenced objects a prune kept because they are newer than the grace period.
     pub fn kept_in_grace(&self) -> usize {
         self.in_grace
+    }
+
+    /// Keys under the prefix that a prune left alone because assetlock did not write them
+    /// (and keys reached through a symbolic link in a local directory).
+    pub fn left_alone(&self) -> usize {
+        self.left_alone
+    }
+
+    /// Keys of this build that an upload stored again after writing its release record,
+    /// because a prune running at the same time had deleted them.
+    pub fn repaired(&self) -> &[String] {
+        &self.repaired
     }
 
     /// The builds whose objects a prune kept: the newest releases, those released within the
@@ -146,9 +164,15 @@ impl Report {
             Record::Written => write!(f, "; wrote release record {record}"),
             _ => write!(f, "; release record {record} already present"),
         }?;
-        match &self.deploy_event {
-            Some(event) => write!(f, "; deploy recorded as {event}"),
-            None => Ok(()),
+        if let Some(event) = &self.deploy_event {
+            write!(f, "; deploy recorded as {event}")?;
+        }
+        match self.repaired.len() {
+            0 => Ok(()),
+            n => write!(
+                f,
+                "; stored {n} objects again that a prune running meanwhile had deleted"
+            ),
         }
     }
 
@@ -168,10 +192,12 @@ impl Report {
         write!(
             f,
             "{verb} {n} objects ({size}) from {}; kept the objects of builds {}, and {} \
-             unreferenced objects newer than the grace period; in {:.2?}",
+             unreferenced objects newer than the grace period; left alone {} keys assetlock \
+             did not write; in {:.2?}",
             self.dest,
             self.kept_builds.join(", "),
             self.in_grace,
+            self.left_alone,
             self.elapsed
         )
     }

@@ -109,5 +109,6 @@ fn client(policy: &Policy) -> Response<Body> {
         HeaderValue::from_static("text/javascript; charset=utf-8"),
     );
     h.insert(header::CACHE_CONTROL, policy.cache_control.clone());
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, response::NOSNIFF);
     response
 }

@@ -366,6 +366,7 @@ const COMPARED: &[&str] = &[
     "vary",
     "use-as-dictionary",
     "access-control-allow-origin",
+    "x-content-type-options",
 ];
 
 struct Answer {
@@ -405,6 +406,12 @@ async fn ask(addr: SocketAddr, case: &Case) -> Answer {
 fn check(framework: &str, case: &Case, answer: &Answer) {
     let what = format!("{framework}: {}", case.name);
     assert_eq!(answer.status, case.status, "{what}");
+    // Every answer, success or error, forbids sniffing its type.
+    let nosniff = answer
+        .headers
+        .iter()
+        .find(|(n, _)| *n == "x-content-type-options");
+    assert_eq!(nosniff.unwrap().1.as_deref(), Some("nosniff"), "{what}");
     for (name, expected) in case.expect {
         let got = answer.headers.iter().find(|(n, _)| n == name).unwrap();
         assert_eq!(got.1.as_deref(), *expected, "{what}: {name}");
