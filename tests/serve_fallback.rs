@@ -176,6 +176,9 @@ async fn a_cached_object_is_fetched_once_and_concurrent_misses_share_one_get() {
 async fn unknown_hashes_get_404_no_store_and_at_most_one_list_per_interval() {
     let other = other_release();
     let (s3, addr) = deployed(&other).await;
+    // The records are indexed: the first request waits for that.
+    let known = get(addr, &url(&other, "css/big.css"), &[]).await;
+    assert_eq!(known.status(), StatusCode::OK);
     let before = s3.lists();
     let urls: Vec<String> = (0..200)
         .map(|i| format!("/assets/css/app.{i:016x}.css"))
@@ -188,10 +191,9 @@ async fn unknown_hashes_get_404_no_store_and_at_most_one_list_per_interval() {
             Some("no-store")
         );
     }
-    assert_eq!(
-        s3.lists() - before,
-        1,
-        "one read of the records for the whole flood"
+    assert!(
+        s3.lists() - before <= 1,
+        "at most one read of the records for the whole flood"
     );
 }
 
@@ -379,7 +381,7 @@ async fn a_slow_bucket_gets_503_within_the_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn objects_over_the_cache_limit_stream_through_verified_and_are_not_kept() {
+async fn objects_over_the_memory_limit_are_kept_in_temporary_files_and_fetched_once() {
     let other = other_release();
     let s3 = S3Server::start().await;
     s3.run(&other, Options::upload()).await.unwrap();
@@ -407,13 +409,15 @@ async fn objects_over_the_cache_limit_stream_through_verified_and_are_not_kept()
         .unwrap()
         .to_owned();
     assert_eq!(brotli.bytes().await.unwrap(), dist_bytes(&other, &br_key));
-    assert_eq!(gets_of(&s3, &key), 3, "never kept");
+    assert_eq!(gets_of(&s3, &key), 1, "kept in a temporary file");
 
+    // Bytes changed in the bucket: a server that fetches them refuses them.
     let file = s3.object_file(PREFIX, &key);
     let mut corrupted = bytes.clone();
     corrupted[bytes.len() - 2] ^= 0x20;
     std::fs::write(&file, &corrupted).unwrap();
-    let response = get(addr, &url, &[]).await;
+    let fresh = serve(fallback(&s3).max_cached_object(100)).await;
+    let response = get(fresh, &url, &[]).await;
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
 }
 

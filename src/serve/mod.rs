@@ -174,6 +174,7 @@ impl ServeAssets {
     /// uploaded to a bucket; see [`Fallback`].
     #[cfg(feature = "fallback")]
     pub fn fallback(mut self, fallback: Fallback) -> ServeAssets {
+        fallback.start();
         self.fallback = Some(Arc::new(fallback));
         self
     }

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod example_app;
 pub mod fixture;
 pub mod s3;
+pub mod synthetic;
 pub mod webdriver;
 
 use assetlock::upload::object_store::path::Path;

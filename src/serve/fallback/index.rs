@@ -1,12 +1,17 @@
-//! The release records of a bucket, read into a map from hashed path to what the record says
-//! of the object: the only keys a fallback ever fetches.
+//! The release records read so far, as a map from hashed path to what a record says of the
+//! object: the only keys a fallback ever fetches. Records are immutable once written, so the
+//! index grows and shrinks one record at a time and never reads a record twice.
+//!
+//! Memory: each distinct asset is held once however many records list it (releases share most
+//! of their assets), and each record costs its key and one pointer per asset it lists (16
+//! bytes). The `fallback_index` bench measures it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use assetlock_contract::Encoding;
 use assetlock_contract::dictionary::DeltaCoding;
-use assetlock_contract::manifest::ManifestJson;
+use assetlock_contract::manifest::{AssetJson, ManifestJson};
 
 /// An object a release record lists, by key relative to the prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +35,36 @@ pub(super) struct Remote {
 }
 
 impl Remote {
+    fn new(logical: &str, asset: &AssetJson) -> Remote {
+        let object = |key: &str, size, sha256: &str| Object {
+            key: key.to_owned(),
+            size,
+            sha256: sha256.to_owned(),
+        };
+        Remote {
+            pattern: crate::serve::response::dictionary_pattern(
+                &asset.url,
+                logical,
+                !asset.encodings.is_empty(),
+            ),
+            deltas: asset
+                .deltas
+                .iter()
+                .filter_map(|d| {
+                    let coding = DeltaCoding::from_token(&d.encoding)?;
+                    let delta = object(&d.path, d.size, &d.sha256);
+                    Some((d.dictionary.clone(), coding, delta))
+                })
+                .collect(),
+            content_type: asset.content_type.clone(),
+            identity: object(&asset.path, asset.size, &asset.sha256),
+            variants: asset
+                .variants()
+                .map(|(e, v)| (e, object(&v.path, v.size, &v.sha256)))
+                .collect(),
+        }
+    }
+
     /// The object of a representation.
     pub(super) fn object(&self, encoding: Encoding) -> &Object {
         self.variants
@@ -37,102 +72,94 @@ impl Remote {
             .find(|(e, _)| *e == encoding)
             .map_or(&self.identity, |(_, o)| o)
     }
+
+    /// Every object of the asset: identity, variants and deltas.
+    pub(super) fn objects(&self) -> impl Iterator<Item = &Object> {
+        std::iter::once(&self.identity)
+            .chain(self.variants.iter().map(|(_, o)| o))
+            .chain(self.deltas.iter().map(|(_, _, o)| o))
+    }
+}
+
+/// An asset and how many records list it.
+struct Listed {
+    remote: Arc<Remote>,
+    records: u32,
 }
 
 /// The records read so far, by record key, and every hashed path they list.
 #[derive(Default)]
 pub(super) struct Index {
-    records: HashMap<String, Arc<ManifestJson>>,
-    by_path: HashMap<String, Arc<Remote>>,
-    /// Every object key the records list, variants included.
-    keys: HashSet<String>,
+    /// The hashed paths each record lists.
+    records: HashMap<String, Box<[Arc<str>]>>,
+    by_path: HashMap<Arc<str>, Listed>,
 }
 
 impl Index {
     /// The asset served at a hashed path (not percent-encoded), if a record lists it.
     pub(super) fn get(&self, hashed_path: &str) -> Option<Arc<Remote>> {
-        self.by_path.get(hashed_path).cloned()
+        self.by_path.get(hashed_path).map(|l| Arc::clone(&l.remote))
     }
 
-    /// Whether a record lists the object `key` (relative to the prefix).
-    pub(super) fn lists(&self, key: &str) -> bool {
-        self.keys.contains(key)
-    }
-
-    /// Whether the record at `key` was read already (records never change once written).
+    /// Whether the record at `key` is indexed (records never change once written).
     pub(super) fn has_record(&self, key: &str) -> bool {
         self.records.contains_key(key)
     }
 
-    /// The index of exactly the records listed now: `kept` keys (already read) and the
-    /// `new` ones; records no longer listed (pruned) are dropped.
-    pub(super) fn replaced(&self, kept: &[String], new: Vec<(String, ManifestJson)>) -> Index {
-        let mut records: HashMap<String, Arc<ManifestJson>> = kept
-            .iter()
-            .filter_map(|key| Some((key.clone(), Arc::clone(self.records.get(key)?))))
-            .collect();
-        records.extend(new.into_iter().map(|(key, m)| (key, Arc::new(m))));
-        let mut by_path = HashMap::new();
-        let mut keys = HashSet::new();
-        // Sorted, so the same records give the same index whatever order they were read in.
-        let mut sorted: Vec<_> = records.iter().collect();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
-        for (_, manifest) in sorted {
-            keys.extend(manifest.keys().map(str::to_owned));
-            for (logical, asset) in &manifest.assets {
-                let has_variants = !asset.encodings.is_empty();
-                let remote = Remote {
-                    pattern: crate::serve::response::dictionary_pattern(
-                        &asset.url,
-                        logical,
-                        has_variants,
-                    ),
-                    deltas: asset
-                        .deltas
-                        .iter()
-                        .filter_map(|d| {
-                            let object = Object {
-                                key: d.path.clone(),
-                                size: d.size,
-                                sha256: d.sha256.clone(),
-                            };
-                            let coding = DeltaCoding::from_token(&d.encoding)?;
-                            Some((d.dictionary.clone(), coding, object))
-                        })
-                        .collect(),
-                    content_type: asset.content_type.clone(),
-                    identity: Object {
-                        key: asset.path.clone(),
-                        size: asset.size,
-                        sha256: asset.sha256.clone(),
-                    },
-                    variants: asset
-                        .variants()
-                        .map(|(e, v)| {
-                            let object = Object {
-                                key: v.path.clone(),
-                                size: v.size,
-                                sha256: v.sha256.clone(),
-                            };
-                            (e, object)
-                        })
-                        .collect(),
-                };
-                by_path
-                    .entry(asset.path.clone())
-                    .or_insert_with(|| Arc::new(remote));
+    /// The keys of the records indexed.
+    pub(super) fn record_keys(&self) -> impl Iterator<Item = &str> {
+        self.records.keys().map(String::as_str)
+    }
+
+    /// Adds a record. An asset another record lists already keeps what that record said.
+    pub(super) fn insert(&mut self, key: String, record: &ManifestJson) {
+        if self.records.contains_key(&key) {
+            return;
+        }
+        let mut paths = Vec::with_capacity(record.assets.len());
+        for (logical, asset) in &record.assets {
+            let path = match self.by_path.get_key_value(asset.path.as_str()) {
+                Some((path, _)) => Arc::clone(path),
+                None => Arc::from(asset.path.as_str()),
+            };
+            let listed = self
+                .by_path
+                .entry(Arc::clone(&path))
+                .or_insert_with(|| Listed {
+                    remote: Arc::new(Remote::new(logical, asset)),
+                    records: 0,
+                });
+            listed.records += 1;
+            paths.push(path);
+        }
+        self.records.insert(key, paths.into_boxed_slice());
+    }
+
+    /// Drops a record (pruned); returns the assets no other record lists any more.
+    pub(super) fn remove(&mut self, key: &str) -> Vec<Arc<Remote>> {
+        let Some(paths) = self.records.remove(key) else {
+            return Vec::new();
+        };
+        let mut dropped = Vec::new();
+        for path in paths.iter() {
+            if let Some(listed) = self.by_path.get_mut(path) {
+                listed.records -= 1;
+                if listed.records == 0 {
+                    dropped.extend(self.by_path.remove(path).map(|l| l.remote));
+                }
             }
         }
-        Index {
-            records,
-            by_path,
-            keys,
-        }
+        dropped
     }
 
     /// The number of records.
     pub(super) fn records(&self) -> usize {
         self.records.len()
+    }
+
+    /// The number of distinct assets the records list.
+    pub(super) fn assets(&self) -> usize {
+        self.by_path.len()
     }
 }
 
@@ -140,34 +167,61 @@ impl Index {
 mod tests {
     use super::*;
 
-    fn record(id: &str, path: &str) -> ManifestJson {
+    fn record(id: &str, paths: &[&str]) -> ManifestJson {
+        let assets: Vec<String> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, path)| {
+                format!(
+                    r#""a{i}.css": {{"url": "/assets/{path}", "path": "{path}", "size": 3,
+                    "sha256": "aa", "integrity": "sha384-x", "content_type": "text/css",
+                    "encodings": {{"br": {{"path": "{path}.br", "size": 2, "sha256": "bb"}}}}}}"#
+                )
+            })
+            .collect();
         let text = format!(
-            r#"{{"format": 1, "build_id": "{id}", "url_prefix": "/assets/", "assets": {{
-                "a.css": {{"url": "/assets/{path}", "path": "{path}", "size": 3, "sha256": "aa",
-                "integrity": "sha384-x", "content_type": "text/css",
-                "encodings": {{"br": {{"path": "{path}.br", "size": 2, "sha256": "bb"}}}}}}}}}}"#
+            r#"{{"format": 1, "build_id": "{id}", "url_prefix": "/assets/", "assets": {{{}}}}}"#,
+            assets.join(",")
         );
         ManifestJson::parse(text.as_bytes()).unwrap()
     }
 
     #[test]
-    fn lists_the_hashed_paths_of_every_record_and_drops_unlisted_ones() {
-        let index = Index::default().replaced(
-            &[],
-            vec![
-                ("r1".into(), record("b1", "a.1.css")),
-                ("r2".into(), record("b2", "a.2.css")),
-            ],
-        );
+    fn lists_the_hashed_paths_of_every_record() {
+        let mut index = Index::default();
+        index.insert("r1".into(), &record("b1", &["a.1.css"]));
+        index.insert("r2".into(), &record("b2", &["a.2.css"]));
         let remote = index.get("a.1.css").unwrap();
         assert_eq!(remote.object(Encoding::Brotli).key, "a.1.css.br");
         assert_eq!(remote.object(Encoding::Gzip).key, "a.1.css");
         assert!(index.get("a.1.css.br").is_none(), "variants are not assets");
+        assert_eq!((index.records(), index.assets()), (2, 2));
+    }
 
-        let pruned = index.replaced(&["r2".into()], Vec::new());
-        assert!(pruned.get("a.1.css").is_none());
-        assert!(pruned.get("a.2.css").is_some());
-        assert!(pruned.lists("a.2.css.br") && !pruned.lists("a.1.css.br"));
-        assert_eq!(pruned.records(), 1);
+    #[test]
+    fn an_asset_stays_while_any_record_lists_it() {
+        let mut index = Index::default();
+        index.insert("r1".into(), &record("b1", &["shared.css", "a.1.css"]));
+        index.insert("r2".into(), &record("b2", &["shared.css", "a.2.css"]));
+        assert_eq!(index.assets(), 3);
+
+        let dropped = index.remove("r1");
+        let keys: Vec<_> = dropped.iter().map(|r| r.identity.key.as_str()).collect();
+        assert_eq!(keys, ["a.1.css"]);
+        assert!(index.get("shared.css").is_some() && index.get("a.2.css").is_some());
+        assert!(index.get("a.1.css").is_none());
+
+        index.remove("r2");
+        assert_eq!((index.records(), index.assets()), (0, 0));
+    }
+
+    #[test]
+    fn a_record_is_indexed_once() {
+        let mut index = Index::default();
+        index.insert("r1".into(), &record("b1", &["a.1.css"]));
+        index.insert("r1".into(), &record("b1", &["a.1.css"]));
+        assert!(index.has_record("r1"));
+        index.remove("r1");
+        assert!(index.get("a.1.css").is_none());
     }
 }
