@@ -83,7 +83,7 @@ impl Compression {
     pub(crate) fn compress(self, bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
         match self {
             Compression::Gzip => gzip(bytes, level),
-            Compression::Zstd => zstd::bulk::compress(bytes, level as i32),
+            Compression::Zstd => zstd(bytes, level),
             Compression::Brotli => brotli(bytes, level),
         }
     }
@@ -145,6 +145,27 @@ fn gzip(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
         );
     encoder.write_all(bytes)?;
     encoder.finish()
+}
+
+/// The largest window browsers decode for `Content-Encoding: zstd`: RFC 9659 makes zstd's
+/// recommended 8 MiB a requirement for HTTP, and browsers refuse a frame that asks for more.
+const MAX_ZSTD_WINDOW_LOG: u32 = 23;
+
+/// The highest level whose window never exceeds [`MAX_ZSTD_WINDOW_LOG`]: zstd 1.5.7's level
+/// table (`lib/compress/clevels.h`, inputs above 256 KiB) asks for window logs up to 23
+/// through level 19, then 25, 26 and 27 at levels 20, 21 and 22.
+const HIGHEST_LEVEL_WITHIN_WINDOW: u32 = 19;
+
+/// zstd at `level`, in a frame browsers decode. zstd shrinks the window to the input's size,
+/// so only an input above 8 MiB at a level above 19 asks for more; it alone gets the window
+/// capped (with no other parameter changed), every other input gets the plain call's bytes.
+fn zstd(bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
+    if level <= HIGHEST_LEVEL_WITHIN_WINDOW || bytes.len() <= 1 << MAX_ZSTD_WINDOW_LOG {
+        return zstd::bulk::compress(bytes, level as i32);
+    }
+    let mut compressor = zstd::bulk::Compressor::new(level as i32)?;
+    compressor.set_parameter(zstd::zstd_safe::CParameter::WindowLog(MAX_ZSTD_WINDOW_LOG))?;
+    compressor.compress(bytes)
 }
 
 /// The largest window RFC 7932 decoders (every browser) accept.

@@ -281,6 +281,80 @@ fn a_release_uploaded_since_the_last_build_is_noticed() {
     assert_eq!(deltas(&again, "css/app.css").len(), 1);
 }
 
+/// What a browser does with a `dcz` body (RFC 9842 §5.2): check the header, then decode the
+/// frame after it with `dictionary` as raw content and a window of at most 2^`window_log`
+/// bytes, refusing a frame that asks for more.
+fn decode_dcz_as_a_browser(
+    body: &[u8],
+    dictionary: &[u8],
+    window_log: u32,
+) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    assert_eq!(&body[..8], &[0x5e, 0x2a, 0x4d, 0x18, 0x20, 0, 0, 0]);
+    let mut decoder = zstd::stream::read::Decoder::with_ref_prefix(&body[40..], dictionary)?;
+    decoder.window_log_max(window_log)?;
+    let mut decoded = Vec::new();
+    decoder.read_to_end(&mut decoded)?;
+    Ok(decoded)
+}
+
+/// The `dcz` delta of `new` against `old` (the one version of `big.css` in each release), with
+/// the bytes served for `new`.
+fn large_delta(old: &str, new: &str) -> (Vec<u8>, Vec<u8>) {
+    let site = Site::new(&[("big.css", old)]);
+    let dir = site.dir.path().join("releases");
+    std::fs::create_dir_all(&dir).unwrap();
+    let build = || {
+        let mut config = site.config();
+        config
+            .previous_releases(&dir)
+            .minify(false)
+            .precompress([assetlock_build::Compression::Zstd]);
+        config.try_compile().unwrap()
+    };
+    publish(&build(), &dir, "2026-01-01T00:00:00.000000Z");
+    site.write("big.css", new.as_bytes());
+    let started = std::time::Instant::now();
+    let output = build();
+    eprintln!("the build that made the delta: {:.1?}", started.elapsed());
+    let listed = deltas(&output, "big.css");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let path = output.dist_dir().join(listed[0]["path"].as_str().unwrap());
+    (std::fs::read(path).unwrap(), bytes(&output, "big.css"))
+}
+
+#[test]
+fn a_delta_of_a_file_grown_past_8_mib_asks_for_no_larger_window_than_rfc_9842_allows() {
+    // A dictionary of 1 MiB: clients must accept 8 MiB, and a frame whose window would hold
+    // the whole 9 MiB file states 9 MiB. The new part repeats, so level 19 takes 3 s on it in
+    // a debug build.
+    let old = support::generated_css(1 << 20, 7);
+    let new = old.clone() + &support::generated_css(1 << 20, 8).repeat(8);
+    let (body, served) = large_delta(&old, &new);
+    let decoded = decode_dcz_as_a_browser(&body, old.as_bytes(), 23)
+        .unwrap_or_else(|e| panic!("a browser refuses the delta: {e}"));
+    assert!(decoded == served);
+}
+
+#[test]
+fn a_large_files_delta_reaches_its_whole_dictionary_within_the_window_rfc_9842_allows() {
+    // 13 MiB: clients must accept 1.25 times that, 16.25 MiB, where a plain zstd response gets
+    // 8 MiB; so the delta's window is 16 MiB. zstd drops the dictionary once the input passes
+    // the window: with 8 MiB the file's last 5 MiB were compressed alone (a 913 KB delta).
+    // Level 19 over a dictionary of 13 MiB without repeats takes 15-19 s in a debug build.
+    let old = support::generated_css(13 << 20, 7);
+    let (body, served) = large_delta(&old, &(old.clone() + ".new { color: red; }\n"));
+    let decoded = decode_dcz_as_a_browser(&body, old.as_bytes(), 24)
+        .unwrap_or_else(|e| panic!("a browser refuses the delta: {e}"));
+    assert!(decoded == served);
+    // About 10 bytes per 128 KiB block, each one long match into the dictionary.
+    assert!(
+        body.len() * 1000 < old.len(),
+        "a one-line edit: {} bytes",
+        body.len()
+    );
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -98,6 +98,38 @@ pub fn hashed_path(output: &Output, logical: &str) -> String {
         .to_string()
 }
 
+/// `len` bytes of stylesheet, the same for the same `seed`: rules whose names, sizes and
+/// colours are pseudo-random (xorshift), so that it compresses as CSS does (zstd: 4 to 6
+/// times) without long repeats: what lies far back is found only inside a compressor's window.
+pub fn generated_css(len: usize, seed: u64) -> String {
+    use std::fmt::Write;
+    const WORDS: [&str; 8] = [
+        "header", "card", "button", "grid", "title", "modal", "panel", "badge",
+    ];
+    const PROPERTIES: [&str; 4] = ["margin", "padding", "font-size", "line-height"];
+    let mut state = seed | 1;
+    let mut css = String::with_capacity(len + 128);
+    while css.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let r = state;
+        writeln!(
+            css,
+            ".{}-{}__{} {{ {}: {}px; color: #{:06x}; }}",
+            WORDS[(r & 7) as usize],
+            (r >> 3) & 0xfff,
+            WORDS[((r >> 15) & 7) as usize],
+            PROPERTIES[((r >> 18) & 3) as usize],
+            (r >> 20) % 400,
+            (r >> 32) & 0xff_ffff,
+        )
+        .unwrap();
+    }
+    css.truncate(len);
+    css
+}
+
 /// The workspace's fixture dir.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
