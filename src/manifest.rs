@@ -79,6 +79,13 @@ impl Manifest {
         cfg!(debug_assertions) && !self.live.is_empty()
     }
 
+    /// Whether the build generated a live manifest (logical URLs, bytes from the source
+    /// tree), whether or not this binary serves it live.
+    #[cfg(feature = "upload")]
+    pub(crate) fn built_live(&self) -> bool {
+        !self.live.is_empty()
+    }
+
     /// The `<script>` tag of the live-reload client for a page's `<head>` in a live build
     /// (it swaps an edited stylesheet in place and reloads the page on other edits); `None`
     /// when the build is locked, so a release page never carries it.

@@ -180,3 +180,30 @@ async fn prune_of_a_directory_deletes_only_what_assetlock_wrote_and_never_throug
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_release_without_assets_is_never_uploaded_and_never_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("manifest.json");
+    let text = r#"{"format": 1, "build_id": "empty", "url_prefix": "/assets/", "assets": {}}"#;
+    std::fs::write(&manifest, text).unwrap();
+    let source = assetlock::upload::Source::from_manifest_json(&manifest, dir.path()).unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let dest = Destination::from_url(&file_url(target.path())).unwrap();
+
+    let error = run(&source, &dest, &quiet(Options::upload()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.exit_code(), 2, "{error}");
+    assert!(
+        error.to_string().contains("no content-addressed assets"),
+        "{error}"
+    );
+    assert_eq!(std::fs::read_dir(target.path()).unwrap().count(), 0);
+
+    let error = run(&source, &dest, &quiet(Options::verify()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.exit_code(), 1, "{error}");
+    assert!(error.to_string().contains("no assets"), "{error}");
+}

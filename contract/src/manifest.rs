@@ -109,7 +109,13 @@ impl ManifestJson {
         Ok(manifest)
     }
 
-    fn check(&self) -> Result<(), String> {
+    /// Checks a manifest made otherwise than by [`ManifestJson::parse`] (the uploader makes one
+    /// from the manifest compiled into its binary) by the same rules.
+    ///
+    /// # Errors
+    ///
+    /// A message saying what is wrong.
+    pub fn check(&self) -> Result<(), String> {
         if self.format != FORMAT {
             return Err(format!(
                 "manifest format {} is not supported (this version reads format {FORMAT})",

@@ -103,8 +103,8 @@ fn token(build_id: &str) -> String {
 /// Waits until no prune that may have missed what this upload just wrote still holds a lease.
 /// `key` is the last object the upload wrote (its deploy event): its modification time gives
 /// the store's clock, by which a lease older than [`LEASE_TTL`] is left behind by a prune that
-/// died and not waited for.
-pub(crate) async fn wait_for_prunes(dest: &Destination, key: &str) -> Result<(), Error> {
+/// died and not waited for. Returns the store's time when `key` was written.
+pub(crate) async fn wait_for_prunes(dest: &Destination, key: &str) -> Result<SystemTime, Error> {
     let path = dest.key(key).map_err(Error::usage)?;
     let written = dest
         .store()
@@ -119,7 +119,7 @@ pub(crate) async fn wait_for_prunes(dest: &Destination, key: &str) -> Result<(),
             layout::is_lease(key) && listed.last_modified + LEASE_TTL > store_now
         });
         if !live {
-            return Ok(());
+            return Ok(written);
         }
         tokio::time::sleep(POLL).await;
     }

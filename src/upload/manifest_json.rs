@@ -53,7 +53,8 @@ pub(crate) fn from_manifest(manifest: &Manifest) -> ManifestJson {
         build_id: manifest.build_id().to_owned(),
         url_prefix: manifest.url_prefix().to_owned(),
         uploaded_at: None,
-        live: manifest.is_live(),
+        // Whether the build made a live manifest, whatever this binary was compiled with.
+        live: manifest.built_live(),
         assets,
     }
 }

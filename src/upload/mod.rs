@@ -65,6 +65,7 @@
 //! one is aborted. Other stores take every object in one create-only PUT, up to 5 GiB.
 
 mod cli;
+mod clock;
 mod cors;
 mod dest;
 mod error;
@@ -85,6 +86,8 @@ mod source;
 mod verify;
 
 use std::process::ExitCode;
+#[cfg(test)]
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Parser as _;
@@ -113,7 +116,9 @@ use crate::Manifest;
 ///   missing;
 /// - prune: the current build has no release record at the destination, a release record
 ///   cannot be read, or deletions failed;
-/// - the source is a live dev build ([`Manifest::is_live`]): a usage error, before any I/O.
+/// - the source is a live dev build ([`Manifest::is_live`]), has no content-addressed assets,
+///   or breaks the contract's path rules: a usage error, before any I/O (verify of a build
+///   without assets fails as a verify error).
 pub async fn run(source: &Source, dest: &Destination, options: &Options) -> Result<Report, Error> {
     if source.manifest().live {
         return Err(Error::usage(
@@ -121,6 +126,20 @@ pub async fn run(source: &Source, dest: &Destination, options: &Options) -> Resu
              logical paths, so none is content-addressed and none may be uploaded, verified \
              or pruned; build with --release, or with ASSETLOCK_LIVE=0",
         ));
+    }
+    // A compiled-in manifest was never parsed: the rules every reader applies are checked here,
+    // before anything is written, so no record a reader would refuse is ever stored.
+    if let Err(problem) = source.manifest().check() {
+        return Err(Error::usage(format!(
+            "build {}: {problem}; nothing was written",
+            source.build_id()
+        )));
+    }
+    if source.objects(options.include_maps).is_empty() && options.action != Action::Verify {
+        return Err(Error::usage(format!(
+            "build {} has no content-addressed assets: nothing to upload or prune against",
+            source.build_id()
+        )));
     }
     let started = Instant::now();
     let report = Report::new(
@@ -172,4 +191,43 @@ fn main_with(args: &Args, source: Source) -> Result<Report, Error> {
         .build()
         .map_err(Error::runtime)?;
     runtime.block_on(run(&source, &dest, &args.options()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::manifest_json::ManifestJson;
+    use super::*;
+
+    fn manifest(path: &str) -> ManifestJson {
+        let text = r#"{"format": 1, "build_id": "b1", "url_prefix": "/assets/", "assets": {
+            "a.css": {"url": "/assets/a.0123456789abcdef.css", "path": "a.0123456789abcdef.css",
+            "size": 1, "sha256": "00", "integrity": "sha256-x", "content_type": "text/css"}}}"#;
+        let mut manifest = ManifestJson::parse(text.as_bytes()).unwrap();
+        manifest.assets.get_mut("a.css").unwrap().path = path.to_owned();
+        manifest
+    }
+
+    #[tokio::test]
+    async fn a_manifest_that_breaks_the_path_rules_is_refused_before_any_write() {
+        let store = Arc::new(object_store::memory::InMemory::new());
+        let dest = Destination::new(store.clone(), "assets").unwrap();
+        let source =
+            Source::unchecked(manifest("a\\b.0123456789abcdef.css"), "/nonexistent".into());
+        let error = run(
+            &source,
+            &dest,
+            &Options::upload().progress(Progress::Hidden),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains("nothing was written"), "{error}");
+        let listed: Vec<_> = futures::TryStreamExt::try_collect(object_store::ObjectStore::list(
+            store.as_ref(),
+            None,
+        ))
+        .await
+        .unwrap();
+        assert!(listed.is_empty(), "{listed:?}");
+    }
 }

@@ -12,7 +12,7 @@ use super::progress::Meter;
 use super::put::{self, Outcome};
 use super::report::{self, Record, Report};
 use super::source::Object;
-use super::{Destination, Error, Options, Source, lease, release};
+use super::{Destination, Error, Options, Source, clock, lease, release};
 
 /// What the LIST says must happen.
 struct Plan {
@@ -92,9 +92,12 @@ pub(crate) async fn upload(
             Outcome::AlreadyThere => Record::AlreadyThere,
         },
     };
-    let event = deploy_event(source, dest, total).await?;
-    report.repaired = settle(source, dest, options, &event, total).await?;
-    report.deploy_event = Some(event);
+    let settled = settle(source, dest, options, total).await?;
+    report.repaired = settled.repaired;
+    report
+        .warnings
+        .extend(clock::skew_warning(settled.stored_at));
+    report.deploy_event = Some(settled.event);
     report
         .warnings
         .extend(source.maps_left_out(options.include_maps));
@@ -158,37 +161,68 @@ async fn put_record(
         .map_err(|message| Error::upload(vec![Failure::new(key, message)], total + 1))
 }
 
-/// Once the deploy event is stored: waits for the prunes that may not have seen it (see
+/// How an upload ended: its last deploy event, when the store wrote it, and what it stored
+/// again.
+struct Settled {
+    event: String,
+    stored_at: SystemTime,
+    repaired: Vec<String>,
+}
+
+/// How many times an upload stores again what prunes deleted before it gives up.
+const SETTLE_ROUNDS: usize = 5;
+
+/// Writes the deploy event, waits for the prunes that may not have seen it (see
 /// [`super::lease`]), lists the prefix again and stores whatever of the release they deleted
-/// meanwhile, the record included. Returns the keys stored again.
+/// meanwhile, the record included. A release stored again is deployed again: a new deploy
+/// event, and another round, until a round finds the release whole.
 async fn settle(
     source: &Source,
     dest: &Destination,
     options: &Options,
-    event: &str,
     total: usize,
-) -> Result<Vec<String>, Error> {
-    lease::wait_for_prunes(dest, event).await?;
-    let listing = Listing::fetch(dest).await?;
-    let missing: Vec<Object> = source
-        .objects(options.include_maps)
-        .into_iter()
-        .filter(|object| listing.get(&object.key).is_none())
-        .collect();
-    let meter = Meter::start(options.progress, missing.len(), "storing again");
-    let stored = put_all(dest, missing, options.concurrency, &meter).await;
-    meter.finish();
-    if !stored.failures.is_empty() {
-        return Err(Error::upload(stored.failures, total));
-    }
-    let mut repaired = stored.created;
+) -> Result<Settled, Error> {
     let record_key = layout::release_key(source.build_id());
-    if listing.get(&record_key).is_none()
-        && put_record(source, dest, &record_key, total).await? == Outcome::Created
-    {
-        repaired.push(record_key);
+    let mut repaired = Vec::new();
+    for _ in 0..SETTLE_ROUNDS {
+        let event = deploy_event(source, dest, total).await?;
+        let stored_at = lease::wait_for_prunes(dest, &event).await?;
+        let listing = Listing::fetch(dest).await?;
+        let missing: Vec<Object> = source
+            .objects(options.include_maps)
+            .into_iter()
+            .filter(|object| listing.get(&object.key).is_none())
+            .collect();
+        let record_missing = listing.get(&record_key).is_none();
+        if missing.is_empty() && !record_missing {
+            return Ok(Settled {
+                event,
+                stored_at,
+                repaired,
+            });
+        }
+        let meter = Meter::start(options.progress, missing.len(), "storing again");
+        let stored = put_all(dest, missing, options.concurrency, &meter).await;
+        meter.finish();
+        if !stored.failures.is_empty() {
+            return Err(Error::upload(stored.failures, total));
+        }
+        repaired.extend(stored.created);
+        if record_missing && put_record(source, dest, &record_key, total).await? == Outcome::Created
+        {
+            repaired.push(record_key.clone());
+        }
     }
-    Ok(repaired)
+    Err(Error::upload(
+        vec![Failure::new(
+            record_key,
+            format!(
+                "prunes running at the same time deleted objects of this release {SETTLE_ROUNDS} \
+                 times over; run the upload again"
+            ),
+        )],
+        total,
+    ))
 }
 
 /// Records that this build was deployed now, even when nothing was uploaded (a rollback to a

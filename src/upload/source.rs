@@ -99,6 +99,15 @@ impl Source {
         })
     }
 
+    /// A build on disk whose manifest was made in memory, as a compiled-in one is: unchecked.
+    #[cfg(test)]
+    pub(crate) fn unchecked(manifest: ManifestJson, dist_dir: PathBuf) -> Source {
+        Source {
+            manifest,
+            files: Files::Dist(dist_dir),
+        }
+    }
+
     /// The build's id; its release record is `.assetlock/releases/<build id>.json`.
     pub fn build_id(&self) -> &str {
         &self.manifest.build_id

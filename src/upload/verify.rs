@@ -35,6 +35,12 @@ pub(crate) async fn verify(
     let total = objects.len() + 1;
     let listing = Listing::fetch(dest).await?;
     let mut problems = Vec::new();
+    if objects.is_empty() {
+        problems.push(Failure::new(
+            source.build_id(),
+            "this build has no assets: an empty release is never a deployable one",
+        ));
+    }
     let record = layout::release_key(source.build_id());
     if listing.get(&record).is_none() {
         problems.push(Failure::new(

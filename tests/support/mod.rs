@@ -6,6 +6,7 @@ pub mod actix;
 pub mod decode;
 pub mod example_app;
 pub mod fixture;
+pub mod pipeline;
 pub mod s3;
 pub mod synthetic;
 pub mod webdriver;

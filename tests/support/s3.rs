@@ -61,10 +61,27 @@ pub struct S3Server {
 impl S3Server {
     /// Starts a server with one empty bucket, [`BUCKET`]; call from a tokio runtime.
     pub async fn start() -> S3Server {
+        S3Server::start_with(None).await
+    }
+
+    /// A server that accepts requests signed at any time, as moto and some S3-compatible
+    /// servers do (AWS refuses a signature more than 15 minutes off its clock): for clients
+    /// whose clock is days off.
+    pub async fn start_any_clock() -> S3Server {
+        let mut config = s3s::config::S3Config::default();
+        config.presigned_url_max_skew_time_secs = u32::MAX;
+        let config = s3s::config::StaticConfigProvider::new(Arc::new(config));
+        S3Server::start_with(Some(Arc::new(config))).await
+    }
+
+    async fn start_with(config: Option<Arc<dyn s3s::config::S3ConfigProvider>>) -> S3Server {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join(BUCKET)).unwrap();
         let mut builder = S3ServiceBuilder::new(s3s_fs::FileSystem::new(root.path()).unwrap());
         builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
+        if let Some(config) = config {
+            builder.set_config(config);
+        }
         let s3 = builder.build();
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -114,22 +131,7 @@ impl S3Server {
 
     /// The configuration of a client signing with `secret`.
     pub fn builder_with_secret(&self, secret: &str) -> AmazonS3Builder {
-        AmazonS3Builder::new()
-            .with_endpoint(&self.endpoint)
-            .with_bucket_name(BUCKET)
-            .with_region("us-east-1")
-            .with_access_key_id(ACCESS_KEY)
-            .with_secret_access_key(secret)
-            .with_allow_http(true)
-            .with_retry(RetryConfig {
-                backoff: BackoffConfig {
-                    init_backoff: Duration::from_millis(5),
-                    max_backoff: Duration::from_millis(20),
-                    base: 2.0,
-                },
-                max_retries: 2,
-                retry_timeout: Duration::from_secs(10),
-            })
+        client(&self.endpoint, secret)
     }
 
     /// `s3://BUCKET/<prefix>` with the right credentials, as the CLI builds it.
@@ -235,6 +237,27 @@ impl S3Server {
             })
             .collect()
     }
+}
+
+/// The configuration of a client of the server at `endpoint` signing with `secret`, quick to
+/// retry.
+pub fn client(endpoint: &str, secret: &str) -> AmazonS3Builder {
+    AmazonS3Builder::new()
+        .with_endpoint(endpoint)
+        .with_bucket_name(BUCKET)
+        .with_region("us-east-1")
+        .with_access_key_id(ACCESS_KEY)
+        .with_secret_access_key(secret)
+        .with_allow_http(true)
+        .with_retry(RetryConfig {
+            backoff: BackoffConfig {
+                init_backoff: Duration::from_millis(5),
+                max_backoff: Duration::from_millis(20),
+                base: 2.0,
+            },
+            max_retries: 2,
+            retry_timeout: Duration::from_secs(10),
+        })
 }
 
 impl Drop for S3Server {

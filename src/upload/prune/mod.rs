@@ -10,7 +10,7 @@
 mod plan;
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use assetlock_contract::layout;
 use futures::StreamExt;
@@ -22,11 +22,8 @@ use super::listing::Listing;
 use super::progress::Meter;
 use super::release::Release;
 use super::report::{self, Report};
-use super::{Destination, Error, Options, Source};
+use super::{Destination, Error, Options, Source, clock};
 use plan::{Current, Plan, Policy};
-
-/// The largest difference between this machine's clock and the store's that goes unremarked.
-const SKEW_WARNING: Duration = Duration::from_secs(60);
 
 pub(crate) async fn prune(
     source: &Source,
@@ -64,7 +61,7 @@ async fn prune_under(
             lease.key
         ))
     })?;
-    report.warnings.extend(skew_warning(now));
+    report.warnings.extend(clock::skew_warning(now));
     let current_record = layout::release_key(source.build_id());
     if listing.get(&current_record).is_none() {
         return Err(Error::prune(format!(
@@ -154,22 +151,6 @@ async fn delete_all(
     }
 }
 
-/// The warning for a machine whose clock is more than a minute off the store's.
-fn skew_warning(store_now: SystemTime) -> Option<String> {
-    let local = SystemTime::now();
-    let (skew, direction) = match local.duration_since(store_now) {
-        Ok(ahead) => (ahead, "ahead of"),
-        Err(behind) => (behind.duration(), "behind"),
-    };
-    (skew > SKEW_WARNING).then(|| {
-        format!(
-            "this machine's clock is {} {direction} the store's; prune goes by the store's \
-             clock, but check the machine's time",
-            humantime::format_duration(Duration::from_secs(skew.as_secs()))
-        )
-    })
-}
-
 /// Splits off the keys of a local directory that a symbolic link leads to: the listing
 /// follows links, a prune never deletes through one.
 fn outside_links(
@@ -195,32 +176,41 @@ fn through_link(root: &Path, key: &str) -> bool {
     })
 }
 
-/// Reads every release record under the prefix; one that cannot be read, or that names
-/// another build than its key, stops the prune.
+/// Reads every release record listed; one that cannot be read, or that names another build
+/// than its key, stops the prune. One deleted since the LIST is left out.
 async fn read_releases(
     dest: &Destination,
     listing: &Listing,
     concurrency: usize,
 ) -> Result<Vec<Release>, Error> {
-    let keys = listing
+    // Owned keys: a stream over borrowed ones would keep the future from being `Send`.
+    let keys: Vec<String> = listing
         .objects
         .keys()
-        .filter(|key| layout::is_release_record(key));
+        .filter(|key| layout::is_release_record(key))
+        .cloned()
+        .collect();
     let mut reads = futures::stream::iter(keys)
         .map(|key| async move {
             let path = dest
-                .key(key)
+                .key(&key)
                 .map_err(|e| Error::prune(format!("release record {key}: {e}")))?;
             let what = || format!("reading release record {key}");
-            let result = dest.store().get(&path).await;
-            let bytes = match result {
-                Ok(result) => result.bytes().await.map_err(|e| Error::store(what(), &e))?,
+            let bytes = match dest.store().get(&path).await {
+                Ok(result) => result.bytes().await,
+                Err(e) => Err(e),
+            };
+            let bytes = match bytes {
+                Ok(bytes) => bytes,
+                // Deleted since the LIST by a prune running at the same time, which found the
+                // release dropped: so it is.
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
                 Err(e) => return Err(Error::store(what(), &e)),
             };
             let release = Release::parse(&bytes)
                 .map_err(|e| Error::prune(format!("release record {key} cannot be read: {e}")))?;
-            match layout::release_key(&release.build_id) == *key {
-                true => Ok(release),
+            match layout::release_key(&release.build_id) == key {
+                true => Ok(Some(release)),
                 false => Err(Error::prune(format!(
                     "release record {key} is the record of build {}",
                     release.build_id
@@ -230,7 +220,7 @@ async fn read_releases(
         .buffer_unordered(concurrency);
     let mut releases = Vec::new();
     while let Some(release) = reads.next().await {
-        releases.push(release?);
+        releases.extend(release?);
     }
     Ok(releases)
 }
