@@ -33,6 +33,8 @@ pub struct Manifest {
     preloads: &'static [&'static [&'static Asset]],
     /// Live dev mode: the source dirs whose current bytes are served; empty when locked.
     live: &'static [&'static str],
+    /// The deploy keys whose signed release records this build trusts.
+    trusted_keys: &'static [&'static str],
 }
 
 impl Manifest {
@@ -53,6 +55,7 @@ impl Manifest {
             import_map: r#"{"imports":{},"integrity":{}}"#,
             preloads: &[],
             live: &[],
+            trusted_keys: &[],
         }
     }
 
@@ -77,6 +80,29 @@ impl Manifest {
     /// ```
     pub fn is_live(&self) -> bool {
         cfg!(debug_assertions) && !self.live.is_empty()
+    }
+
+    /// The deploy keys the build was told to trust (`Config::trusted_release_keys`). Generated
+    /// code calls it only when there are some.
+    #[doc(hidden)]
+    pub const fn __with_trusted_keys(self, keys: &'static [&'static str]) -> Manifest {
+        Manifest {
+            trusted_keys: keys,
+            ..self
+        }
+    }
+
+    /// The public deploy keys (`ed25519:...`) whose signed release records this build trusts,
+    /// compiled in at build time (`Config::trusted_release_keys`,
+    /// `ASSETLOCK_TRUSTED_RELEASE_KEYS`); empty when it trusts whatever the bucket holds.
+    ///
+    /// ```
+    /// # mod demo { assetlock::__doc_manifest!(); }
+    /// # use demo::MANIFEST;
+    /// assert!(MANIFEST.trusted_release_keys().is_empty());
+    /// ```
+    pub fn trusted_release_keys(&self) -> &'static [&'static str] {
+        self.trusted_keys
     }
 
     /// Whether the build generated a live manifest (logical URLs, bytes from the source

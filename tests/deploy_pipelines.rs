@@ -78,12 +78,15 @@ async fn listing(store: &dyn ObjectStore) -> BTreeMap<String, SystemTime> {
         .collect()
 }
 
-/// The build a deploy event's key names.
+/// The build a deploy event's or a release record's key names. A release was last deployed
+/// when the newer of them was stored, as prune ranks releases: an upload that stores a record
+/// again (after a concurrent prune) is deploying that release anew.
 fn deployed_build(key: &str) -> Option<&str> {
-    let name = key
-        .strip_prefix(".assetlock/deploys/")?
-        .strip_suffix(".json")?;
-    Some(name.split_once('-')?.1)
+    if let Some(name) = key.strip_prefix(".assetlock/deploys/") {
+        return Some(name.strip_suffix(".json")?.split_once('-')?.1);
+    }
+    key.strip_prefix(".assetlock/releases/")?
+        .strip_suffix(".json")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -128,7 +131,7 @@ struct Log {
     verified: BTreeMap<String, BTreeSet<String>>,
     /// Violations seen.
     violations: Vec<String>,
-    /// Every deploy event seen: build id -> the latest store time.
+    /// Every deploy event and record seen: build id -> the latest store time.
     deploys: BTreeMap<String, SystemTime>,
     /// Objects a concurrent prune deleted and an upload stored again.
     repaired: usize,
@@ -225,7 +228,8 @@ fn pause(p: usize, r: usize) -> Duration {
 }
 
 /// Checks, until every pipeline is done, that each verified release keeps all its keys while
-/// fewer than `KEEP` other builds were deployed after it, and that no foreign key goes.
+/// fewer than `KEEP` other builds were deployed after it (a record or deploy event of theirs
+/// stored later, as prune ranks releases), and that no foreign key goes.
 async fn watch(store: Arc<dyn ObjectStore>, log: Arc<Mutex<Log>>) -> usize {
     let mut polls = 0;
     loop {
@@ -238,6 +242,15 @@ async fn watch(store: Arc<dyn ObjectStore>, log: Arc<Mutex<Log>>) -> usize {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// How many other builds were deployed after `build` (deployed at `at`), in prune's order:
+/// by store time, then (for equal times) by build id.
+fn newer_deploys(deploys: &BTreeMap<String, SystemTime>, build: &str, at: SystemTime) -> usize {
+    deploys
+        .iter()
+        .filter(|(other, other_at)| (**other_at, other.as_str()) > (at, build))
+        .count()
 }
 
 /// One look at the bucket (see [`watch`]).
@@ -262,11 +275,7 @@ fn check(stored: &BTreeMap<String, SystemTime>, log: &mut Log) {
                 continue;
             }
             let deployed = log.deploys.get(build).copied();
-            let newer = log
-                .deploys
-                .iter()
-                .filter(|(other, at)| *other != build && Some(**at) > deployed)
-                .count();
+            let newer = deployed.map_or(usize::MAX, |at| newer_deploys(&log.deploys, build, at));
             if newer < KEEP {
                 found.push(format!(
                     "{build} (verified, {newer} newer deploys) lost {missing:?}"
@@ -311,8 +320,7 @@ async fn four_pipelines_at_once_one_three_days_slow_never_lose_a_verified_releas
     let ended: BTreeSet<&String> = log.verified.keys().chain(&log.pruned_away).collect();
     assert_eq!(ended.len(), PIPELINES * RELEASES);
     for build in &log.pruned_away {
-        let deployed = log.deploys[build];
-        let newer = log.deploys.values().filter(|at| **at > deployed).count();
+        let newer = newer_deploys(&log.deploys, build, log.deploys[build]);
         assert!(
             newer >= KEEP,
             "{build} was pruned with {newer} newer deploys"

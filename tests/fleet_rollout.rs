@@ -9,6 +9,9 @@
 //! integrity error. Then a third release and `--prune --keep 2`: the pruned release's URLs get
 //! 404 `no-store` or, for objects a kept release shares, the very same bytes.
 //!
+//! Signing is on: the builds trust deploy key A, and their uploaders sign with it; a record
+//! forged into the bucket meanwhile is never served.
+//!
 //! Needs nginx, chromium and chromium-driver (CI installs them); skips with a message when
 //! they are absent. The app builds go to `target/tests/e2e` and are reused across runs.
 #![cfg(feature = "fallback")]
@@ -22,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use fixture_site::keys::KEY_A;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use support::example_app::{self, Running, free_port, wait_until_up};
@@ -74,7 +78,8 @@ fn build_release(n: usize) -> Release {
         ".compile()",
         ".embed(true).compile()",
     );
-    example_app::build(&app, &["--bins"], &[]);
+    let trust = [("ASSETLOCK_TRUSTED_RELEASE_KEYS", KEY_A.1)];
+    example_app::build(&app, &["--bins"], &trust);
     let out = example_app::workspace().join(format!("target/tests/fleet/release-{n}"));
     std::fs::create_dir_all(&out).unwrap();
     let release = Release {
@@ -109,7 +114,10 @@ fn dest() -> String {
 /// Runs a release's `upload-assets` with `args`; panics unless it succeeds.
 async fn upload(release: &Release, s3: &S3Server, args: &[&str]) -> String {
     let mut command = Command::new(&release.uploader);
-    command.arg(dest()).args(args);
+    command
+        .arg(dest())
+        .args(args)
+        .env("ASSETLOCK_SIGNING_KEY", KEY_A.0);
     aws_env(&mut command, s3);
     let output = tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
@@ -355,6 +363,9 @@ async fn a_rolling_deploy_behind_nginx_serves_every_page_fully() {
         )
         .await;
 
+    // A record forged into the bucket before the rollout.
+    let forged = support::synthetic::forge_page(s3.store().as_ref(), PREFIX).await;
+
     // Release 1 everywhere.
     upload(&releases[0], &s3, &[]).await;
     upload(&releases[0], &s3, &["--verify"]).await;
@@ -455,5 +466,10 @@ async fn a_rolling_deploy_behind_nginx_serves_every_page_fully() {
         "pruned release: {gone} requests 404 no-store, {shared} served bytes a kept release shares"
     );
     assert!(gone > 0, "nothing of the pruned release was gone");
+    // No server of the fleet serves the page a forged record lists.
+    for _ in 0..4 {
+        let url = format!("http://{}/assets/{forged}", balancer.addr);
+        assert_eq!(reqwest::get(url).await.unwrap().status(), 404, "{forged}");
+    }
     driver.end(&session).await;
 }

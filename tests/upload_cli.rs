@@ -107,3 +107,27 @@ fn help_exits_with_0() {
     let error = parse(&["--help"]).unwrap_err();
     assert_eq!(error.exit_code(), 0);
 }
+
+#[test]
+fn new_signing_key_needs_no_destination_and_stands_alone() {
+    let args = parse(&["--new-signing-key", "deploy.key"]).unwrap();
+    assert_eq!(
+        args.new_signing_key(),
+        Some(std::path::Path::new("deploy.key"))
+    );
+    assert_eq!(args.dest(), "");
+    usage_error(&["--new-signing-key", "k", "--verify"]);
+    usage_error(&[]);
+}
+
+#[test]
+fn signing_key_is_read_from_the_file_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deploy.key");
+    let public = assetlock::upload::new_signing_key(&path).unwrap();
+    let args = parse(&["s3://b/p", "--signing-key", path.to_str().unwrap()]).unwrap();
+    let key = args.signing_key().unwrap().unwrap();
+    assert_eq!(key.public_key(), public);
+    let missing = parse(&["s3://b/p", "--signing-key", "/nonexistent/key"]).unwrap();
+    assert_eq!(missing.signing_key().unwrap_err().exit_code(), 2);
+}

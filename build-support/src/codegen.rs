@@ -10,6 +10,7 @@ use std::fmt::Write;
 
 use assetlock_contract::layout::{self, PACK};
 use assetlock_contract::path_key;
+use assetlock_contract::signature::PublicKey;
 
 use crate::built::{Built, Content};
 use crate::hash;
@@ -58,6 +59,18 @@ pub(crate) fn write_pack(assets: &[Built], out: &mut impl std::io::Write) -> std
     Ok(())
 }
 
+/// The call that compiles the trusted deploy keys in; nothing without keys.
+fn trusted_keys_call(keys: &[PublicKey]) -> String {
+    if keys.is_empty() {
+        return String::new();
+    }
+    let keys: Vec<String> = keys
+        .iter()
+        .map(|k| format!("{:?}", k.to_string()))
+        .collect();
+    format!("\n.__with_trusted_keys(&[{}])", keys.join(", "))
+}
+
 /// Renders `assetlock.rs`. It holds no absolute path: `include_bytes!` resolves the pack
 /// against the including file, and the artifact dir comes from `env!("OUT_DIR")`.
 pub(crate) fn render(
@@ -67,6 +80,7 @@ pub(crate) fn render(
     bytes: Bytes,
     modules: &Modules,
     live_roots: &[String],
+    trusted_keys: &[PublicKey],
 ) -> String {
     let mut out = String::new();
     let w = &mut out;
@@ -79,8 +93,9 @@ pub(crate) fn render(
     .unwrap();
     writeln!(
         w,
-        "pub static MANIFEST: ::assetlock::Manifest = ::assetlock::Manifest::__new(\n    {build_id:?},\n    {url_prefix:?},\n    &__assetlock_manifest::ASSETS,\n    &__assetlock_manifest::BY_LOGICAL,\n    &__assetlock_manifest::BY_PATH,\n)\n.__with_modules(__assetlock_manifest::IMPORT_MAP, &__assetlock_manifest::PRELOADS){};",
-        crate::live::call(live_roots)
+        "pub static MANIFEST: ::assetlock::Manifest = ::assetlock::Manifest::__new(\n    {build_id:?},\n    {url_prefix:?},\n    &__assetlock_manifest::ASSETS,\n    &__assetlock_manifest::BY_LOGICAL,\n    &__assetlock_manifest::BY_PATH,\n)\n.__with_modules(__assetlock_manifest::IMPORT_MAP, &__assetlock_manifest::PRELOADS){}{};",
+        crate::live::call(live_roots),
+        trusted_keys_call(trusted_keys)
     )
     .unwrap();
     writeln!(w, "\n#[doc(hidden)]\nmod __assetlock_manifest {{").unwrap();

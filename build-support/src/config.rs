@@ -2,6 +2,7 @@
 
 mod deltas;
 mod transforms;
+mod trust;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -59,6 +60,7 @@ pub struct Config {
     pub(crate) delta_releases: usize,
     pub(crate) delta_codings: Vec<DeltaCoding>,
     pub(crate) integrity: crate::Integrity,
+    pub(crate) trusted_release_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -94,6 +96,7 @@ impl Default for Config {
             delta_releases: 3,
             delta_codings: vec![DeltaCoding::Dcz],
             integrity: crate::Integrity::Sha256,
+            trusted_release_keys: Vec::new(),
         }
     }
 }

@@ -100,7 +100,7 @@ fn render(
     [
         (
             settings.out_dir.join(layout::MANIFEST_JSON),
-            manifest::render(build_id, &settings.url_prefix, assets, settings.live).into_bytes(),
+            manifest::render(settings, build_id, assets).into_bytes(),
         ),
         (
             settings.out_dir.join(layout::GENERATED),
@@ -111,6 +111,7 @@ fn render(
                 bytes,
                 &modules,
                 live_roots,
+                &settings.trusted_keys,
             )
             .into_bytes(),
         ),

@@ -109,7 +109,6 @@ mod integrity;
 mod link;
 mod live;
 mod manifest;
-mod mime;
 mod modules;
 mod naming;
 mod output;

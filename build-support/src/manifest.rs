@@ -5,10 +5,11 @@ use assetlock_contract::manifest::{AssetJson, DeltaJson, FORMAT, ManifestJson, V
 
 use crate::built::Built;
 use crate::hash;
+use crate::settings::Settings;
 
-/// The JSON text, pretty-printed with sorted keys so equal builds give equal bytes.
-/// `live` marks a live dev build, which no uploader accepts.
-pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built], live: bool) -> String {
+/// The JSON text, pretty-printed with sorted keys so equal builds give equal bytes. A live dev
+/// build is marked so, and no uploader accepts it.
+pub(crate) fn render(settings: &Settings, build_id: &str, assets: &[Built]) -> String {
     let assets = assets
         .iter()
         .map(|a| {
@@ -50,9 +51,14 @@ pub(crate) fn render(build_id: &str, url_prefix: &str, assets: &[Built], live: b
     ManifestJson {
         format: FORMAT,
         build_id: build_id.to_owned(),
-        url_prefix: url_prefix.to_owned(),
+        url_prefix: settings.url_prefix.clone(),
         uploaded_at: None,
-        live,
+        live: settings.live,
+        trusted_release_keys: settings
+            .trusted_keys
+            .iter()
+            .map(|k| k.to_string())
+            .collect(),
         assets,
     }
     .render()

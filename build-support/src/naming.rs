@@ -10,7 +10,6 @@ use crate::built::Built;
 use crate::codegen;
 use crate::error::Diagnostic;
 use crate::graph::Hashed;
-use crate::mime;
 use crate::settings::Settings;
 use crate::stream::Streamed;
 
@@ -38,7 +37,7 @@ pub(crate) fn name(
             Some(stream) => stream.integrity.clone(),
             None => settings.integrity.of(&hashed.bytes, &hashed.sha256),
         },
-        content_type: mime::content_type(&logical),
+        content_type: assetlock_contract::mime::content_type(&logical),
         logical,
         hashed_path,
         size: stream

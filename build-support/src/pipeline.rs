@@ -122,7 +122,7 @@ fn run_stages(settings: &Settings) -> Result<Output, Error> {
         .collect();
     let mut compress_problems = precompress::add_variants(settings, &stages, &mut assets);
     if let Some((dir, keep)) = &settings.previous_releases {
-        match delta::read(dir, *keep) {
+        match delta::read(dir, *keep, &settings.trusted_keys) {
             Ok(previous) => compress_problems.extend(delta::add_deltas(
                 settings,
                 &stages,

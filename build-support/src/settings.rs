@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use assetlock_contract::signature::PublicKey;
+
 use crate::Config;
 use crate::cargo;
 use crate::compress::Compression;
@@ -60,11 +62,42 @@ pub(crate) struct Settings {
     pub previous_releases: Option<(PathBuf, usize)>,
     /// The codings of deltas (`Config::delta_codings`).
     pub delta_codings: Vec<assetlock_contract::dictionary::DeltaCoding>,
+    /// The deploy keys whose signed releases this build trusts
+    /// (`ASSETLOCK_TRUSTED_RELEASE_KEYS`, else `Config::trusted_release_keys`).
+    pub trusted_keys: Vec<PublicKey>,
     /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
     pub threads: usize,
     /// Everything besides the input files that shapes the output, hashed: the config, the
     /// variables and this build script ([`fingerprint::identity`]).
     pub identity: String,
+}
+
+/// The trusted deploy keys: `ASSETLOCK_TRUSTED_RELEASE_KEYS` (separated by commas or
+/// white space), else the configured ones; each one that is not a key is a problem.
+fn trusted_keys(config: &Config, problems: &mut Vec<Diagnostic>) -> Vec<PublicKey> {
+    const VAR: &str = "ASSETLOCK_TRUSTED_RELEASE_KEYS";
+    let (texts, origin): (Vec<String>, &str) = match cargo::user_var(VAR) {
+        Some(list) => (
+            list.split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|key| !key.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            VAR,
+        ),
+        None => (config.trusted_release_keys.clone(), CONFIG),
+    };
+    let mut keys = Vec::new();
+    for text in &texts {
+        match PublicKey::parse(text) {
+            Ok(key) if !keys.contains(&key) => keys.push(key),
+            Ok(_) => {}
+            Err(why) => problems.push(Diagnostic::new(
+                origin,
+                format!("trusted release key: {why}"),
+            )),
+        }
+    }
+    keys
 }
 
 /// Where problems with the configuration itself are reported.
@@ -179,6 +212,7 @@ impl Settings {
             .or_else(|| config.previous_releases.clone())
             .filter(|_| !live && config.delta_releases > 0)
             .map(|dir| (crate_root.join(dir), config.delta_releases));
+        let trusted_keys = trusted_keys(config, &mut problems);
         let template_dirs = config
             .template_dirs
             .iter()
@@ -219,6 +253,7 @@ impl Settings {
             identity: fingerprint::identity(config, previous_releases.as_ref()),
             previous_releases,
             delta_codings: config.delta_codings.clone(),
+            trusted_keys,
         })
     }
 

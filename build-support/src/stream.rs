@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use ring::digest::{Context, SHA256};
 
 use crate::Integrity;
+use crate::compress;
 use crate::settings::Settings;
 use crate::transform::Kind;
-use crate::{compress, mime};
 
 /// How much of a streamed file is read at a time.
 pub(crate) const CHUNK: usize = 256 * 1024;
@@ -50,7 +50,7 @@ pub(crate) fn eligible(settings: &Settings, logical: &str, size: u64) -> bool {
 /// no coding compresses needs its bytes for nothing but its hash: a transformed file that
 /// comes out as read is then copied from its source as a streamed one is, not held.
 pub(crate) fn compressed(settings: &Settings, logical: &str, size: u64) -> bool {
-    let content_type = mime::content_type(logical);
+    let content_type = assetlock_contract::mime::content_type(logical);
     let len = usize::try_from(size).unwrap_or(usize::MAX);
     settings
         .precompress

@@ -6,10 +6,12 @@
 //! - [`Encoding`]: the content codings, their header tokens, file extensions and preference order;
 //! - [`path_key`]: the hash that keys the generated lookup tables;
 //! - [`layout`]: where the build writes its outputs and where the uploader keeps its records;
+//! - [`mime`]: content types by extension;
 //! - [`naming`]: how a hashed path is made, and how a key of that shape is recognised;
 //! - [`url`]: how hashed paths become URLs and how URLs map back to paths;
 //! - [`dictionary`]: compression-dictionary deltas between releases (RFC 9842);
 //! - [`manifest`] (feature `json`): the `manifest.json` and release-record schema;
+//! - [`signature`] (feature `json`): signed release records and deploy events;
 //! - [`unknown_asset`]: the error for a name the build does not have, with a suggestion.
 //!
 //! Applications do not need this crate directly: `assetlock` re-exports what they use.
@@ -30,7 +32,10 @@ mod key;
 pub mod layout;
 #[cfg(feature = "json")]
 pub mod manifest;
+pub mod mime;
 pub mod naming;
+#[cfg(feature = "json")]
+pub mod signature;
 mod unknown;
 pub mod url;
 

@@ -40,6 +40,10 @@ pub struct ManifestJson {
     /// nothing in it is content-addressed and nothing may be uploaded. Absent when `false`.
     #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub live: bool,
+    /// The deploy keys (`ed25519:...`) whose signed release records the build's server
+    /// trusts; absent when it trusts the bucket (see [`crate::signature`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_release_keys: Vec<String>,
     /// One entry per logical path, sorted.
     pub assets: BTreeMap<String, AssetJson>,
 }

@@ -174,6 +174,7 @@ impl ServeAssets {
     /// uploaded to a bucket; see [`Fallback`].
     #[cfg(feature = "fallback")]
     pub fn fallback(mut self, fallback: Fallback) -> ServeAssets {
+        let fallback = fallback.trusting(self.manifest.trusted_release_keys());
         fallback.start();
         self.fallback = Some(Arc::new(fallback));
         self

@@ -296,6 +296,12 @@ pub(crate) fn pick_delta<T>(
 /// given and never sniffs an object into HTML or script, whoever put it in the bucket.
 pub(crate) const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
 
+/// `Content-Security-Policy` of asset documents that could run script when opened directly
+/// (HTML, SVG, XML): an asset is a resource of a page, never a page of its own, so nothing
+/// planted in the bucket runs script on the app's origin.
+pub(crate) const NO_SCRIPT: HeaderValue =
+    HeaderValue::from_static("script-src 'none'; object-src 'none'; base-uri 'none'");
+
 /// A 200 response with every header but the length; `coding` is the `Content-Encoding` token
 /// of the body (`identity` for none).
 fn success_headers(
@@ -318,6 +324,9 @@ fn success_headers(
     }
     if let Ok(content_type) = HeaderValue::from_str(reps.content_type) {
         headers.insert(header::CONTENT_TYPE, content_type);
+    }
+    if assetlock_contract::mime::may_run_script(reps.content_type) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, NO_SCRIPT);
     }
     if let Some(pattern) = reps.dictionary.pattern {
         let value = assetlock_contract::dictionary::use_as_dictionary(pattern);

@@ -1,6 +1,9 @@
 //! The `upload-assets` command line.
 
+use std::path::PathBuf;
 use std::time::Duration;
+
+use assetlock_contract::signature::SigningKey;
 
 use clap::Parser;
 
@@ -35,9 +38,15 @@ Examples:
   # A local directory served by a web server
   upload-assets file:///srv/www/assets
 
+  # Signed releases: make a deploy key once, give its public half to the build
+  # (Config::trusted_release_keys), keep the key itself in the pipeline's secrets
+  upload-assets --new-signing-key deploy.key
+  ASSETLOCK_SIGNING_KEY=\"$(cat deploy.key)\" upload-assets s3://my-bucket/assets
+
 Environment:
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
-  AWS_ENDPOINT_URL (S3-compatible servers), AWS_ALLOW_HTTP=true (http:// endpoints)
+  AWS_ENDPOINT_URL (S3-compatible servers), AWS_ALLOW_HTTP=true (http:// endpoints),
+  ASSETLOCK_SIGNING_KEY (the deploy key, when --signing-key is not given)
 
 On S3, objects of 64 MiB or more go up as multipart uploads (16 MiB parts), completed with
 If-None-Match: * so that they too never replace a stored object.
@@ -62,8 +71,9 @@ Exit status: 0 on success, 1 on a failed upload, verify or prune, 2 on a usage e
 #[command(name = "upload-assets", version, about = ABOUT, long_about = None, after_help = EXAMPLES)]
 pub struct Args {
     /// Where to upload: s3://bucket/prefix or file:///absolute/dir.
-    #[arg(value_name = "DEST", value_parser = parse_dest)]
-    dest: String,
+    #[arg(value_name = "DEST", value_parser = parse_dest,
+          required_unless_present = "new_signing_key")]
+    dest: Option<String>,
 
     /// Print what would be uploaded or deleted; change nothing.
     #[arg(long, conflicts_with = "verify")]
@@ -100,6 +110,16 @@ pub struct Args {
     #[arg(long, requires = "prune")]
     force: bool,
 
+    /// The deploy key that signs the release record and deploy event (default: the key in
+    /// ASSETLOCK_SIGNING_KEY). A build that trusts deploy keys needs one of them.
+    #[arg(long, value_name = "FILE")]
+    signing_key: Option<PathBuf>,
+
+    /// Make a new deploy key, write it to FILE (never replacing one) and print its public
+    /// half for Config::trusted_release_keys; nothing else is done.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["verify", "prune", "dry_run"])]
+    new_signing_key: Option<PathBuf>,
+
     /// With --verify: also download every object and check its SHA-256.
     #[arg(long, requires = "verify")]
     deep: bool,
@@ -116,9 +136,26 @@ fn parse_dest(url: &str) -> Result<String, String> {
 }
 
 impl Args {
-    /// The `DEST` argument as given.
+    /// The `DEST` argument as given (empty with `--new-signing-key`).
     pub fn dest(&self) -> &str {
-        &self.dest
+        self.dest.as_deref().unwrap_or_default()
+    }
+
+    /// Where `--new-signing-key` writes a new deploy key, if given.
+    pub fn new_signing_key(&self) -> Option<&std::path::Path> {
+        self.new_signing_key.as_deref()
+    }
+
+    /// The deploy key: from `--signing-key FILE`, else from `ASSETLOCK_SIGNING_KEY`.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be read, or the file or variable holds no deploy key.
+    pub fn signing_key(&self) -> Result<Option<SigningKey>, Error> {
+        match &self.signing_key {
+            Some(path) => super::read_signing_key(path).map(Some),
+            None => super::signing_key_from_env(),
+        }
     }
 
     /// The options the flags ask for.
@@ -143,6 +180,6 @@ impl Args {
     ///
     /// As for [`Destination::from_url`].
     pub fn destination(&self) -> Result<Destination, Error> {
-        Destination::from_url(&self.dest)
+        Destination::from_url(self.dest())
     }
 }

@@ -53,7 +53,7 @@ impl Lease {
             .unwrap_or_default()
             .as_micros() as u64;
         let key = layout::lease_key(micros, &token(build_id));
-        let body = format!("{{\"build_id\": \"{build_id}\"}}\n");
+        let body = format!("{{\"build_id\": \"{build_id}\"}}\n").into_bytes();
         match put::put_record(dest, &key, body).await {
             Ok(Outcome::Created) => Ok(Lease {
                 key,

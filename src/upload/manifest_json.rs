@@ -55,6 +55,11 @@ pub(crate) fn from_manifest(manifest: &Manifest) -> ManifestJson {
         uploaded_at: None,
         // Whether the build made a live manifest, whatever this binary was compiled with.
         live: manifest.built_live(),
+        trusted_release_keys: manifest
+            .trusted_release_keys()
+            .iter()
+            .map(|key| (*key).to_owned())
+            .collect(),
         assets,
     }
 }

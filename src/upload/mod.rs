@@ -82,6 +82,7 @@ mod put;
 mod release;
 mod report;
 mod s3_text;
+mod signing;
 mod source;
 mod verify;
 
@@ -92,6 +93,7 @@ use std::time::Instant;
 
 use clap::Parser as _;
 
+pub use assetlock_contract::signature::{PublicKey, SigningKey};
 pub use cli::Args;
 pub use dest::Destination;
 #[cfg(feature = "fallback")]
@@ -100,6 +102,7 @@ pub use error::Error;
 pub use object_store;
 pub use options::{Action, DEFAULT_CONCURRENCY, Options, Progress};
 pub use report::Report;
+pub use signing::{SIGNING_KEY_ENV, new_signing_key, read_signing_key, signing_key_from_env};
 pub use source::Source;
 
 use crate::Manifest;
@@ -141,6 +144,10 @@ pub async fn run(source: &Source, dest: &Destination, options: &Options) -> Resu
             source.build_id()
         )));
     }
+    if options.action == Action::Upload {
+        let key = options.signing_key.as_deref();
+        signing::check_key(&source.trusted_keys()?, key)?;
+    }
     let started = Instant::now();
     let report = Report::new(
         options.action,
@@ -172,6 +179,24 @@ pub fn main(manifest: &'static Manifest) -> ExitCode {
             return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
         }
     };
+    if let Some(path) = args.new_signing_key() {
+        return match new_signing_key(path) {
+            Ok(public) => {
+                println!("{public}");
+                eprintln!(
+                    "wrote a new deploy key to {}: keep it in the deploy pipeline's secrets \
+                     ({SIGNING_KEY_ENV} or --signing-key), and give the public key above to the \
+                     build (Config::trusted_release_keys or ASSETLOCK_TRUSTED_RELEASE_KEYS)",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(error.exit_code())
+            }
+        };
+    }
     match main_with(&args, Source::from_manifest(manifest)) {
         Ok(report) => {
             println!("{}", dest::redact(&report.to_string()));
@@ -186,11 +211,15 @@ pub fn main(manifest: &'static Manifest) -> ExitCode {
 
 fn main_with(args: &Args, source: Source) -> Result<Report, Error> {
     let dest = args.destination()?;
+    let options = match args.signing_key()? {
+        Some(key) => args.options().signing_key(key),
+        None => args.options(),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(Error::runtime)?;
-    runtime.block_on(run(&source, &dest, &args.options()))
+    runtime.block_on(run(&source, &dest, &options))
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! What a run does: upload, verify or prune, and how.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use assetlock_contract::signature::SigningKey;
 
 /// What [`run`](super::run) does and how; built by value.
 ///
@@ -23,6 +26,7 @@ pub struct Options {
     pub(crate) deep: bool,
     pub(crate) force: bool,
     pub(crate) progress: Progress,
+    pub(crate) signing_key: Option<Arc<SigningKey>>,
 }
 
 /// The three things `upload-assets` does.
@@ -66,6 +70,7 @@ impl Options {
             deep: false,
             force: false,
             progress: Progress::Auto,
+            signing_key: None,
         }
     }
 
@@ -119,6 +124,14 @@ impl Options {
     /// shared to risk it.
     pub fn force(mut self, force: bool) -> Options {
         self.force = force;
+        self
+    }
+
+    /// With [`Options::upload`]: the deploy key that signs the release record and the deploy
+    /// event (`--signing-key FILE`, `ASSETLOCK_SIGNING_KEY`). A build that trusts deploy keys
+    /// (`Config::trusted_release_keys`) must be uploaded with one of them.
+    pub fn signing_key(mut self, key: SigningKey) -> Options {
+        self.signing_key = Some(Arc::new(key));
         self
     }
 

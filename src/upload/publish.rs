@@ -4,6 +4,7 @@
 use std::time::SystemTime;
 
 use assetlock_contract::layout;
+use assetlock_contract::signature::SigningKey;
 use futures::StreamExt;
 
 use super::error::Failure;
@@ -55,6 +56,7 @@ pub(crate) async fn upload(
 ) -> Result<Report, Error> {
     let objects = source.objects(options.include_maps);
     let total = objects.len();
+    let signer = options.signing_key.as_deref();
     let record_key = layout::release_key(source.build_id());
     let listing = Listing::fetch(dest).await?;
     let plan = plan(objects, &listing, &record_key);
@@ -87,7 +89,7 @@ pub(crate) async fn upload(
 
     report.record = match plan.record_present {
         true => Record::AlreadyThere,
-        false => match put_record(source, dest, &record_key, total).await? {
+        false => match put_record(source, dest, (&record_key, signer), total).await? {
             Outcome::Created => Record::Written,
             Outcome::AlreadyThere => Record::AlreadyThere,
         },
@@ -152,13 +154,12 @@ async fn put_all(
 async fn put_record(
     source: &Source,
     dest: &Destination,
-    key: &str,
+    (key, signer): (&str, Option<&SigningKey>),
     total: usize,
 ) -> Result<Outcome, Error> {
-    let text = release::render(source.manifest(), SystemTime::now());
-    put::put_record(dest, key, text)
-        .await
-        .map_err(|message| Error::upload(vec![Failure::new(key, message)], total + 1))
+    let failed = |message| Error::upload(vec![Failure::new(key, message)], total + 1);
+    let text = release::render(source.manifest(), SystemTime::now(), signer).map_err(failed)?;
+    put::put_record(dest, key, text).await.map_err(failed)
 }
 
 /// How an upload ended: its last deploy event, when the store wrote it, and what it stored
@@ -183,9 +184,10 @@ async fn settle(
     total: usize,
 ) -> Result<Settled, Error> {
     let record_key = layout::release_key(source.build_id());
+    let signer = options.signing_key.as_deref();
     let mut repaired = Vec::new();
     for _ in 0..SETTLE_ROUNDS {
-        let event = deploy_event(source, dest, total).await?;
+        let event = deploy_event(source, dest, signer, total).await?;
         let stored_at = lease::wait_for_prunes(dest, &event).await?;
         let listing = Listing::fetch(dest).await?;
         let missing: Vec<Object> = source
@@ -208,7 +210,8 @@ async fn settle(
             return Err(Error::upload(stored.failures, total));
         }
         repaired.extend(stored.created);
-        if record_missing && put_record(source, dest, &record_key, total).await? == Outcome::Created
+        if record_missing
+            && put_record(source, dest, (&record_key, signer), total).await? == Outcome::Created
         {
             repaired.push(record_key.clone());
         }
@@ -228,14 +231,20 @@ async fn settle(
 /// Records that this build was deployed now, even when nothing was uploaded (a rollback to a
 /// build already in the bucket): prune ranks releases by their latest deploy. Create-only,
 /// under a new key each time.
-async fn deploy_event(source: &Source, dest: &Destination, total: usize) -> Result<String, Error> {
+async fn deploy_event(
+    source: &Source,
+    dest: &Destination,
+    signer: Option<&SigningKey>,
+    total: usize,
+) -> Result<String, Error> {
     let now = SystemTime::now();
     let micros = now
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default()
         .as_micros() as u64;
     let key = layout::deploy_key(source.build_id(), micros);
-    let text = release::render_deploy(source.build_id(), now);
+    let text = release::render_deploy(source.build_id(), now, signer)
+        .map_err(|message| Error::upload(vec![Failure::new(&key, message)], total + 1))?;
     match put::put_record(dest, &key, text).await {
         // Taken: the same build deployed in the same microsecond, which says the same.
         Ok(_) => Ok(key),

@@ -53,7 +53,7 @@ pub(crate) async fn put_object(dest: &Destination, object: &Object) -> Result<Ou
 pub(crate) async fn put_record(
     dest: &Destination,
     key: &str,
-    text: String,
+    text: Vec<u8>,
 ) -> Result<Outcome, String> {
     let mut attributes = Attributes::new();
     if dest.keeps_headers() {

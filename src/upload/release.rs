@@ -4,20 +4,39 @@
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
+use assetlock_contract::signature::{self, Kind, SigningKey};
+
 use super::manifest_json::ManifestJson;
 
-/// The record text: the manifest with `uploaded_at` (RFC 3339, UTC, microseconds).
-pub(crate) fn render(manifest: &ManifestJson, uploaded_at: SystemTime) -> String {
+/// The record: the manifest with `uploaded_at` (RFC 3339, UTC, microseconds), signed with
+/// the deploy key when there is one.
+pub(crate) fn render(
+    manifest: &ManifestJson,
+    uploaded_at: SystemTime,
+    key: Option<&SigningKey>,
+) -> Result<Vec<u8>, String> {
     let mut record = manifest.clone();
     record.uploaded_at = Some(humantime::format_rfc3339_micros(uploaded_at).to_string());
-    record.render()
+    signed(Kind::Record, record.render().into_bytes(), key)
 }
 
-/// The text of a deploy event: which build, and when (the key says it too; the body is for
-/// people reading the bucket).
-pub(crate) fn render_deploy(build_id: &str, deployed_at: SystemTime) -> String {
+/// A deploy event: which build, and when (by this machine's clock: for people reading the
+/// bucket), signed with the deploy key when there is one.
+pub(crate) fn render_deploy(
+    build_id: &str,
+    deployed_at: SystemTime,
+    key: Option<&SigningKey>,
+) -> Result<Vec<u8>, String> {
     let at = humantime::format_rfc3339_micros(deployed_at);
-    format!("{{\"build_id\": \"{build_id}\", \"deployed_at\": \"{at}\"}}\n")
+    let text = format!("{{\"build_id\": \"{build_id}\", \"deployed_at\": \"{at}\"}}\n");
+    signed(Kind::DeployEvent, text.into_bytes(), key)
+}
+
+fn signed(kind: Kind, text: Vec<u8>, key: Option<&SigningKey>) -> Result<Vec<u8>, String> {
+    match key {
+        Some(key) => signature::sign(kind, &text, key),
+        None => Ok(text),
+    }
 }
 
 /// A release record read back for pruning.
@@ -56,7 +75,8 @@ mod tests {
             "encodings": {"br": {"path": "a.1.css.br", "size": 1, "sha256": "00"}}}}}"#;
         let manifest = ManifestJson::parse(text.as_bytes()).unwrap();
         let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(1_700_000_000_123_456);
-        let text = render(&manifest, at);
+        let text = render(&manifest, at, None).unwrap();
+        let text = String::from_utf8(text).unwrap();
         assert!(text.contains("\"uploaded_at\": \"2023-11-14T22:13:20.123456Z\""));
         let release = Release::parse(text.as_bytes()).unwrap();
         assert_eq!(release.build_id, "b1");

@@ -13,7 +13,7 @@ use super::listing::Listing;
 use super::progress::Meter;
 use super::report::Report;
 use super::source::Object;
-use super::{Destination, Error, Options, Source};
+use super::{Destination, Error, Options, Source, signing};
 
 /// Why an object does not pass.
 enum Miss {
@@ -42,11 +42,18 @@ pub(crate) async fn verify(
         ));
     }
     let record = layout::release_key(source.build_id());
+    let trusted = source.trusted_keys()?;
     if listing.get(&record).is_none() {
         problems.push(Failure::new(
             record,
             "missing: the upload of this build did not finish",
         ));
+    } else if !trusted.is_empty() {
+        let text = get(dest, &record).await?;
+        if let Err(why) = signing::trusted_record(&text, &trusted) {
+            let message = format!("{why}: servers built to trust deploy keys ignore it");
+            problems.push(Failure::new(record, message));
+        }
     }
 
     let meter = Meter::start(options.progress, objects.len(), "verifying");
@@ -119,6 +126,15 @@ async fn check_object(
         true => Ok(()),
         false => Err(Miss::Problem(wrong.join("; "))),
     }
+}
+
+/// The bytes of a small object (the release record).
+async fn get(dest: &Destination, key: &str) -> Result<bytes::Bytes, Error> {
+    let path = dest.key(key).map_err(Error::usage)?;
+    let what = || format!("reading {key}");
+    let result = dest.store().get(&path).await;
+    let result = result.map_err(|e| Error::store(what(), &e))?;
+    result.bytes().await.map_err(|e| Error::store(what(), &e))
 }
 
 /// The SHA-256 of an object's bytes, hashed as they stream in.

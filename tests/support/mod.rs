@@ -37,9 +37,19 @@ pub fn header<'a>(attributes: &'a Attributes, name: &Attribute) -> Option<&'a st
 /// the test.
 #[cfg(feature = "fallback")]
 pub async fn serve_with_fallback(fallback: assetlock::serve::Fallback) -> std::net::SocketAddr {
+    serve_build_with_fallback(&fixture_site::MANIFEST, fallback).await
+}
+
+/// The server of the build `manifest` with `fallback`, on an ephemeral loopback port, for the
+/// rest of the test.
+#[cfg(feature = "fallback")]
+pub async fn serve_build_with_fallback(
+    manifest: &'static assetlock::Manifest,
+    fallback: assetlock::serve::Fallback,
+) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = assetlock::serve::ServeAssets::new(&fixture_site::MANIFEST)
+    let app = assetlock::serve::ServeAssets::new(manifest)
         .fallback(fallback)
         .into_router();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -151,3 +151,31 @@ impl Release {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The page a forged record lists: script, if a server ever let it run.
+pub const FORGED_PAGE: &[u8] = b"<!doctype html><script>document.title = 'owned'</script>\n";
+
+/// A record nobody signed, put under `prefix` by whoever can write to the bucket: valid JSON,
+/// the right SHA-256, and the type it hopes the server takes. Returns the page's hashed path.
+pub async fn forge_page(store: &dyn ObjectStore, prefix: &str) -> String {
+    let sha = hex(&Sha256::digest(FORGED_PAGE));
+    let path = format!("page.{}.html", &sha[..16]);
+    let record = json!({
+        "format": 1, "build_id": "forged", "url_prefix": "/assets/",
+        "uploaded_at": "2026-01-01T00:00:00.000000Z",
+        "assets": {"page.html": {
+            "url": format!("/assets/{path}"), "path": path, "size": FORGED_PAGE.len(),
+            "sha256": sha, "integrity": "sha256-x", "content_type": "text/html; charset=utf-8"}},
+    });
+    for (key, bytes) in [
+        (path.clone(), FORGED_PAGE.to_vec()),
+        (
+            ".assetlock/releases/forged.json".to_owned(),
+            record.to_string().into_bytes(),
+        ),
+    ] {
+        let key = Key::parse(format!("{prefix}/{key}")).unwrap();
+        store.put(&key, PutPayload::from(bytes)).await.unwrap();
+    }
+    path
+}

@@ -263,7 +263,7 @@ async fn warm(endpoint: &str, records: usize) -> Result<(), String> {
 async fn flood(endpoint: &str, stats: &str, mib: usize, requests: usize) -> Result<(), String> {
     let store = store(endpoint)?;
     let bytes: Vec<u8> = (0..mib << 20)
-        .map(|i| (i * 2_654_435_761usize >> 13) as u8)
+        .map(|i| ((i * 2_654_435_761usize) >> 13) as u8)
         .collect();
     let (path, mut entry) = asset("video/clip.mp4", &bytes);
     entry["content_type"] = "video/mp4".into();

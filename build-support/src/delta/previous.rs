@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use assetlock_contract::layout;
 use assetlock_contract::manifest::ManifestJson;
+use assetlock_contract::signature::{self, Kind, PublicKey, Trust};
 
 use crate::error::Diagnostic;
 
@@ -41,8 +42,14 @@ pub(crate) fn record_names(dir: &Path) -> Vec<String> {
 }
 
 /// Reads the `keep` newest release records under `dir`: ranked by upload time, then build id.
-/// A dir without records (before the first upload) gives no versions.
-pub(crate) fn read(dir: &Path, keep: usize) -> Result<Previous, Vec<Diagnostic>> {
+/// A dir without records (before the first upload) gives no versions. With `trusted` keys,
+/// only records one of them signed count: a record anyone could have put in the bucket never
+/// becomes a dictionary.
+pub(crate) fn read(
+    dir: &Path,
+    keep: usize,
+    trusted: &[PublicKey],
+) -> Result<Previous, Vec<Diagnostic>> {
     let records_dir = dir.join(layout::RELEASES);
     let display = dir.display().to_string();
     if !dir.is_dir() {
@@ -69,10 +76,23 @@ pub(crate) fn read(dir: &Path, keep: usize) -> Result<Previous, Vec<Diagnostic>>
             continue;
         }
         let path = entry.path();
-        let parsed = std::fs::read(&path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| ManifestJson::parse(&text));
-        match parsed {
+        let text = match std::fs::read(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                let d = Diagnostic::new(path.display().to_string(), "cannot read").caused_by(e);
+                problems.push(d);
+                continue;
+            }
+        };
+        if !trusted.is_empty()
+            && !matches!(
+                signature::check(Kind::Record, &text, trusted),
+                Trust::Signed(_)
+            )
+        {
+            continue;
+        }
+        match ManifestJson::parse(&text) {
             Ok(record) => records.push((name, record)),
             Err(why) => problems.push(Diagnostic::new(
                 path.display().to_string(),
@@ -127,23 +147,38 @@ mod tests {
         record(dir.path(), "b1", "2026-01-01T00:00:00.000000Z", "01");
         record(dir.path(), "b2", "2026-02-01T00:00:00.000000Z", "02");
         record(dir.path(), "b3", "2026-03-01T00:00:00.000000Z", "02");
-        let previous = read(dir.path(), 2).unwrap();
+        let previous = read(dir.path(), 2, &[]).unwrap();
         assert_eq!(previous.records, ["b3.json", "b2.json"]);
         let versions = &previous.versions["a.css"];
         assert_eq!(versions.len(), 1, "b2 and b3 have the same bytes");
         assert_eq!(versions[0].path, dir.path().join("a.b3.css"));
-        assert_eq!(read(dir.path(), 3).unwrap().versions["a.css"].len(), 2);
+        assert_eq!(read(dir.path(), 3, &[]).unwrap().versions["a.css"].len(), 2);
+    }
+
+    #[test]
+    fn with_trusted_keys_only_signed_records_are_dictionaries() {
+        use assetlock_contract::signature::{SigningKey, sign};
+        let dir = tempfile::tempdir().unwrap();
+        record(dir.path(), "b1", "2026-01-01T00:00:00.000000Z", "01");
+        record(dir.path(), "b2", "2026-02-01T00:00:00.000000Z", "02");
+        let key = SigningKey::generate().unwrap();
+        let path = dir.path().join(layout::RELEASES).join("b1.json");
+        let signed = sign(Kind::Record, &std::fs::read(&path).unwrap(), &key).unwrap();
+        std::fs::write(&path, signed).unwrap();
+        let previous = read(dir.path(), 3, &[key.public_key()]).unwrap();
+        assert_eq!(previous.records, ["b1.json"], "b2 is not signed");
+        assert_eq!(read(dir.path(), 3, &[]).unwrap().records.len(), 2);
     }
 
     #[test]
     fn a_dir_without_records_has_no_versions_and_a_bad_record_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(read(dir.path(), 3).unwrap().versions.is_empty());
-        assert!(read(&dir.path().join("missing"), 3).is_err());
+        assert!(read(dir.path(), 3, &[]).unwrap().versions.is_empty());
+        assert!(read(&dir.path().join("missing"), 3, &[]).is_err());
         let records = dir.path().join(layout::RELEASES);
         std::fs::create_dir_all(&records).unwrap();
         std::fs::write(records.join("x.json"), "{").unwrap();
-        let problems = read(dir.path(), 3).unwrap_err();
+        let problems = read(dir.path(), 3, &[]).unwrap_err();
         assert!(
             problems[0].to_string().contains("x.json"),
             "{}",

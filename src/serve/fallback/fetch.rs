@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use assetlock_contract::layout;
 use assetlock_contract::manifest::ManifestJson;
+use assetlock_contract::signature::{self, Kind, PublicKey, Trust};
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 use object_store::ObjectStoreExt;
@@ -58,8 +59,13 @@ pub(super) async fn list_records(dest: &Destination) -> Result<Vec<(String, Syst
         .collect())
 }
 
-/// A release record, parsed and checked.
-pub(super) async fn record(dest: &Destination, key: &str) -> Result<ManifestJson, FetchError> {
+/// A release record, parsed and checked: signed by one of the `trusted` keys when there are
+/// some.
+pub(super) async fn record(
+    dest: &Destination,
+    key: &str,
+    trusted: &[PublicKey],
+) -> Result<ManifestJson, FetchError> {
     let path = dest.key(key).map_err(FetchError::Corrupt)?;
     let result = dest.store().get(&path).await;
     let result = result.map_err(|e| FetchError::from_store(&e))?;
@@ -67,6 +73,17 @@ pub(super) async fn record(dest: &Destination, key: &str) -> Result<ManifestJson
         .bytes()
         .await
         .map_err(|e| FetchError::from_store(&e))?;
+    if !trusted.is_empty() {
+        match signature::check(Kind::Record, &bytes, trusted) {
+            Trust::Signed(_) => {}
+            Trust::Unsigned => return Err(FetchError::Corrupt("not signed".into())),
+            Trust::UntrustedKey(key) => {
+                let why = format!("signed by {key}, which this build does not trust");
+                return Err(FetchError::Corrupt(why));
+            }
+            Trust::Invalid(why) => return Err(FetchError::Corrupt(why)),
+        }
+    }
     ManifestJson::parse(&bytes).map_err(FetchError::Corrupt)
 }
 

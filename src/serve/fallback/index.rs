@@ -56,7 +56,8 @@ impl Remote {
                     Some((d.dictionary.clone(), coding, delta))
                 })
                 .collect(),
-            content_type: asset.content_type.clone(),
+            // By the extension, as the build names it: never what a record says.
+            content_type: assetlock_contract::mime::content_type(&asset.path).to_owned(),
             identity: object(&asset.path, asset.size, &asset.sha256),
             variants: asset
                 .variants()

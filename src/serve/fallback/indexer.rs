@@ -122,7 +122,7 @@ impl Shared {
         listed.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let mut reads = futures::stream::iter(listed)
             .map(|(key, _): (String, SystemTime)| async move {
-                let record = fetch::record(&self.dest, &key).await;
+                let record = fetch::record(&self.dest, &key, &self.settings.trusted).await;
                 (key, record)
             })
             .buffer_unordered(READS);

@@ -18,6 +18,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, Semaphore, watch};
 
 use crate::upload::{Destination, Error};
+use assetlock_contract::signature::PublicKey;
 use cache::ObjectCache;
 use index::Index;
 use indexer::Passes;
@@ -40,6 +41,12 @@ pub const FALLBACK_ENV: &str = "ASSETLOCK_FALLBACK";
 /// - Only objects listed in a release record are ever fetched: a request cannot read release
 ///   records, objects of other applications, or anything else stored under the prefix. Only
 ///   GET and HEAD are looked up; HEAD, 304 and 412 are answered from the record alone.
+/// - **Signed releases**: a build that trusts deploy keys (`Config::trusted_release_keys`,
+///   compiled in) indexes only the records one of them signed; an unsigned or wrongly signed
+///   record gets one log line and is never read again. A build without keys serves whatever
+///   the bucket's records list, and says so in a log line at start-up. Either way the
+///   `Content-Type` comes from the object's name, never from its record, and HTML, SVG and
+///   XML responses forbid script.
 /// - **Records are indexed in the background** from the moment the fallback is attached to a
 ///   server: listed page by page, read 32 at a time, newest first, each record once (records
 ///   never change). A request waits only until the record it needs is read. A server that has
@@ -95,6 +102,8 @@ struct Settings {
     max_fetches: usize,
     refresh_interval: Duration,
     timeout: Duration,
+    /// The deploy keys of the build the fallback serves for (compiled in).
+    trusted: Vec<PublicKey>,
 }
 
 /// What the requests and the background indexer share.
@@ -134,6 +143,7 @@ impl Fallback {
                 max_fetches: 16,
                 refresh_interval: Duration::from_secs(2),
                 timeout: Duration::from_secs(5),
+                trusted: Vec::new(),
             },
             shared: OnceLock::new(),
         }
@@ -210,6 +220,22 @@ impl Fallback {
         self
     }
 
+    /// Trusts the release records signed by these keys only: those compiled into the build
+    /// that serves, which [`ServeAssets::fallback`](super::ServeAssets::fallback) gives it.
+    pub(crate) fn trusting(mut self, keys: &[&str]) -> Fallback {
+        self.settings.trusted = keys
+            .iter()
+            .filter_map(|key| match PublicKey::parse(key) {
+                Ok(key) => Some(key),
+                Err(why) => {
+                    tracing::error!("assetlock fallback: trusted release key ignored: {why}");
+                    None
+                }
+            })
+            .collect();
+        self
+    }
+
     /// Starts indexing the release records in the background, if it has not started, on the
     /// current tokio runtime. [`ServeAssets::fallback`](super::ServeAssets::fallback) calls
     /// it when the fallback is attached inside a runtime; otherwise the first request does.
@@ -237,6 +263,18 @@ impl Fallback {
                 flights: objects::Flights::default(),
                 permits: Semaphore::new(s.max_fetches),
             });
+            match s.trusted.is_empty() {
+                true => tracing::warn!(
+                    "assetlock fallback: this build trusts no deploy key, so it serves the \
+                     assets of any release record in {}; build with \
+                     Config::trusted_release_keys to serve signed releases only",
+                    self.dest
+                ),
+                false => tracing::info!(
+                    keys = s.trusted.len(),
+                    "assetlock fallback: serving releases signed by a trusted deploy key only"
+                ),
+            }
             tokio::spawn(indexer::run(Arc::downgrade(&shared)));
             shared
         })

@@ -22,7 +22,7 @@ use super::listing::Listing;
 use super::progress::Meter;
 use super::release::Release;
 use super::report::{self, Report};
-use super::{Destination, Error, Options, Source, clock};
+use super::{Destination, Error, Options, Source, clock, signing};
 use plan::{Current, Plan, Policy};
 
 pub(crate) async fn prune(
@@ -70,7 +70,20 @@ async fn prune_under(
             source.build_id()
         )));
     }
-    let releases = read_releases(dest, &listing, options.concurrency).await?;
+    let trusted = source.trusted_keys()?;
+    let read = read_releases(dest, &listing, options.concurrency).await?;
+    let (releases, untrusted): (Vec<_>, Vec<_>) = read
+        .into_iter()
+        .partition(|(text, _)| signing::trusted_record(text, &trusted).is_ok());
+    let releases: Vec<Release> = releases.into_iter().map(|(_, release)| release).collect();
+    if let Some((_, first)) = untrusted.first() {
+        report.warnings.push(format!(
+            "{} release records are not signed by a key this build trusts (the first: build \
+             {}): never kept as releases",
+            untrusted.len(),
+            first.build_id
+        ));
+    }
     let current = Current {
         build_id: source.build_id(),
         keys: source.manifest().keys().map(str::to_owned).collect(),
@@ -176,13 +189,14 @@ fn through_link(root: &Path, key: &str) -> bool {
     })
 }
 
-/// Reads every release record listed; one that cannot be read, or that names another build
-/// than its key, stops the prune. One deleted since the LIST is left out.
+/// Reads every release record listed, with its text (for its signature); one that cannot be
+/// read, or that names another build than its key, stops the prune. One deleted since the
+/// LIST is left out.
 async fn read_releases(
     dest: &Destination,
     listing: &Listing,
     concurrency: usize,
-) -> Result<Vec<Release>, Error> {
+) -> Result<Vec<(bytes::Bytes, Release)>, Error> {
     // Owned keys: a stream over borrowed ones would keep the future from being `Send`.
     let keys: Vec<String> = listing
         .objects
@@ -210,7 +224,7 @@ async fn read_releases(
             let release = Release::parse(&bytes)
                 .map_err(|e| Error::prune(format!("release record {key} cannot be read: {e}")))?;
             match layout::release_key(&release.build_id) == key {
-                true => Ok(Some(release)),
+                true => Ok(Some((bytes, release))),
                 false => Err(Error::prune(format!(
                     "release record {key} is the record of build {}",
                     release.build_id

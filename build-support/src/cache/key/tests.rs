@@ -133,6 +133,10 @@ const NOT_SHAPING: &[Change] = &[
     ("delta_codings", |c| {
         c.delta_codings([crate::DeltaCoding::Dcb]);
     }),
+    // Which releases the binary trusts: compiled in, never in an asset's bytes.
+    ("trusted_release_keys", |c| {
+        c.trusted_release_keys(["ed25519:WfJaAlTu5EPDTg0kCba5Br0S8fZZC7s-rUCXiUHy99M"]);
+    }),
 ];
 
 #[test]
@@ -170,9 +174,10 @@ fn every_config_field_is_classified() {
         delta_releases: _,
         delta_codings: _,
         integrity: _,
+        trusted_release_keys: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 30 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 31 + 1);
 }
 
 #[test]

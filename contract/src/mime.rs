@@ -1,4 +1,13 @@
-//! Content types by file extension, and which of them are worth compressing.
+//! Content types by file extension: the one table the build names assets by and a server
+//! answers for another release's assets by, whatever its release record says.
+//!
+//! ```
+//! use assetlock_contract::mime;
+//!
+//! assert_eq!(mime::content_type("css/app.0123456789abcdef.css"), "text/css; charset=utf-8");
+//! assert!(mime::may_run_script("image/svg+xml"));
+//! assert!(!mime::may_run_script("image/png"));
+//! ```
 
 /// `(extension, content type)`, extensions in lower case.
 const TYPES: &[(&str, &str)] = &[
@@ -45,8 +54,8 @@ const TYPES: &[(&str, &str)] = &[
 
 const FALLBACK: &str = "application/octet-stream";
 
-/// The `Content-Type` for a logical path, with `charset=utf-8` for text.
-pub(crate) fn content_type(logical: &str) -> &'static str {
+/// The `Content-Type` for a logical or hashed path, with `charset=utf-8` for text.
+pub fn content_type(logical: &str) -> &'static str {
     let name = logical.rsplit('/').next().unwrap_or(logical);
     let Some((_, extension)) = name.rsplit_once('.') else {
         return FALLBACK;
@@ -55,6 +64,18 @@ pub(crate) fn content_type(logical: &str) -> &'static str {
     TYPES
         .binary_search_by(|(e, _)| (*e).cmp(extension.as_str()))
         .map_or(FALLBACK, |i| TYPES[i].1)
+}
+
+/// Whether a document of this type can run script when a browser opens it directly: HTML,
+/// SVG and XML (which may be XHTML). Asset responses of these types forbid script with a
+/// `Content-Security-Policy`.
+pub fn may_run_script(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let essence = essence.to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "text/html" | "application/xhtml+xml" | "image/svg+xml" | "application/xml" | "text/xml"
+    ) || essence.ends_with("+xml")
 }
 
 #[cfg(test)]
@@ -70,6 +91,26 @@ mod tests {
     fn text_types_carry_charset() {
         assert_eq!(content_type("css/app.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("js/app.MJS"), "text/javascript; charset=utf-8");
+    }
+
+    #[test]
+    fn documents_that_may_run_script_are_named() {
+        for t in [
+            "text/html; charset=utf-8",
+            "image/svg+xml",
+            "application/xml",
+            "text/xml",
+        ] {
+            assert!(may_run_script(t), "{t}");
+        }
+        for t in [
+            "text/css; charset=utf-8",
+            "application/json",
+            "image/png",
+            "font/woff2",
+        ] {
+            assert!(!may_run_script(t), "{t}");
+        }
     }
 
     #[test]
