@@ -69,25 +69,34 @@ start_file() {
     echo "file://$work/file-$1/assets"
 }
 
-# index <bucket kind> <records>: fills a fresh bucket, then runs the cold and the warm measure
-# $runs times each; prints a table row.
+# measure <bucket kind> <endpoint> <records> <label>: the cold and the warm measure, $runs
+# times each; prints a table row.
+measure() {
+    local kind="$1" endpoint="$2" n="$3" label="$4"
+    for run in $(seq "$runs"); do
+        "$bin/fallback-bench" cold "$endpoint" "$n" >"$work/cold-$kind-$label-$run.txt"
+        "$bin/fallback-bench" warm "$endpoint" "$n" >"$work/warm-$kind-$label-$run.txt"
+    done
+    local row="| $kind | $n | ${label#*-} |"
+    for measure in first-newest first-oldest head-p50 head-p99 get-p50 get-p99 recent-p50; do
+        row+=" $(cat "$work"/*-"$kind"-"$label"-*.txt | awk -v m="$measure" '$1 == m { print $2 }' | median) |"
+    done
+    local rss
+    rss="$(cat "$work"/cold-"$kind"-"$label"-*.txt | awk '$1 == "index-rss" { print $2 }' | median)"
+    row+=" $((rss / 1024 / 1024)) MiB ($((rss / n)) B per release) |"
+    echo "$row"
+}
+
+# index <bucket kind> <records>: fills a fresh bucket and measures it with records alone, then
+# uploads one more release (which writes the catalog) and measures again; prints two rows.
 index() {
     local kind="$1" n="$2" endpoint
     endpoint="$("start_$kind" "$n")"
     echo "$kind: filling $n releases" >&2
     "$bin/fallback-bench" fill "$endpoint" "$n" 2>>"$work/fill.log"
-    for run in $(seq "$runs"); do
-        "$bin/fallback-bench" cold "$endpoint" "$n" >"$work/cold-$kind-$n-$run.txt"
-        "$bin/fallback-bench" warm "$endpoint" "$n" >"$work/warm-$kind-$n-$run.txt"
-    done
-    local row="| $kind | $n |"
-    for measure in first-newest first-oldest head-p50 head-p99 get-p50 get-p99 recent-p50; do
-        row+=" $(cat "$work"/*-"$kind"-"$n"-*.txt | awk -v m="$measure" '$1 == m { print $2 }' | median) |"
-    done
-    local rss
-    rss="$(cat "$work"/cold-"$kind"-"$n"-*.txt | awk '$1 == "index-rss" { print $2 }' | median)"
-    row+=" $((rss / 1024 / 1024)) MiB ($((rss / n)) B per release) |"
-    echo "$row"
+    measure "$kind" "$endpoint" "$n" "$n-records"
+    "$bin/fallback-bench" catalog "$endpoint" "$n" 2>>"$work/fill.log"
+    measure "$kind" "$endpoint" "$((n + 1))" "$n-catalog"
 }
 
 kinds="file s3s"
@@ -99,7 +108,7 @@ fi
 rows=()
 for kind in $kinds; do
     for n in $records; do
-        rows+=("$(index "$kind" "$n")")
+        while IFS= read -r row; do rows+=("$row"); done < <(index "$kind" "$n")
     done
 done
 
@@ -125,9 +134,11 @@ flood() { awk -v m="$1" '$1 == m { print $2 }' "$work/flood.txt"; }
     echo "  releases' assets (answered from the index alone), GET of the same (index and a first"
     echo "  fetch from the bucket), GET of the newest 100 releases' assets."
     echo "- index: resident memory the cold server grew by once every record was read."
+    echo "- read from: \`records\` every record one by one; \`catalog\` the bucket as one upload"
+    echo "  left it, with the catalog of every record (then the records written since, here none)."
     echo
-    echo "| bucket | releases | first-newest | first-oldest | HEAD p50 | HEAD p99 | GET p50 | GET p99 | newest GET p50 | index |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| bucket | releases | read from | first-newest | first-oldest | HEAD p50 | HEAD p99 | GET p50 | GET p99 | newest GET p50 | index |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
     echo
     echo "Targets: first answer within 3 s at 1,000 records; within 50 ms once up 10 s, at either size."

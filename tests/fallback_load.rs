@@ -230,3 +230,48 @@ async fn fetches_past_the_cap_wait_their_turn_within_the_timeout() {
         ]
     );
 }
+
+/// The keys of the record GETs the bucket answered so far.
+fn record_gets(s3: &S3Server) -> usize {
+    let keys = s3.get_keys();
+    keys.iter()
+        .filter(|k| k.contains("/.assetlock/releases/"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_starting_up_reads_the_catalog_instead_of_every_record() {
+    let s3 = S3Server::start().await;
+    let releases: Vec<Release> = (0..300).map(|n| synthetic::release(n, 3)).collect();
+    for release in &releases {
+        release.write_objects(&prefix_dir(&s3));
+    }
+    // One upload writes the catalog of every record it finds.
+    let newest = synthetic::release(300, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let (manifest, dist) = newest.write(dir.path());
+    let source = assetlock::upload::Source::from_manifest_json(manifest, dist).unwrap();
+    let options = assetlock::upload::Options::upload();
+    let report = assetlock::upload::run(&source, &s3.destination(PREFIX), &support::quiet(options))
+        .await
+        .unwrap();
+    assert!(report.catalog().is_some(), "{report}");
+    let before = record_gets(&s3);
+
+    let fallback = Fallback::new(s3.destination(PREFIX)).timeout(Duration::from_secs(30));
+    let addr = support::serve_with_fallback(fallback).await;
+    for release in [&releases[0], &releases[150], &newest] {
+        let path = release.path("css/own.css");
+        let response = request(addr, reqwest::Method::HEAD, &path, &[]).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", release.build_id);
+    }
+    assert_eq!(record_gets(&s3) - before, 0, "no record read one by one");
+
+    // A release uploaded after the catalog is read from its record.
+    let later = synthetic::release(301, 3);
+    later.write_objects(&prefix_dir(&s3));
+    let path = later.path("css/own.css");
+    let response = request(addr, reqwest::Method::HEAD, &path, &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(record_gets(&s3) - before, 1);
+}

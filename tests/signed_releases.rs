@@ -200,3 +200,19 @@ async fn prune_never_keeps_an_unsigned_record_as_a_release() {
         "{report}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_catalog_no_trusted_key_signed_is_passed_over() {
+    let s3 = S3Server::start().await;
+    let page = forge(&s3).await;
+    // An upload by a binary that trusts no key catalogs the forged record, unsigned.
+    let report = run_on(&s3, &synthetic::release(1, 1), Options::upload())
+        .await
+        .unwrap();
+    assert!(report.catalog().is_some(), "{report}");
+
+    let trusting = serve(&s3, &fixture_site::trusts_a_b::MANIFEST).await;
+    assert_eq!(get(trusting, &page).await.status(), StatusCode::NOT_FOUND);
+    let trusting_nothing = serve(&s3, &fixture_site::MANIFEST).await;
+    assert_eq!(get(trusting_nothing, &page).await.status(), StatusCode::OK);
+}

@@ -77,15 +77,21 @@ async fn large_objects_go_up_in_parts_with_their_headers() {
         Some("font/woff2")
     );
     let stored = server.stored_keys();
-    let (event, before) = stored.split_last().unwrap();
+    // The record, the deploy event, then the catalog of the records.
+    let [.., record, event, catalog] = stored.as_slice() else {
+        panic!("{stored:?}");
+    };
     assert!(event.starts_with(&format!("{PREFIX}/.assetlock/deploys/")));
+    assert!(catalog.starts_with(&format!("{PREFIX}/.assetlock/catalogs/")));
+    let before = &stored[..stored.len() - 2];
+    assert_eq!(before.last(), Some(record));
     assert_eq!(
         before.last(),
         Some(&format!("{PREFIX}/{}", build.record_key())),
         "the release record comes after every object"
     );
 
-    // The gate passes, and a re-run stores nothing but its deploy event.
+    // The gate passes, and a re-run stores nothing but its deploy event and catalog.
     run(&build.source(), &dest(&server), &quiet(Options::verify()))
         .await
         .unwrap();
@@ -94,7 +100,7 @@ async fn large_objects_go_up_in_parts_with_their_headers() {
         .await
         .unwrap();
     assert!(report.uploaded().is_empty());
-    assert_eq!((server.puts(), server.completions()), (puts + 1, 2));
+    assert_eq!((server.puts(), server.completions()), (puts + 2, 2));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

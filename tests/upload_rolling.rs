@@ -39,10 +39,12 @@ async fn deployed() -> (S3Server, Build, Build) {
     (server, one, two)
 }
 
-/// The bucket's keys under the prefix, without deploy events.
+/// The bucket's keys under the prefix, without deploy events and catalogs.
 async fn stored(server: &S3Server) -> BTreeSet<String> {
     let mut keys = server.keys(PREFIX).await;
-    keys.retain(|key| !key.starts_with(".assetlock/deploys/"));
+    keys.retain(|key| {
+        !key.starts_with(".assetlock/deploys/") && !key.starts_with(".assetlock/catalogs/")
+    });
     keys
 }
 

@@ -25,20 +25,28 @@ async fn upload_stores_every_object_and_then_the_release_record() {
     assert!(report.release_record_written());
     expected.insert(build.record_key());
     let mut keys = server.keys(PREFIX).await;
-    let events: Vec<String> = keys
-        .iter()
-        .filter(|k| k.starts_with(".assetlock/deploys/"))
-        .cloned()
-        .collect();
+    let meta = |prefix: &str| -> Vec<String> {
+        let keys = keys.iter().filter(|k| k.starts_with(prefix));
+        keys.cloned().collect()
+    };
+    let (events, catalogs) = (meta(".assetlock/deploys/"), meta(".assetlock/catalogs/"));
     assert_eq!(events.len(), 1, "one deploy event per upload run");
-    keys.retain(|k| !events.contains(k));
+    assert_eq!(catalogs.len(), 1, "one catalog per upload run");
+    keys.retain(|k| !events.contains(k) && !catalogs.contains(k));
     assert_eq!(keys, expected);
     let stored = server.stored_keys();
-    let (event, before) = stored.split_last().unwrap();
+    let [before @ .., event, catalog] = stored.as_slice() else {
+        panic!("{stored:?}");
+    };
     assert_eq!(
         *event,
         format!("{PREFIX}/{}", events[0]),
-        "the deploy event comes last"
+        "the deploy event comes after the record"
+    );
+    assert_eq!(
+        *catalog,
+        format!("{PREFIX}/{}", catalogs[0]),
+        "the catalog last"
     );
     assert_eq!(
         before.last(),
@@ -109,7 +117,7 @@ async fn variants_carry_content_encoding_and_the_originals_content_type() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rerun_of_the_same_build_lists_and_puts_only_its_deploy_event() {
+async fn rerun_of_the_same_build_puts_only_its_deploy_event_and_catalog() {
     let server = S3Server::start().await;
     let build = fixture::site();
     server.run(&build, Options::upload()).await.unwrap();
@@ -117,14 +125,22 @@ async fn rerun_of_the_same_build_lists_and_puts_only_its_deploy_event() {
 
     let report = server.run(&build, Options::upload()).await.unwrap();
 
-    // The prefix, then (after the deploy event) the prune leases and the prefix again, to
-    // find what a prune running meanwhile deleted.
-    assert_eq!(server.lists() - lists, 3);
-    assert_eq!(server.puts() - puts, 1);
-    let last = server.stored_keys().pop().unwrap();
+    // The prefix; after the deploy event, the prune leases and the prefix again (to find
+    // what a prune running meanwhile deleted); then the catalogs and the records, for the new
+    // catalog.
+    assert_eq!(server.lists() - lists, 5);
+    assert_eq!(server.puts() - puts, 2, "the deploy event and the catalog");
+    let stored = server.stored_keys();
+    let [.., event, catalog] = stored.as_slice() else {
+        panic!("{stored:?}");
+    };
     assert!(
-        last.starts_with(&format!("{PREFIX}/.assetlock/deploys/")),
-        "{last}"
+        event.starts_with(&format!("{PREFIX}/.assetlock/deploys/")),
+        "{event}"
+    );
+    assert!(
+        catalog.starts_with(&format!("{PREFIX}/.assetlock/catalogs/")),
+        "{catalog}"
     );
     assert!(report.uploaded().is_empty());
     assert_eq!(report.skipped(), build.keys(true).len());

@@ -13,6 +13,7 @@
 //!   .assetlock/releases/<build id>.json     RELEASES: one record per uploaded build
 //!   .assetlock/deploys/<µs>-<build id>.json DEPLOYS: one event per upload run (a rollback too)
 //!   .assetlock/prunes/<µs>-<token>.json     PRUNES: a lease held by each prune while it runs
+//!   .assetlock/catalogs/<µs>-<token>.json   CATALOGS: the records an upload found, in one object
 //! ```
 //!
 //! ```
@@ -44,6 +45,22 @@ pub const RELEASES: &str = ".assetlock/releases/";
 
 /// The folder of deploy events, relative to the prefix.
 pub const DEPLOYS: &str = ".assetlock/deploys/";
+
+/// The folder of catalogs, relative to the prefix: each upload writes one, the release records
+/// it found in one object, so a server starting up reads one object instead of every record.
+pub const CATALOGS: &str = ".assetlock/catalogs/";
+
+/// The key of a catalog: `micros` (the uploading machine's clock, for people reading the
+/// bucket) and a `token` that makes it unique.
+pub fn catalog_key(micros: u64, token: &str) -> String {
+    format!("{CATALOGS}{micros:020}-{token}.json")
+}
+
+/// Whether a key (relative to the prefix) is a catalog.
+pub fn is_catalog(key: &str) -> bool {
+    key.strip_prefix(CATALOGS)
+        .is_some_and(|name| name.ends_with(".json") && !name.contains('/'))
+}
 
 /// The folder of prune leases, relative to the prefix: a prune holds one while it runs, and an
 /// upload waits for those it finds before its final check.

@@ -43,6 +43,8 @@ pub enum Kind {
     Record,
     /// A deploy event, `.assetlock/deploys/<µs>-<build id>.json`.
     DeployEvent,
+    /// A catalog, `.assetlock/catalogs/<µs>-<token>.json`: the records an upload found.
+    Catalog,
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
         match self {
             Kind::Record => b"assetlock release record v1\n",
             Kind::DeployEvent => b"assetlock deploy event v1\n",
+            Kind::Catalog => b"assetlock catalog v1\n",
         }
     }
 }

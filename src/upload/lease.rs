@@ -86,17 +86,13 @@ impl Lease {
     }
 }
 
-/// A token no other lease has: this process, this build and this instant, hashed.
-fn token(build_id: &str) -> String {
+/// A token no other object has: this process, `what` and this instant, hashed.
+pub(crate) fn token(what: &str) -> String {
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default()
         .as_nanos();
-    let seed = format!(
-        "{}-{build_id}-{now}-{:?}",
-        std::process::id(),
-        Instant::now()
-    );
+    let seed = format!("{}-{what}-{now}-{:?}", std::process::id(), Instant::now());
     crate::dist::hex(&Sha256::digest(seed.as_bytes()))[..16].to_owned()
 }
 

@@ -64,6 +64,18 @@
 //! `If-None-Match: *` so that, like single PUTs, they never replace a stored object; a failed
 //! one is aborted. Other stores take every object in one create-only PUT, up to 5 GiB.
 
+// Where things are (each file's own head says more):
+//
+// - the program: `cli` (flags), `options`, `report`, `progress`, `error`;
+// - the build: `source` (its objects), `manifest_json`, `headers` (what each object carries);
+// - the three runs: `publish` (upload), `verify` (and `cors`), `prune/` (`plan` decides);
+// - what they keep beside the assets: `release` (records, deploy events), `catalog` (the
+//   records in one object), `signing` (deploy keys), `lease` (prune leases), `clock` (the
+//   store's clock);
+// - the object store: `dest` (a store and a prefix), `listing` (LIST), `put` (create-only
+//   PUTs), `multipart`, with `s3_text` for the S3 requests signed by hand; `redact`, the leaf
+//   every message from a store goes through.
+pub(crate) mod catalog;
 mod cli;
 mod clock;
 mod cors;
@@ -79,6 +91,7 @@ mod progress;
 mod prune;
 mod publish;
 mod put;
+mod redact;
 mod release;
 mod report;
 mod s3_text;
@@ -96,11 +109,11 @@ use clap::Parser as _;
 pub use assetlock_contract::signature::{PublicKey, SigningKey};
 pub use cli::Args;
 pub use dest::Destination;
-#[cfg(feature = "fallback")]
-pub(crate) use dest::redact;
 pub use error::Error;
 pub use object_store;
 pub use options::{Action, DEFAULT_CONCURRENCY, Options, Progress};
+#[cfg(feature = "fallback")]
+pub(crate) use redact::redact;
 pub use report::Report;
 pub use signing::{SIGNING_KEY_ENV, new_signing_key, read_signing_key, signing_key_from_env};
 pub use source::Source;
@@ -199,11 +212,11 @@ pub fn main(manifest: &'static Manifest) -> ExitCode {
     }
     match main_with(&args, Source::from_manifest(manifest)) {
         Ok(report) => {
-            println!("{}", dest::redact(&report.to_string()));
+            println!("{}", redact::redact(&report.to_string()));
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {}", dest::redact(&error.to_string()));
+            eprintln!("error: {}", redact::redact(&error.to_string()));
             ExitCode::from(error.exit_code())
         }
     }

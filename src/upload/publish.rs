@@ -13,7 +13,7 @@ use super::progress::Meter;
 use super::put::{self, Outcome};
 use super::report::{self, Record, Report};
 use super::source::Object;
-use super::{Destination, Error, Options, Source, clock, lease, release};
+use super::{Destination, Error, Options, Source, catalog, clock, lease, release};
 
 /// What the LIST says must happen.
 struct Plan {
@@ -100,6 +100,11 @@ pub(crate) async fn upload(
         .warnings
         .extend(clock::skew_warning(settled.stored_at));
     report.deploy_event = Some(settled.event);
+    // A catalog saves servers reading every record; without one they still can.
+    match catalog::publish(dest, &source.trusted_keys()?, signer).await {
+        Ok(key) => report.catalog = Some(key),
+        Err(why) => report.warnings.push(format!("no catalog written: {why}")),
+    }
     report
         .warnings
         .extend(source.maps_left_out(options.include_maps));

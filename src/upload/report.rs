@@ -36,6 +36,8 @@ pub struct Report {
     pub(crate) deep: bool,
     /// The deploy event an upload recorded.
     pub(crate) deploy_event: Option<String>,
+    /// The catalog an upload wrote.
+    pub(crate) catalog: Option<String>,
     /// Things that do not fail the run but that the user should fix.
     pub(crate) warnings: Vec<String>,
 }
@@ -70,6 +72,7 @@ impl Report {
             kept_builds: Vec::new(),
             deep: false,
             deploy_event: None,
+            catalog: None,
             warnings: Vec::new(),
         }
     }
@@ -128,6 +131,12 @@ impl Report {
         &self.kept_builds
     }
 
+    /// The catalog an upload wrote (`.assetlock/catalogs/...`): every release record it found,
+    /// in one object that servers read instead of each record.
+    pub fn catalog(&self) -> Option<&str> {
+        self.catalog.as_deref()
+    }
+
     /// Whether nothing was written or deleted.
     pub fn is_dry_run(&self) -> bool {
         self.dry_run
@@ -166,6 +175,9 @@ impl Report {
         }?;
         if let Some(event) = &self.deploy_event {
             write!(f, "; deploy recorded as {event}")?;
+        }
+        if let Some(catalog) = &self.catalog {
+            write!(f, "; records catalogued in {catalog}")?;
         }
         match self.repaired.len() {
             0 => Ok(()),

@@ -4,6 +4,9 @@
 //! `fallback-bench fill <endpoint> <records>` stores that many synthetic releases under
 //! `s3://bench/assets` (each a record, one asset of its own and three shared with the others).
 //!
+//! `fallback-bench catalog <endpoint> <n>` uploads release `n` with the uploader (its objects,
+//! record and deploy event), which also writes the catalog of every record in the bucket.
+//!
 //! `fallback-bench cold <endpoint> <records>` starts a server with a `Fallback` to that bucket,
 //! as a process just started would, and prints `first-newest <ms>` (its first request, for the
 //! newest release's asset), `first-oldest <ms>` (then the oldest's: every record read) and
@@ -34,10 +37,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use assetlock::serve::{Fallback, ServeAssets};
-use assetlock::upload::Destination;
 use assetlock::upload::object_store::aws::AmazonS3Builder;
 use assetlock::upload::object_store::path::Path;
 use assetlock::upload::object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use assetlock::upload::{Destination, Options, Progress, Source};
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 
@@ -54,13 +57,14 @@ fn main() -> ExitCode {
         .expect("start the runtime");
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["fill", endpoint, records] => runtime.block_on(fill(endpoint, parse(records))),
+        ["catalog", endpoint, n] => runtime.block_on(catalog(endpoint, parse(n))),
         ["cold", endpoint, records] => runtime.block_on(cold(endpoint, parse(records))),
         ["warm", endpoint, records] => runtime.block_on(warm(endpoint, parse(records))),
         ["flood", endpoint, stats, mib, requests] => {
             runtime.block_on(flood(endpoint, stats, parse(mib), parse(requests)))
         }
         _ => Err(
-            "usage: fallback-bench fill|index <endpoint> <records> | flood <endpoint> \
+            "usage: fallback-bench fill|catalog|cold|warm <endpoint> <n> | flood <endpoint> \
                   <stats url> <mib> <requests>"
                 .into(),
         ),
@@ -145,14 +149,7 @@ async fn put(store: &dyn ObjectStore, key: &str, bytes: Vec<u8>) -> Result<(), S
 
 async fn fill(endpoint: &str, records: usize) -> Result<(), String> {
     let store = store(endpoint)?;
-    let shared: Vec<(String, Vec<u8>)> = (0..3)
-        .map(|k| {
-            (
-                format!("js/shared-{k}.css"),
-                format!(".k{k} {{}}\n").into_bytes(),
-            )
-        })
-        .collect();
+    let shared = shared();
     for (logical, bytes) in &shared {
         put(store.as_ref(), &asset(logical, bytes).0, bytes.clone()).await?;
     }
@@ -179,6 +176,49 @@ async fn fill(endpoint: &str, records: usize) -> Result<(), String> {
         result?;
     }
     eprintln!("filled {records} releases in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+/// The shared assets of every release: (logical path, bytes).
+fn shared() -> Vec<(String, Vec<u8>)> {
+    (0..3)
+        .map(|k| {
+            (
+                format!("js/shared-{k}.css"),
+                format!(".k{k} {{}}\n").into_bytes(),
+            )
+        })
+        .collect()
+}
+
+async fn catalog(endpoint: &str, n: usize) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let dist = dir.path().join("dist");
+    let mut assets = serde_json::Map::new();
+    let files = std::iter::once(("css/own.css".to_owned(), own_bytes(n))).chain(shared());
+    for (logical, bytes) in files {
+        let (path, entry) = asset(&logical, &bytes);
+        let file = dist.join(&path);
+        std::fs::create_dir_all(file.parent().ok_or("a parent")?).map_err(|e| e.to_string())?;
+        std::fs::write(file, &bytes).map_err(|e| e.to_string())?;
+        assets.insert(logical, entry);
+    }
+    let manifest = serde_json::json!({
+        "format": 1, "build_id": format!("r{n:06}"), "url_prefix": "/assets/", "assets": assets,
+    });
+    let manifest_path = dir.path().join("manifest.json");
+    std::fs::write(&manifest_path, manifest.to_string()).map_err(|e| e.to_string())?;
+    let source = Source::from_manifest_json(&manifest_path, &dist).map_err(|e| e.to_string())?;
+    let options = Options::upload().progress(Progress::Hidden);
+    let started = Instant::now();
+    let report = assetlock::upload::run(&source, &destination(endpoint), &options)
+        .await
+        .map_err(|e| e.to_string())?;
+    let catalog = report.catalog().ok_or("no catalog written")?;
+    eprintln!(
+        "uploaded release {n} and wrote {catalog} in {:.1?}",
+        started.elapsed()
+    );
     Ok(())
 }
 

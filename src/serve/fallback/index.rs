@@ -114,11 +114,21 @@ impl Index {
 
     /// Adds a record. An asset another record lists already keeps what that record said.
     pub(super) fn insert(&mut self, key: String, record: &ManifestJson) {
+        let assets = record.assets.iter().map(|(l, a)| (l.as_str(), a));
+        self.insert_assets(key, assets);
+    }
+
+    /// Adds the record `key` listing `assets` (logical path, asset).
+    pub(super) fn insert_assets<'a>(
+        &mut self,
+        key: String,
+        assets: impl Iterator<Item = (&'a str, &'a AssetJson)>,
+    ) {
         if self.records.contains_key(&key) {
             return;
         }
-        let mut paths = Vec::with_capacity(record.assets.len());
-        for (logical, asset) in &record.assets {
+        let mut paths = Vec::new();
+        for (logical, asset) in assets {
             let path = match self.by_path.get_key_value(asset.path.as_str()) {
                 Some((path, _)) => Arc::clone(path),
                 None => Arc::from(asset.path.as_str()),

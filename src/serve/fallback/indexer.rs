@@ -16,6 +16,7 @@ use futures::StreamExt;
 use super::Shared;
 use super::fetch::{self, FetchError};
 use super::lookup::Lookup;
+use crate::upload::catalog;
 
 /// How many records a pass reads at once.
 pub(super) const READS: usize = 32;
@@ -79,6 +80,27 @@ pub(super) async fn run(shared: Weak<Shared>) {
 }
 
 impl Shared {
+    /// Indexes the records of the newest catalog, before any record is read one by one: a
+    /// server starting up against thousands of releases reads one object. The pass that
+    /// follows drops those since pruned and reads those written since. A catalog that cannot
+    /// be read (or, with trusted keys, that no trusted key signed) is passed over.
+    async fn read_catalog(&self) {
+        match catalog::newest(&self.dest, &self.settings.trusted).await {
+            Ok(Some((key, catalog))) => {
+                let records = self.index_mut(|index| {
+                    for (record, assets) in catalog.records() {
+                        index.insert_assets(record.to_owned(), assets);
+                    }
+                    index.records()
+                });
+                tracing::debug!(key, records, "assetlock fallback: catalog read");
+                self.changed.send_modify(|generation| *generation += 1);
+            }
+            Ok(None) => {}
+            Err(why) => tracing::warn!("assetlock fallback: no catalog read: {why}"),
+        }
+    }
+
     pub(super) fn passes<T>(&self, f: impl FnOnce(&mut Passes) -> T) -> T {
         f(&mut self.passes.lock().unwrap_or_else(PoisonError::into_inner))
     }
@@ -99,6 +121,9 @@ impl Shared {
     }
 
     async fn read_pass(&self) -> Result<(), String> {
+        if self.index(|index| index.records() == 0) {
+            self.read_catalog().await;
+        }
         let mut listed = fetch::list_records(&self.dest).await?;
         let gone: Vec<String> = self.index(|index| {
             let present: std::collections::HashSet<&str> =

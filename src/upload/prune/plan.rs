@@ -11,7 +11,8 @@
 //!   of them only when older than the grace period by the store's clock, and never a key a
 //!   kept release or the current build names. Any other key under the prefix is left alone,
 //!   as is everything under `.assetlock/` that is not a record, a deploy event or a lease.
-//! - **Leases** of prunes that died (older than their time to live) are cleaned up.
+//! - **Leases** of prunes that died (older than their time to live) are cleaned up, and
+//!   catalogs but the two newest.
 //!
 //! Releases within the grace period keep their objects because a content-addressed object's
 //! modification time is its *first* upload: a build released a minute ago may share a font
@@ -107,6 +108,17 @@ pub(crate) fn plan(
         }
     }
 
+    // The two newest catalogs stay (an upload may be reading the older while writing the
+    // newer); older ones are history.
+    let mut catalogs: Vec<(&String, SystemTime)> = listing
+        .objects
+        .iter()
+        .filter(|(key, _)| layout::is_catalog(key))
+        .map(|(key, listed)| (key, listed.last_modified))
+        .collect();
+    catalogs.sort_by(|a, b| (b.1, b.0).cmp(&(a.1, a.0)));
+    referenced.extend(catalogs.iter().take(2).map(|(key, _)| (*key).clone()));
+
     let mut plan = Plan {
         kept_builds,
         ..Plan::default()
@@ -124,7 +136,9 @@ pub(crate) fn plan(
             }
             continue;
         } else if layout::is_meta(key) {
-            layout::is_release_record(key) || layout::parse_deploy_key(key).is_some()
+            layout::is_release_record(key)
+                || layout::parse_deploy_key(key).is_some()
+                || layout::is_catalog(key)
         } else {
             named.contains(key.as_str())
                 || naming::content_hash(key).is_some_and(|h| hash_lengths.contains(&h.len()))
@@ -340,6 +354,18 @@ mod tests {
         let plan = plan(&listing, &releases, current(&[&c]), policy(1, 24 * HOUR));
         assert!(keys(&plan).is_empty());
         assert_eq!(plan.kept_builds, ["c", "x"]);
+    }
+
+    #[test]
+    fn the_two_newest_catalogs_stay() {
+        let catalogs: Vec<String> = (1..=3).map(|i| layout::catalog_key(i, "t")).collect();
+        let listing = listing(&[
+            (catalogs[0].as_str(), 30),
+            (catalogs[1].as_str(), 20),
+            (catalogs[2].as_str(), 10),
+        ]);
+        let plan = plan(&listing, &[], current(&[]), policy(1, HOUR));
+        assert_eq!(keys(&plan), [catalogs[0].as_str()]);
     }
 
     #[test]
