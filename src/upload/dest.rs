@@ -11,6 +11,7 @@ use object_store::{BackoffConfig, ObjectStore, RetryConfig};
 
 use super::Error;
 use super::multipart::Multipart;
+use super::redact::redact;
 
 /// An object store and the key prefix the build's objects go under.
 ///
@@ -322,24 +323,6 @@ fn retry_config() -> RetryConfig {
         max_retries: 5,
         retry_timeout: Duration::from_secs(60),
     }
-}
-
-/// Replaces the values of the AWS credential variables in `text` with `***`, so a message
-/// printed by the CLI never shows them, whatever a server echoed back.
-pub(crate) fn redact(text: &str) -> String {
-    let mut text = text.to_owned();
-    for var in [
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_ACCESS_KEY_ID",
-    ] {
-        if let Ok(value) = std::env::var(var)
-            && value.len() >= 4
-        {
-            text = text.replace(&value, "***");
-        }
-    }
-    text
 }
 
 #[cfg(test)]

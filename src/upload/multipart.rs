@@ -20,7 +20,7 @@ use object_store::client::{
 use object_store::{Attribute, Attributes};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::dest::redact;
+use super::redact::redact;
 use super::s3_text::{element, failure, with_sources};
 
 /// Bytes S3 requires of every part but the last.

@@ -3,7 +3,7 @@
 use http::StatusCode;
 use quick_xml::events::Event;
 
-use super::dest::redact;
+use super::redact::redact;
 
 /// The text of the first `<name>` element of an S3 answer.
 pub(crate) fn element(xml: &str, name: &str) -> Option<String> {
