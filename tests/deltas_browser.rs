@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use assetlock_test_support::webdriver::{self, Driver};
 use serde_json::Value;
 use support::example_app::{self, wait_until_up};
-use support::webdriver::{self, Driver};
 
 /// A module large enough to matter: about 120 KB, with one line that says which release it is.
 fn big_module(release: u32) -> String {
@@ -109,7 +109,7 @@ async fn a_returning_browser_gets_the_new_module_as_a_delta_against_the_old_one(
     );
     let (server_2, _) = build_release(2, &releases);
 
-    let port = example_app::free_port();
+    let port = assetlock_test_support::loopback::free_port();
     let root = format!("http://127.0.0.1:{port}/");
     let driver = Driver::start().await;
     let profile = tempfile::tempdir().unwrap();

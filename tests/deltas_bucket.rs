@@ -130,7 +130,7 @@ async fn a_release_built_against_the_last_one_uploads_verifies_and_serves_its_de
         std::fs::read(v2.dist_dir.join(&delta_key)).unwrap()
     );
     let old_file = releases.path().join(old["path"].as_str().unwrap());
-    if let Some(decoded) = support::decode::dcz(&body, &old_file) {
+    if let Some(decoded) = assetlock_test_support::decode::dcz(&body, &old_file) {
         let new_key = v2.key("css/big.css");
         assert_eq!(decoded, std::fs::read(v2.dist_dir.join(new_key)).unwrap());
     }

@@ -25,12 +25,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use assetlock_test_support::loopback::free_port;
+use assetlock_test_support::webdriver::{self, Driver};
 use fixture_site::keys::KEY_A;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use support::example_app::{self, Running, free_port, wait_until_up};
+use support::example_app::{self, Running, wait_until_up};
 use support::s3::{ACCESS_KEY, BUCKET, PREFIX, S3Server, SECRET_KEY};
-use support::webdriver::{self, Driver};
 
 const NGINX: &str = "/usr/sbin/nginx";
 /// Page loads per phase of the rollout.
@@ -337,8 +338,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_rolling_deploy_behind_nginx_serves_every_page_fully() {
-    if !Path::new(NGINX).exists() {
-        eprintln!("skipping: {NGINX} is missing (apt-get install nginx-light)");
+    let nginx = Path::new(NGINX).exists();
+    if !assetlock_test_support::tools::available(NGINX, nginx, "apt-get install nginx-light") {
         return;
     }
     if !webdriver::available() {

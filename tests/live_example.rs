@@ -11,9 +11,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use assetlock_test_support::loopback::free_port;
+use assetlock_test_support::webdriver::{self, Page};
 use serde_json::Value;
-use support::example_app::{self, free_port, wait_until_up};
-use support::webdriver::{self, Page};
+use support::example_app::{self, wait_until_up};
 
 #[tokio::test]
 async fn a_stylesheet_edit_shows_in_the_open_page_without_reload_or_restart() {

@@ -454,7 +454,7 @@ async fn actix_serves_other_releases_from_the_bucket_through_the_same_service() 
     let s3 = S3Server::start().await;
     s3.run(&other, Options::upload()).await.unwrap();
     let assets = ServeAssets::new(&fixture_site::MANIFEST).fallback(fallback(&s3));
-    let addr = support::actix::actix_server(assets);
+    let addr = assetlock_test_support::actix_server(assets);
     let asset = other.asset("css/big.css");
     let url = url(&other, "css/big.css");
     let path = asset["path"].as_str().unwrap();

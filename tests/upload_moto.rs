@@ -93,10 +93,9 @@ async fn destination(moto: &Moto) -> Destination {
 /// Moto, or `None` after saying why the test is skipped.
 fn moto_or_skip() -> Option<Moto> {
     let moto = Moto::start();
-    if moto.is_none() {
-        eprintln!("skipping: moto_server is not installed (pip install 'moto[server]')");
-    }
-    moto
+    let install = "pip install 'moto[server]'";
+    let present = assetlock_test_support::tools::available("moto_server", moto.is_some(), install);
+    moto.filter(|_| present)
 }
 
 /// Uploads `build`, verifies it, and uploads it again: the second upload stores nothing.

@@ -2,14 +2,13 @@
 //! destination copy, framed as the RFC says, decoded by the zstd CLI with the old bytes as
 //! dictionary, and refused from an object that is not what its record says.
 
-#[path = "../../tests/support/decode.rs"]
-mod decode;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assetlock_build::{DeltaCoding, Output};
+use assetlock_test_support::decode;
 use serde_json::Value;
 use support::{Site, bytes, manifest};
 

@@ -53,12 +53,7 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
         root.join("../tests/fixture-site/assets"),
         root.join("../example-app/assets"),
     ];
-    let corpus = root.join("../bench/corpus");
-    if corpus.join(".complete").exists() {
-        dirs.push(corpus);
-    } else {
-        println!("skipping the real-world corpus: absent; run bench/fetch-corpus.sh");
-    }
+    dirs.extend(assetlock_test_support::workspace::corpus());
     let mut seeds = Vec::new();
     for dir in dirs {
         let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)

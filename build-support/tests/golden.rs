@@ -12,12 +12,7 @@ use std::path::{Path, PathBuf};
 use assetlock_build::Compression;
 use support::{Site, fixture};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use assetlock_test_support::workspace::root as workspace;
 
 fn golden_build() -> Site {
     let site = Site::copy_of(&fixture("golden"));

@@ -14,25 +14,11 @@ use std::sync::OnceLock;
 
 use support::{assert_references_resolve, manifest};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/corpus");
-    if dir.join(".complete").exists() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: the real-world corpus is absent; run bench/fetch-corpus.sh");
-        None
-    }
-}
+use assetlock_test_support::tools;
+use assetlock_test_support::workspace::corpus;
 
 fn node_available() -> bool {
-    let ok = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("skipping: node is not installed");
-    }
-    ok
+    tools::available("node", tools::program("node"), "apt-get install nodejs")
 }
 
 /// One minified build of the corpus, shared by the tests of this file. It lives in cargo's

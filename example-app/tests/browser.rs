@@ -6,13 +6,11 @@
 //! when they are absent.
 
 mod support;
-#[path = "../../tests/support/webdriver.rs"]
-mod webdriver;
 
 use std::path::{Path, PathBuf};
 
+use assetlock_test_support::webdriver::{self, Page};
 use serde_json::Value;
-use webdriver::Page;
 
 fn screenshot_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -6,11 +6,9 @@
 //! when they are absent.
 
 mod support;
-#[path = "../../tests/support/webdriver.rs"]
-mod webdriver;
 
+use assetlock_test_support::webdriver::{self, Page};
 use serde_json::Value;
-use webdriver::Page;
 
 #[tokio::test]
 async fn the_minijinja_page_loads_cleanly_in_headless_chromium() {

@@ -4,18 +4,15 @@
 //! Needs Debian's `chromium` and `chromium-driver` (CI installs them); skips with a message
 //! when they are absent.
 
-#[path = "../../tests/support/webdriver.rs"]
-mod webdriver;
-
 use std::net::SocketAddr;
 
+use assetlock_test_support::webdriver::{self, Page};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use example_app::MANIFEST;
-use webdriver::Page;
 
 /// Answers for `js/lazy.js` with its bytes, one of them changed: what a tampered CDN or a
 /// corrupted cache would serve.
@@ -39,11 +36,8 @@ async fn tamper(request: Request, next: Next) -> Response {
 }
 
 async fn start_tampered() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let app = example_app::app().layer(middleware::from_fn(tamper));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    assetlock_test_support::loopback::serve(app).await
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 /// The root of this workspace.
 pub fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    assetlock_test_support::workspace::root()
 }
 
 /// Where the copies are built.
@@ -24,7 +24,7 @@ pub fn copy(dir: &Path, package: &str, edits: &[(&str, &str, &str)]) {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
     for part in ["build.rs", "src", "templates", "pages", "assets"] {
-        copy_tree(&ws.join("example-app").join(part), &dir.join(part));
+        assetlock_test_support::tree::copy(&ws.join("example-app").join(part), &dir.join(part));
     }
     for (file, from, to) in edits {
         edit(&dir.join("assets").join(file), from, to);
@@ -125,15 +125,6 @@ pub fn start(binary: &Path, port: u16) -> Running {
     )
 }
 
-/// A free loopback port for a server to bind.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Waits up to 30 s for `url` to answer with a success.
 pub async fn wait_until_up(url: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -147,16 +138,4 @@ pub async fn wait_until_up(url: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("{url} did not come up");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
 }

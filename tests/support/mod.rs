@@ -1,15 +1,11 @@
 //! Helpers shared by the upload tests. Each test binary uses a part of them.
 #![allow(dead_code)]
 
-#[cfg(feature = "actix")]
-pub mod actix;
-pub mod decode;
 pub mod example_app;
 pub mod fixture;
 pub mod pipeline;
 pub mod s3;
 pub mod synthetic;
-pub mod webdriver;
 
 use assetlock::upload::object_store::path::Path;
 use assetlock::upload::object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt};
@@ -47,11 +43,8 @@ pub async fn serve_build_with_fallback(
     manifest: &'static assetlock::Manifest,
     fallback: assetlock::serve::Fallback,
 ) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let app = assetlock::serve::ServeAssets::new(manifest)
         .fallback(fallback)
         .into_router();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    assetlock_test_support::loopback::serve(app).await
 }

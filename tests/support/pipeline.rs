@@ -58,18 +58,14 @@ impl Step {
     }
 }
 
-/// Whether `faketime` is installed. Missing, the tests that need it skip with a message, or
-/// fail under CI (`CI` set), where `.ci/run` installs it.
+/// Whether `faketime` is installed (see `assetlock_test_support::tools::available`).
 pub fn faketime_installed() -> bool {
-    let found = Command::new("faketime").arg("--version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "faketime is missing: .ci/run installs it"
-        );
-        eprintln!("skipping: faketime is missing (.ci/run installs it)");
-    }
-    found
+    use assetlock_test_support::tools;
+    tools::available(
+        "faketime",
+        tools::program("faketime"),
+        "apt-get install faketime",
+    )
 }
 
 /// Runs `step` for the build at `manifest`/`dist` against `s3://BUCKET/PREFIX` of the server

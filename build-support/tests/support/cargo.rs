@@ -5,13 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The root of this workspace.
-pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+pub use assetlock_test_support::workspace::root as workspace;
 
 /// Where the crates the tests make are built.
 pub fn target_dir() -> PathBuf {

@@ -62,17 +62,7 @@ impl Site {
     }
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+pub use assetlock_test_support::tree::copy as copy_tree;
 
 pub fn manifest(output: &Output) -> Value {
     serde_json::from_str(&std::fs::read_to_string(output.manifest_path()).unwrap()).unwrap()

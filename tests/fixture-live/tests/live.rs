@@ -1,7 +1,5 @@
 //! Live dev mode over real HTTP: logical URLs, current bytes, revalidation, the change stream.
 
-#[path = "../../support/actix.rs"]
-mod actix;
 mod support;
 
 use std::time::Duration;
@@ -127,7 +125,9 @@ async fn the_client_script_is_served_and_named_by_the_page() {
 #[tokio::test]
 async fn the_change_stream_flows_through_actix_web_too() {
     let dir = support::copy_of_assets();
-    let addr = actix::actix_server(ServeAssets::new(&fixture_live::MANIFEST).live_dir(dir.path()));
+    let addr = assetlock_test_support::actix_server(
+        ServeAssets::new(&fixture_live::MANIFEST).live_dir(dir.path()),
+    );
     // A server that waited for the end of the stream would never answer.
     let url = format!("http://{addr}/assets/__assetlock/events");
     let mut events = tokio::time::timeout(Duration::from_secs(5), reqwest::get(url))

@@ -2,14 +2,13 @@
 //! `css/large.css` against an earlier release's version (`releases/`), and the server sends it
 //! to a client that names that version, decodable by the zstd CLI with the old bytes.
 
-#[path = "../../support/decode.rs"]
-mod decode;
 mod support;
 
 use std::path::Path;
 
 use assetlock::DeltaCoding;
 use assetlock::serve::ServeAssets;
+use assetlock_test_support::decode;
 use fixture_site::MANIFEST;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderName};

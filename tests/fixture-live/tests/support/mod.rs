@@ -17,9 +17,7 @@ impl Live {
     pub async fn start() -> Live {
         let dir = copy_of_assets();
         let app = fixture_live::app(Some(dir.path().to_path_buf()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let addr = assetlock_test_support::loopback::serve(app).await;
         Live { addr, dir }
     }
 
@@ -36,22 +34,9 @@ impl Live {
 /// A temporary copy of the fixture's `assets/`.
 pub fn copy_of_assets() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy(
+    assetlock_test_support::tree::copy(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"),
         dir.path(),
     );
     dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

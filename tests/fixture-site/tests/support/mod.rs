@@ -1,10 +1,8 @@
 //! Helpers shared by the serving tests: a server on a loopback port and a plain HTTP client.
 #![allow(dead_code)]
 
-#[path = "../../../support/actix.rs"]
-mod actix;
 #[allow(unused_imports)] // only the serving matrix runs actix
-pub use actix::actix_server;
+pub use assetlock_test_support::actix_server;
 
 use std::net::SocketAddr;
 
@@ -20,11 +18,7 @@ pub async fn server() -> SocketAddr {
 
 /// Serves `assets` on an ephemeral loopback port for the rest of the test.
 pub async fn serve(assets: ServeAssets) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = assets.into_router();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    assetlock_test_support::loopback::serve(assets.into_router()).await
 }
 
 pub fn client() -> reqwest::Client {

@@ -1,6 +1,5 @@
 //! A WebDriver client for Debian's headless Chromium (`chromium` + `chromium-driver`), shared by
 //! the browser tests of the example app and the fleet rollout test.
-#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -27,11 +26,7 @@ impl Drop for Driver {
 
 impl Driver {
     pub async fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::loopback::free_port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -118,15 +113,11 @@ impl Driver {
     }
 }
 
-/// Whether the browser and its driver are installed; says why not when they are missing.
+/// Whether the browser and its driver are installed (see [`crate::tools::available`]).
 pub fn available() -> bool {
     let found = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
-    if !found {
-        eprintln!(
-            "skipping: {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver)"
-        );
-    }
-    found
+    let what = format!("{CHROMIUM} or {CHROMEDRIVER}");
+    crate::tools::available(&what, found, "apt-get install chromium chromium-driver")
 }
 
 impl Driver {

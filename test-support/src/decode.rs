@@ -6,30 +6,30 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// What `program args -D <dictionary>` writes for `input` on its stdin; `None`, with a message,
-/// when the program is not installed.
+/// What `program args -D <dictionary>` writes for `input` on its stdin; `None` when the
+/// program is not installed (see [`crate::tools::available`]).
 pub fn with_dictionary(
     program: &str,
     args: &[&str],
     dictionary: &Path,
     input: &[u8],
 ) -> Option<Vec<u8>> {
-    let spawned = Command::new(program)
+    if !crate::tools::available(
+        program,
+        crate::tools::program(program),
+        ".ci/run installs it",
+    ) {
+        return None;
+    }
+    let mut child = Command::new(program)
         .args(args)
         .arg("-D")
         .arg(dictionary)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("skipping: {program} is missing (.ci/run installs it)");
-            return None;
-        }
-        Err(e) => panic!("{program}: {e}"),
-    };
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
     child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
