@@ -115,6 +115,10 @@ async fn releases_signed_by_a_trusted_key_are_served_and_keys_rotate() {
     upload(&s3, &by_a, Some(key(KEY_A))).await;
     upload(&s3, &by_b, Some(key(KEY_B))).await;
     upload(&s3, &by_c, Some(key(KEY_C))).await;
+    // The newest catalog is B's, written by an upload that trusted every key: it names every
+    // record with the key that signed it, and each server applies its own trust to each.
+    let by_b_again = synthetic::release(4, 1);
+    upload(&s3, &by_b_again, Some(key(KEY_B))).await;
     let own = |release: &Release| release.path("css/own.css");
 
     // During a rotation the servers trust the old key and the new one.
@@ -127,7 +131,15 @@ async fn releases_signed_by_a_trusted_key_are_served_and_keys_rotate() {
     let b_only = serve(&s3, &fixture_site::trusts_b::MANIFEST).await;
     assert_eq!(get(b_only, &own(&by_b)).await.status(), StatusCode::OK);
     assert_eq!(
+        get(b_only, &own(&by_b_again)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
         get(b_only, &own(&by_a)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(b_only, &own(&by_c)).await.status(),
         StatusCode::NOT_FOUND
     );
 }

@@ -193,35 +193,38 @@ pub fn sign(kind: Kind, text: &[u8], key: &SigningKey) -> Result<Vec<u8>, String
 
 /// Checks the signature of the document `text` against the `trusted` keys.
 pub fn check(kind: Kind, text: &[u8], trusted: &[PublicKey]) -> Trust {
-    let mut document: Value = match serde_json::from_slice(text) {
-        Ok(document) => document,
-        Err(e) => return Trust::Invalid(e.to_string()),
-    };
-    let Some(object) = document.as_object_mut() else {
-        return Trust::Invalid("not a JSON object".into());
-    };
+    match signer(kind, text) {
+        Err(why) => Trust::Invalid(why),
+        Ok(None) => Trust::Unsigned,
+        Ok(Some(key)) if trusted.contains(&key) => Trust::Signed(key),
+        Ok(Some(key)) => Trust::UntrustedKey(key.to_string()),
+    }
+}
+
+/// The key that signed the document `text`, its signature checked, whoever it is: `None` when
+/// the document is unsigned. A catalog records it beside each record it lists, so that a
+/// reader can apply its own trust to each.
+///
+/// # Errors
+///
+/// The document is not a JSON object, or its signature does not verify.
+pub fn signer(kind: Kind, text: &[u8]) -> Result<Option<PublicKey>, String> {
+    let mut document: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+    let object = document.as_object_mut().ok_or("not a JSON object")?;
     let Some(member) = object.remove(MEMBER) else {
-        return Trust::Unsigned;
+        return Ok(None);
     };
     let (Some(key), Some(sig)) = (member["key"].as_str(), member["sig"].as_str()) else {
-        return Trust::Invalid("the signature has no `key` or `sig`".into());
+        return Err("the signature has no `key` or `sig`".into());
     };
-    let key = match PublicKey::parse(key) {
-        Ok(key) => key,
-        Err(why) => return Trust::Invalid(why),
-    };
-    if !trusted.contains(&key) {
-        return Trust::UntrustedKey(key.to_string());
-    }
-    let Ok(sig) = URL_SAFE_NO_PAD.decode(sig) else {
-        return Trust::Invalid("the signature is not base64url".into());
-    };
-    match UnparsedPublicKey::new(&ED25519, key.0).verify(&signed_bytes(kind, &document), &sig) {
-        Ok(()) => Trust::Signed(key),
-        Err(_) => Trust::Invalid(format!(
-            "the signature by {key} does not match the document"
-        )),
-    }
+    let key = PublicKey::parse(key)?;
+    let sig = URL_SAFE_NO_PAD
+        .decode(sig)
+        .map_err(|_| "the signature is not base64url".to_owned())?;
+    UnparsedPublicKey::new(&ED25519, key.0)
+        .verify(&signed_bytes(kind, &document), &sig)
+        .map_err(|_| format!("the signature by {key} does not match the document"))?;
+    Ok(Some(key))
 }
 
 /// The bytes signed: the kind's tag, then the canonical form of the document.

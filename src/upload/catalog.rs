@@ -35,9 +35,34 @@ pub(crate) struct Catalog {
     format: u32,
     /// Every asset the records list: (logical path, asset).
     assets: Vec<(String, AssetJson)>,
-    /// Each record's key and the indexes of its assets in `assets`.
-    records: BTreeMap<String, Vec<u32>>,
+    /// Each record, by key.
+    records: BTreeMap<String, Entry>,
 }
+
+/// A record of a catalog.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    /// The key that signed the record (`ed25519:...`), its signature checked; absent when the
+    /// record is unsigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signer: Option<String>,
+    /// The indexes of its assets in `assets`.
+    assets: Vec<u32>,
+}
+
+impl Entry {
+    /// Whether a reader trusting `trusted` keys (none: the bucket) takes the record.
+    fn trusted_by(&self, trusted: &[PublicKey]) -> bool {
+        if trusted.is_empty() {
+            return true;
+        }
+        let signer = self.signer.as_deref().map(PublicKey::parse);
+        matches!(signer, Some(Ok(key)) if trusted.contains(&key))
+    }
+}
+
+/// A record read for a catalog: the key that signed it (checked), and the record.
+type Read = (Option<PublicKey>, ManifestJson);
 
 impl Catalog {
     /// Parses a catalog: its format, every index in range and every path by the contract's
@@ -66,31 +91,46 @@ impl Catalog {
             }
         }
         let count = catalog.assets.len();
-        for (key, indexes) in &catalog.records {
-            if !layout::is_release_record(key) || indexes.iter().any(|&i| i as usize >= count) {
+        for (key, entry) in &catalog.records {
+            let in_range = entry.assets.iter().all(|&i| (i as usize) < count);
+            if !layout::is_release_record(key) || !in_range {
                 return Err(format!(
                     "record {key} is not a release record of the catalog"
                 ));
+            }
+            if let Some(signer) = &entry.signer {
+                PublicKey::parse(signer).map_err(|why| format!("record {key}: {why}"))?;
             }
         }
         Ok(catalog)
     }
 
-    /// The records, each with its assets.
-    pub(crate) fn records(
-        &self,
-    ) -> impl Iterator<Item = (&str, impl Iterator<Item = (&str, &AssetJson)>)> {
-        self.records.iter().map(|(key, indexes)| {
-            let assets = indexes.iter().map(|&i| {
-                let (logical, asset) = &self.assets[i as usize];
-                (logical.as_str(), asset)
-            });
-            (key.as_str(), assets)
+    /// The records a reader trusting `trusted` keys takes (every one when it trusts none),
+    /// each with its assets.
+    pub(crate) fn records<'a>(
+        &'a self,
+        trusted: &'a [PublicKey],
+    ) -> impl Iterator<Item = (&'a str, impl Iterator<Item = (&'a str, &'a AssetJson)>)> {
+        self.records
+            .iter()
+            .filter(|(_, entry)| entry.trusted_by(trusted))
+            .map(|(key, entry)| (key.as_str(), self.assets_of(entry)))
+    }
+
+    fn assets_of<'a>(&'a self, entry: &'a Entry) -> impl Iterator<Item = (&'a str, &'a AssetJson)> {
+        entry.assets.iter().map(|&i| {
+            let (logical, asset) = &self.assets[i as usize];
+            (logical.as_str(), asset)
         })
     }
 
-    /// The catalog of the `listed` records: those of `base` it names, and `read` ones.
-    fn of(base: &Catalog, listed: &[String], read: Vec<(String, ManifestJson)>) -> Catalog {
+    /// The catalog of the `listed` records: those of `base` it names that a reader trusting
+    /// `trusted` keys takes, and `read` ones.
+    fn of(
+        base: &Catalog,
+        (listed, trusted): (&[String], &[PublicKey]),
+        read: Vec<(String, Read)>,
+    ) -> Catalog {
         let mut catalog = Catalog {
             format: FORMAT,
             ..Catalog::default()
@@ -102,20 +142,22 @@ impl Catalog {
                 (catalog.assets.len() - 1) as u32
             })
         };
-        for (key, assets) in base
-            .records()
-            .filter(|(key, _)| listed.iter().any(|l| l == key))
-        {
-            let indexes = assets.map(|(l, a)| add(&mut catalog, l, a)).collect();
-            catalog.records.insert(key.to_owned(), indexes);
+        for (key, entry) in &base.records {
+            if !entry.trusted_by(trusted) || !listed.iter().any(|l| l == key) {
+                continue;
+            }
+            let assets = base.assets_of(entry);
+            let assets = assets.map(|(l, a)| add(&mut catalog, l, a)).collect();
+            let signer = entry.signer.clone();
+            catalog
+                .records
+                .insert(key.clone(), Entry { signer, assets });
         }
-        for (key, record) in read {
-            let indexes = record
-                .assets
-                .iter()
-                .map(|(l, a)| add(&mut catalog, l, a))
-                .collect();
-            catalog.records.insert(key, indexes);
+        for (key, (signer, record)) in read {
+            let assets = record.assets.iter();
+            let assets = assets.map(|(l, a)| add(&mut catalog, l, a)).collect();
+            let signer = signer.map(|k| k.to_string());
+            catalog.records.insert(key, Entry { signer, assets });
         }
         catalog
     }
@@ -185,14 +227,17 @@ pub(crate) async fn publish(
         .map(|key| async move {
             let text = get(dest, &key).await.ok()?;
             signing::trusted_record(&text, trusted).ok()?;
+            // A signature that does not verify: the record goes in no catalog.
+            let signer = signature::signer(Kind::Record, &text).ok()?;
             let record = ManifestJson::parse(&text).ok()?;
-            (layout::release_key(&record.build_id) == key).then_some((key, record))
+            let read = (signer, record);
+            (layout::release_key(&read.1.build_id) == key).then_some((key, read))
         })
         .buffer_unordered(READS)
         .filter_map(std::future::ready)
         .collect::<Vec<_>>()
         .await;
-    let catalog = Catalog::of(&base, &listed, reads);
+    let catalog = Catalog::of(&base, (&listed, trusted), reads);
     let micros = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default()
@@ -228,39 +273,68 @@ mod tests {
         layout::release_key(id)
     }
 
+    fn unsigned(id: &str, paths: &[&str]) -> (String, Read) {
+        (key(id), (None, record(id, paths)))
+    }
+
+    fn keys<'a>(catalog: &'a Catalog, trusted: &'a [PublicKey]) -> Vec<&'a str> {
+        catalog.records(trusted).map(|(k, _)| k).collect()
+    }
+
     #[test]
     fn assets_are_written_once_and_gone_records_are_dropped() {
         let read = vec![
-            (key("a"), record("a", &["shared.1.css", "a.1.css"])),
-            (key("b"), record("b", &["shared.1.css", "b.1.css"])),
+            unsigned("a", &["shared.1.css", "a.1.css"]),
+            unsigned("b", &["shared.1.css", "b.1.css"]),
         ];
-        let first = Catalog::of(&Catalog::default(), &[key("a"), key("b")], read);
+        let first = Catalog::of(&Catalog::default(), (&[key("a"), key("b")], &[]), read);
         assert_eq!(first.assets.len(), 3);
         let text = first.render(None).unwrap();
         let parsed = Catalog::parse(&text, &[]).unwrap();
         // `a` pruned since, `c` new.
-        let next = Catalog::of(
-            &parsed,
-            &[key("b"), key("c")],
-            vec![(key("c"), record("c", &["c.1.css"]))],
-        );
-        let records: Vec<&str> = next.records().map(|(k, _)| k).collect();
-        assert_eq!(records, [key("b"), key("c")]);
-        let b: Vec<&str> = next
-            .records()
-            .next()
-            .unwrap()
-            .1
-            .map(|(_, a)| a.path.as_str())
-            .collect();
+        let listed = [key("b"), key("c")];
+        let next = Catalog::of(&parsed, (&listed, &[]), vec![unsigned("c", &["c.1.css"])]);
+        assert_eq!(keys(&next, &[]), [key("b"), key("c")]);
+        let (_, b) = next.records(&[]).next().unwrap();
+        let b: Vec<&str> = b.map(|(_, a)| a.path.as_str()).collect();
         assert_eq!(b, ["b.1.css", "shared.1.css"]);
+    }
+
+    #[test]
+    fn a_reader_takes_only_the_records_its_own_keys_signed() {
+        let (a, b) = (
+            SigningKey::generate().unwrap(),
+            SigningKey::generate().unwrap(),
+        );
+        let read = vec![
+            (key("x"), (Some(a.public_key()), record("x", &["x.1.css"]))),
+            (key("y"), (Some(b.public_key()), record("y", &["y.1.css"]))),
+            unsigned("z", &["z.1.css"]),
+        ];
+        let listed = [key("x"), key("y"), key("z")];
+        // Written during a rotation, by an upload that trusted both keys, signed with B.
+        let catalog = Catalog::of(&Catalog::default(), (&listed, &[]), read);
+        let text = catalog.render(Some(&b)).unwrap();
+        let b_only = [b.public_key()];
+        let parsed = Catalog::parse(&text, &b_only).unwrap();
+        assert_eq!(
+            keys(&parsed, &b_only),
+            [key("y")],
+            "A's record needs a reader of A"
+        );
+        let both = [a.public_key(), b.public_key()];
+        assert_eq!(keys(&parsed, &both), [key("x"), key("y")]);
+        assert_eq!(keys(&parsed, &[]).len(), 3);
     }
 
     #[test]
     fn a_reader_that_trusts_keys_takes_only_a_catalog_one_of_them_signed() {
         let signer = SigningKey::generate().unwrap();
-        let read = vec![(key("a"), record("a", &["a.1.css"]))];
-        let catalog = Catalog::of(&Catalog::default(), &[key("a")], read);
+        let catalog = Catalog::of(
+            &Catalog::default(),
+            (&[key("a")], &[]),
+            vec![unsigned("a", &["a.1.css"])],
+        );
         let trusted = [signer.public_key()];
         let signed = catalog.render(Some(&signer)).unwrap();
         assert!(Catalog::parse(&signed, &trusted).is_ok());
@@ -274,8 +348,8 @@ mod tests {
 
     #[test]
     fn a_catalog_that_breaks_the_rules_is_refused() {
-        let bad_index =
-            br#"{"format": 1, "assets": [], "records": {".assetlock/releases/a.json": [0]}}"#;
+        let bad_index = br#"{"format": 1, "assets": [],
+            "records": {".assetlock/releases/a.json": {"assets": [0]}}}"#;
         assert!(Catalog::parse(bad_index, &[]).is_err());
         let bad_format = br#"{"format": 2, "assets": [], "records": {}}"#;
         assert!(Catalog::parse(bad_format, &[]).is_err());

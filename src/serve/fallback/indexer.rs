@@ -88,7 +88,7 @@ impl Shared {
         match catalog::newest(&self.dest, &self.settings.trusted).await {
             Ok(Some((key, catalog))) => {
                 let records = self.index_mut(|index| {
-                    for (record, assets) in catalog.records() {
+                    for (record, assets) in catalog.records(&self.settings.trusted) {
                         index.insert_assets(record.to_owned(), assets);
                     }
                     index.records()
