@@ -30,7 +30,8 @@ fn many_files() -> fixture::Build {
 async fn upload_failing_after_some_objects_writes_no_release_record() {
     let server = S3Server::start().await;
     let build = many_files();
-    server.fail_puts_after(3);
+    // The create-only probe's two PUTs, then three objects.
+    server.fail_puts_after(2 + 3);
 
     let error = server.run(&build, Options::upload()).await.unwrap_err();
 
@@ -52,7 +53,8 @@ async fn upload_failing_after_some_objects_writes_no_release_record() {
 async fn rerun_after_a_failure_completes_without_overwriting() {
     let server = S3Server::start().await;
     let build = many_files();
-    server.fail_puts_after(3);
+    // The create-only probe's two PUTs, then three objects.
+    server.fail_puts_after(2 + 3);
     server.run(&build, Options::upload()).await.unwrap_err();
     let stored_first: BTreeSet<String> = server.stored_keys().into_iter().collect();
     server.heal();

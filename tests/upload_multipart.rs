@@ -153,7 +153,8 @@ async fn a_failed_part_fails_the_upload_and_a_rerun_completes_it() {
     let server = S3Server::start().await;
     let build = big_site();
     let font = build.key(FONT);
-    server.fail_puts_after(1);
+    // The create-only probe's two PUTs, then one object.
+    server.fail_puts_after(2 + 1);
 
     let error = run(&build.source(), &dest(&server), &quiet(Options::upload()))
         .await

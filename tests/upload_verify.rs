@@ -124,3 +124,48 @@ async fn deep_verify_passes_and_says_it_checked_the_content() {
         "{report}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_ignores_if_none_match_fails_the_first_upload_and_verify() {
+    let server = S3Server::start().await;
+    server.ignore_if_none_match();
+    let build = fixture::site();
+
+    let error = server.run(&build, Options::upload()).await.unwrap_err();
+    assert!(
+        error.to_string().contains("ignores If-None-Match"),
+        "{error}"
+    );
+    let objects = server.keys(PREFIX).await;
+    assert!(objects.is_empty(), "nothing uploaded: {objects:?}");
+
+    // Taking the risk explicitly, the upload goes through; the gate still says no.
+    let accept = Options::upload().accept_overwrites(true);
+    server.run(&build, accept).await.unwrap();
+    let error = server.run(&build, Options::verify()).await.unwrap_err();
+    assert!(error.to_string().contains("--accept-overwrites"), "{error}");
+    let accept = Options::verify().accept_overwrites(true);
+    let report = server.run(&build, accept).await.unwrap();
+    assert!(!report.checked_create_only());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_keeps_create_only_passes_the_probe_and_keeps_no_scratch_key() {
+    let server = S3Server::start().await;
+    let build = fixture::site();
+    let report = server.run(&build, Options::upload()).await.unwrap();
+    assert!(report.checked_create_only(), "the first upload checks");
+    let report = server.run(&build, Options::verify()).await.unwrap();
+    assert!(report.checked_create_only());
+    assert!(
+        report.to_string().contains("refuses to overwrite"),
+        "{report}"
+    );
+    let keys = server.keys(PREFIX).await;
+    assert!(
+        !keys.iter().any(|k| k.starts_with(".assetlock/probes/")),
+        "{keys:?}"
+    );
+    let rerun = server.run(&build, Options::upload()).await.unwrap();
+    assert!(!rerun.checked_create_only(), "later uploads do not");
+}

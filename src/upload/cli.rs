@@ -110,6 +110,12 @@ pub struct Args {
     #[arg(long, requires = "prune")]
     force: bool,
 
+    /// Skip the check that the store refuses a second create-only PUT (made by --verify and by
+    /// the first upload to a destination, with a scratch key it then deletes): take the risk
+    /// of a store that ignores If-None-Match.
+    #[arg(long)]
+    accept_overwrites: bool,
+
     /// The deploy key that signs the release record and deploy event (default: the key in
     /// ASSETLOCK_SIGNING_KEY). A build that trusts deploy keys needs one of them.
     #[arg(long, value_name = "FILE")]
@@ -171,6 +177,7 @@ impl Args {
             .include_maps(!self.no_maps)
             .deep(self.deep)
             .force(self.force)
+            .accept_overwrites(self.accept_overwrites)
     }
 
     /// The destination, with credentials and endpoint from the AWS environment; see

@@ -37,6 +37,8 @@ enum Kind {
     },
     /// `--prune` refused to start.
     Prune(String),
+    /// The store replaces an object a create-only PUT should have left alone.
+    NotCreateOnly(String),
     /// Some deletions of a prune failed.
     Delete { failures: Vec<Failure> },
     /// The async runtime could not start.
@@ -114,6 +116,12 @@ impl Error {
     pub(crate) fn prune(message: impl Into<String>) -> Error {
         Error {
             kind: Kind::Prune(message.into()),
+        }
+    }
+
+    pub(crate) fn not_create_only(dest: impl Into<String>) -> Error {
+        Error {
+            kind: Kind::NotCreateOnly(dest.into()),
         }
     }
 
@@ -298,6 +306,13 @@ impl fmt::Display for Error {
                 write_failures(f, problems)
             }
             Kind::Prune(message) => write!(f, "prune refused: {message}"),
+            Kind::NotCreateOnly(dest) => write!(
+                f,
+                "{dest} accepted a second create-only PUT of the same key: the store ignores \
+                 If-None-Match, so an upload there could replace objects that servers and pages \
+                 depend on. Use a store that honours conditional writes (AWS S3, R2, recent \
+                 MinIO, GCS, Azure), or pass --accept-overwrites to take the risk"
+            ),
             Kind::Delete { failures } => {
                 write!(f, "{} objects could not be deleted:", failures.len())?;
                 write_failures(f, failures)

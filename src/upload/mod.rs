@@ -73,7 +73,7 @@
 //   records in one object), `signing` (deploy keys), `lease` (prune leases), `clock` (the
 //   store's clock);
 // - the object store: `dest` (a store and a prefix), `listing` (LIST), `put` (create-only
-//   PUTs), `multipart`, with `s3_text` for the S3 requests signed by hand; `redact`, the leaf
+//   PUTs), `probe` (does the store keep that promise), `multipart`, with `s3_text` for the S3 requests signed by hand; `redact`, the leaf
 //   every message from a store goes through.
 pub(crate) mod catalog;
 mod cli;
@@ -87,6 +87,7 @@ mod listing;
 mod manifest_json;
 mod multipart;
 mod options;
+mod probe;
 mod progress;
 mod prune;
 mod publish;

@@ -25,6 +25,7 @@ pub struct Options {
     pub(crate) include_maps: bool,
     pub(crate) deep: bool,
     pub(crate) force: bool,
+    pub(crate) accept_overwrites: bool,
     pub(crate) progress: Progress,
     pub(crate) signing_key: Option<Arc<SigningKey>>,
 }
@@ -69,6 +70,7 @@ impl Options {
             include_maps: true,
             deep: false,
             force: false,
+            accept_overwrites: false,
             progress: Progress::Auto,
             signing_key: None,
         }
@@ -132,6 +134,15 @@ impl Options {
     /// (`Config::trusted_release_keys`) must be uploaded with one of them.
     pub fn signing_key(mut self, key: SigningKey) -> Options {
         self.signing_key = Some(Arc::new(key));
+        self
+    }
+
+    /// Skip the create-only probe (`--accept-overwrites`): [`Options::verify`] and the first
+    /// upload to a destination write a scratch key twice and fail unless the store refuses the
+    /// second write, since a store that ignores `If-None-Match` could let an upload replace
+    /// objects that servers and pages depend on. With `true`, that risk is taken.
+    pub fn accept_overwrites(mut self, accept: bool) -> Options {
+        self.accept_overwrites = accept;
         self
     }
 

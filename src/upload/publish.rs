@@ -13,7 +13,7 @@ use super::progress::Meter;
 use super::put::{self, Outcome};
 use super::report::{self, Record, Report};
 use super::source::Object;
-use super::{Destination, Error, Options, Source, catalog, clock, lease, release};
+use super::{Destination, Error, Options, Source, catalog, clock, lease, probe, release};
 
 /// What the LIST says must happen.
 struct Plan {
@@ -59,6 +59,11 @@ pub(crate) async fn upload(
     let signer = options.signing_key.as_deref();
     let record_key = layout::release_key(source.build_id());
     let listing = Listing::fetch(dest).await?;
+    let first = !listing.objects.keys().any(|k| layout::is_release_record(k));
+    if first && !options.dry_run && !options.accept_overwrites {
+        probe::create_only(dest).await?;
+        report.create_only = true;
+    }
     let plan = plan(objects, &listing, &record_key);
     report.skipped = plan.present;
     if options.dry_run {

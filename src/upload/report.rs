@@ -38,6 +38,8 @@ pub struct Report {
     pub(crate) deploy_event: Option<String>,
     /// The catalog an upload wrote.
     pub(crate) catalog: Option<String>,
+    /// The store was checked to refuse a second create-only PUT.
+    pub(crate) create_only: bool,
     /// Things that do not fail the run but that the user should fix.
     pub(crate) warnings: Vec<String>,
 }
@@ -73,6 +75,7 @@ impl Report {
             deep: false,
             deploy_event: None,
             catalog: None,
+            create_only: false,
             warnings: Vec::new(),
         }
     }
@@ -135,6 +138,12 @@ impl Report {
     /// in one object that servers read instead of each record.
     pub fn catalog(&self) -> Option<&str> {
         self.catalog.as_deref()
+    }
+
+    /// Whether the run checked that the store refuses a second create-only PUT of one key
+    /// (`--verify`, and the first upload to a destination).
+    pub fn checked_create_only(&self) -> bool {
+        self.create_only
     }
 
     /// Whether nothing was written or deleted.
@@ -232,11 +241,15 @@ impl Report {
             Action::Verify => write!(
                 f,
                 "verified {} objects of build {} at {}: all present with the right size and \
-                 headers{}, in {:.2?}",
+                 headers{}{}, in {:.2?}",
                 self.verified,
                 self.build_id,
                 self.dest,
                 if self.deep { " and content" } else { "" },
+                match self.create_only {
+                    true => "; the store refuses to overwrite",
+                    false => "",
+                },
                 self.elapsed
             ),
             Action::Prune { .. } => self.fmt_prune(f),

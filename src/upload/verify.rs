@@ -13,7 +13,7 @@ use super::listing::Listing;
 use super::progress::Meter;
 use super::report::Report;
 use super::source::Object;
-use super::{Destination, Error, Options, Source, signing};
+use super::{Destination, Error, Options, Source, probe, signing};
 
 /// Why an object does not pass.
 enum Miss {
@@ -34,6 +34,10 @@ pub(crate) async fn verify(
     let objects = source.objects(options.include_maps);
     let total = objects.len() + 1;
     let listing = Listing::fetch(dest).await?;
+    if !options.accept_overwrites {
+        probe::create_only(dest).await?;
+        report.create_only = true;
+    }
     let mut problems = Vec::new();
     if objects.is_empty() {
         problems.push(Failure::new(

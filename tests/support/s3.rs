@@ -48,6 +48,9 @@ struct State {
     down: std::sync::atomic::AtomicBool,
     /// Object GETs wait this long before they are answered.
     get_delay: Mutex<Option<Duration>>,
+    /// Where s3s-fs keeps the objects, when the server ignores `If-None-Match`: a conditional
+    /// PUT of a key that exists replaces it, as some S3-compatible servers do.
+    overwrites: Mutex<Option<std::path::PathBuf>>,
 }
 
 /// The server; stops when dropped.
@@ -199,6 +202,12 @@ impl S3Server {
         self.state.get_keys.lock().unwrap().clone()
     }
 
+    /// From now on, a create-only PUT of a key that exists replaces it: the server ignores
+    /// `If-None-Match`, as some S3-compatible servers do.
+    pub fn ignore_if_none_match(&self) {
+        *self.state.overwrites.lock().unwrap() = Some(self.root.path().join(BUCKET));
+    }
+
     /// From now on, object GETs are answered after `delay`.
     pub fn slow_gets(&self, delay: Duration) {
         *self.state.get_delay.lock().unwrap() = Some(delay);
@@ -283,6 +292,12 @@ async fn handle(
         .split_once('/')
         .map(|(_, k)| k.to_owned());
     let object_put = method == hyper::Method::PUT && key.as_deref().is_some_and(|k| !k.is_empty());
+    let conditional = req.headers().contains_key("if-none-match");
+    let overwrites = state.overwrites.lock().unwrap().clone();
+    if let (true, true, Some(root), Some(key)) = (object_put, conditional, overwrites, &key) {
+        // The key is taken no longer: the condition holds, and the PUT replaces the object.
+        let _ = std::fs::remove_file(root.join(percent_decode(key)));
+    }
     if method == hyper::Method::GET && query.contains("list-type=2") {
         state.lists.fetch_add(1, Ordering::SeqCst);
     } else if method == hyper::Method::GET && key.as_deref().is_some_and(|k| !k.is_empty()) {
