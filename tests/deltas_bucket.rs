@@ -13,52 +13,9 @@ use assetlock::serve::Fallback;
 use assetlock::upload::{Destination, Options};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderName};
-use support::fixture::{self, Build};
+use support::deltas::{ACCEPT, available_dictionary, release};
 use support::quiet;
 use support::s3::{PREFIX, S3Server};
-
-const ACCEPT: &str = "gzip, deflate, br, zstd, dcb, dcz";
-
-fn stylesheet(edit: &str) -> String {
-    let mut css: String = (0..400)
-        .map(|i| format!(".rule-{i} {{ margin: {i}px; color: #{:06x}; }}\n", i * 7919))
-        .collect();
-    css.push_str(edit);
-    css
-}
-
-fn release(edit: &str, previous: Option<&std::path::Path>) -> Build {
-    let css = stylesheet(edit);
-    let mut files = fixture::SITE.to_vec();
-    files.push(("css/big.css", &css));
-    fixture::build_with(&files, |config| {
-        if let Some(dir) = previous {
-            config.previous_releases(dir);
-        }
-    })
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    while !out.len().is_multiple_of(4) {
-        out.push('=');
-    }
-    out
-}
-
-fn unhex(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
-}
 
 async fn serve(s3: &S3Server) -> SocketAddr {
     let fallback = Fallback::new(s3.destination(PREFIX))
@@ -102,7 +59,7 @@ async fn a_release_built_against_the_last_one_uploads_verifies_and_serves_its_de
 
     // A server of another build sends v2's delta through the bucket.
     let addr = serve(&s3).await;
-    let available = format!(":{}:", base64(&unhex(old["sha256"].as_str().unwrap())));
+    let available = available_dictionary(old["sha256"].as_str().unwrap());
     let response = reqwest::Client::new()
         .get(format!(
             "http://{addr}{}",

@@ -131,3 +131,12 @@ fn signing_key_is_read_from_the_file_given() {
     let missing = parse(&["s3://b/p", "--signing-key", "/nonexistent/key"]).unwrap();
     assert_eq!(missing.signing_key().unwrap_err().exit_code(), 2);
 }
+
+#[test]
+fn pull_releases_takes_a_dir_and_keeps_three_by_default() {
+    let args = parse(&["s3://b/p", "--pull-releases", "releases"]).unwrap();
+    assert_eq!(args.options().action(), Action::Pull { keep: 3 });
+    let args = parse(&["s3://b/p", "--pull-releases", "releases", "--keep", "5"]).unwrap();
+    assert_eq!(args.options().action(), Action::Pull { keep: 5 });
+    usage_error(&["s3://b/p", "--pull-releases", "releases", "--verify"]);
+}

@@ -38,6 +38,10 @@ Examples:
   # A local directory served by a web server
   upload-assets file:///srv/www/assets
 
+  # Deltas: copy the 3 newest releases' records and text assets for the next build
+  upload-assets s3://my-bucket/assets --pull-releases releases/ --keep 3
+  ASSETLOCK_PREVIOUS_RELEASES=releases/ cargo build --release
+
   # Signed releases: make a deploy key once, give its public half to the build
   # (Config::trusted_release_keys), keep the key itself in the pipeline's secrets
   upload-assets --new-signing-key deploy.key
@@ -69,6 +73,7 @@ Exit status: 0 on success, 1 on a failed upload, verify or prune, 2 on a usage e
 /// ```
 #[derive(Debug, Parser)]
 #[command(name = "upload-assets", version, about = ABOUT, long_about = None, after_help = EXAMPLES)]
+#[command(group(clap::ArgGroup::new("keeps").args(["prune", "pull_releases"]).multiple(true)))]
 pub struct Args {
     /// Where to upload: s3://bucket/prefix or file:///absolute/dir.
     #[arg(value_name = "DEST", value_parser = parse_dest,
@@ -94,10 +99,17 @@ pub struct Args {
     #[arg(long, requires = "keep")]
     prune: bool,
 
-    /// With --prune: how many of the newest releases keep their objects.
-    #[arg(long, value_name = "N", requires = "prune",
+    /// With --prune: how many of the newest releases keep their objects. With
+    /// --pull-releases: how many of the newest releases to pull (default 3).
+    #[arg(long, value_name = "N", requires = "keeps",
           value_parser = clap::value_parser!(u32).range(1..))]
     keep: Option<u32>,
+
+    /// Copy what a delta build needs (the newest --keep N release records and their text
+    /// assets, each checked against its SHA-256) into DIR, for ASSETLOCK_PREVIOUS_RELEASES; a
+    /// re-run fetches only what is missing.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["verify", "prune", "dry_run"])]
+    pull_releases: Option<PathBuf>,
 
     /// With --prune: keep unreferenced objects modified more recently than this (e.g. 1h,
     /// 7d, 0s).
@@ -166,9 +178,12 @@ impl Args {
 
     /// The options the flags ask for.
     pub fn options(&self) -> Options {
-        let options = match (self.verify, self.prune, self.keep) {
-            (true, _, _) => Options::verify(),
-            (false, true, Some(keep)) => Options::prune(keep as usize, self.grace),
+        let options = match (self.verify, self.prune, self.keep, &self.pull_releases) {
+            (true, ..) => Options::verify(),
+            (false, true, Some(keep), _) => Options::prune(keep as usize, self.grace),
+            (false, false, keep, Some(dir)) => {
+                Options::pull_releases(dir, keep.map_or(3, |k| k as usize))
+            }
             _ => Options::upload(),
         };
         options

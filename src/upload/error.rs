@@ -39,6 +39,11 @@ enum Kind {
     Prune(String),
     /// The store replaces an object a create-only PUT should have left alone.
     NotCreateOnly(String),
+    /// Some files of a pull could not be had.
+    Pull {
+        failures: Vec<Failure>,
+        total: usize,
+    },
     /// Some deletions of a prune failed.
     Delete { failures: Vec<Failure> },
     /// The async runtime could not start.
@@ -125,6 +130,12 @@ impl Error {
         }
     }
 
+    pub(crate) fn pull(failures: Vec<Failure>, total: usize) -> Error {
+        Error {
+            kind: Kind::Pull { failures, total },
+        }
+    }
+
     pub(crate) fn delete(failures: Vec<Failure>) -> Error {
         Error {
             kind: Kind::Delete { failures },
@@ -160,6 +171,7 @@ impl Error {
             | Kind::Verify {
                 problems: failures, ..
             }
+            | Kind::Pull { failures, .. }
             | Kind::Delete { failures } => failures.iter().map(|f| f.key.as_str()).collect(),
             _ => Vec::new(),
         }
@@ -293,6 +305,14 @@ impl fmt::Display for Error {
                     f,
                     "{} of {total} objects failed to upload; no release record was written, \
                      run again to finish:",
+                    failures.len()
+                )?;
+                write_failures(f, failures)
+            }
+            Kind::Pull { failures, total } => {
+                write!(
+                    f,
+                    "{} of {total} files could not be pulled; run again to finish:",
                     failures.len()
                 )?;
                 write_failures(f, failures)

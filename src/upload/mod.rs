@@ -68,7 +68,8 @@
 //
 // - the program: `cli` (flags), `options`, `report`, `progress`, `error`;
 // - the build: `source` (its objects), `manifest_json`, `headers` (what each object carries);
-// - the three runs: `publish` (upload), `verify` (and `cors`), `prune/` (`plan` decides);
+// - the runs: `publish` (upload), `verify` (and `cors`), `prune/` (`plan` decides), `pull`
+//   (releases copied for delta builds);
 // - what they keep beside the assets: `release` (records, deploy events), `catalog` (the
 //   records in one object), `signing` (deploy keys), `lease` (prune leases), `clock` (the
 //   store's clock);
@@ -91,6 +92,7 @@ mod probe;
 mod progress;
 mod prune;
 mod publish;
+mod pull;
 mod put;
 mod redact;
 mod release;
@@ -152,7 +154,8 @@ pub async fn run(source: &Source, dest: &Destination, options: &Options) -> Resu
             source.build_id()
         )));
     }
-    if source.objects(options.include_maps).is_empty() && options.action != Action::Verify {
+    let needs_assets = matches!(options.action, Action::Upload | Action::Prune { .. });
+    if needs_assets && source.objects(options.include_maps).is_empty() {
         return Err(Error::usage(format!(
             "build {} has no content-addressed assets: nothing to upload or prune against",
             source.build_id()
@@ -174,6 +177,13 @@ pub async fn run(source: &Source, dest: &Destination, options: &Options) -> Resu
         Action::Verify => verify::verify(source, dest, options, report).await?,
         Action::Prune { keep, grace } => {
             prune::prune(source, dest, options, (keep, grace), report).await?
+        }
+        Action::Pull { keep } => {
+            let dir = options
+                .pull_dir
+                .as_deref()
+                .unwrap_or(std::path::Path::new("."));
+            pull::pull(source, dest, options, (dir, keep), report).await?
         }
     };
     report.elapsed = started.elapsed();

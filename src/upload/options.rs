@@ -28,9 +28,10 @@ pub struct Options {
     pub(crate) accept_overwrites: bool,
     pub(crate) progress: Progress,
     pub(crate) signing_key: Option<Arc<SigningKey>>,
+    pub(crate) pull_dir: Option<std::path::PathBuf>,
 }
 
-/// The three things `upload-assets` does.
+/// The things `upload-assets` does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Uploads the objects missing at the destination, then the release record.
@@ -43,6 +44,11 @@ pub enum Action {
         keep: usize,
         /// Objects modified more recently than this are kept.
         grace: Duration,
+    },
+    /// Copies what a delta build needs into a local directory ([`Options::pull_releases`]).
+    Pull {
+        /// How many of the newest releases.
+        keep: usize,
     },
 }
 
@@ -73,6 +79,7 @@ impl Options {
             accept_overwrites: false,
             progress: Progress::Auto,
             signing_key: None,
+            pull_dir: None,
         }
     }
 
@@ -89,6 +96,16 @@ impl Options {
     /// Prune old builds (`--prune --keep N --grace DURATION`).
     pub fn prune(keep: usize, grace: Duration) -> Options {
         Options::new(Action::Prune { keep, grace })
+    }
+
+    /// Copy the newest `keep` releases' records and text assets into `dir`
+    /// (`--pull-releases DIR --keep N`), each checked against its SHA-256, for a build's
+    /// `ASSETLOCK_PREVIOUS_RELEASES` to make deltas against. A re-run fetches only what is
+    /// missing; with trusted keys, only signed releases are pulled.
+    pub fn pull_releases(dir: impl Into<std::path::PathBuf>, keep: usize) -> Options {
+        let mut options = Options::new(Action::Pull { keep });
+        options.pull_dir = Some(dir.into());
+        options
     }
 
     /// Plan without writing or deleting anything (`--dry-run`).

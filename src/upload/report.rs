@@ -253,6 +253,16 @@ impl Report {
                 self.elapsed
             ),
             Action::Prune { .. } => self.fmt_prune(f),
+            Action::Pull { .. } => write!(
+                f,
+                "pulled {} files ({}) of builds {} from {}, {} already there, in {:.2?}",
+                self.uploaded.len(),
+                bytes(self.uploaded_bytes),
+                self.kept_builds.join(", "),
+                self.dest,
+                self.skipped,
+                self.elapsed
+            ),
         }
     }
 }

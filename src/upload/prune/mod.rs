@@ -7,7 +7,7 @@
 //! refuses a destination without a prefix unless forced, and on a local directory never
 //! deletes through a symbolic link.
 
-mod plan;
+pub(crate) mod plan;
 
 use std::path::Path;
 use std::time::Duration;
@@ -192,7 +192,7 @@ fn through_link(root: &Path, key: &str) -> bool {
 /// Reads every release record listed, with its text (for its signature); one that cannot be
 /// read, or that names another build than its key, stops the prune. One deleted since the
 /// LIST is left out.
-async fn read_releases(
+pub(crate) async fn read_releases(
     dest: &Destination,
     listing: &Listing,
     concurrency: usize,

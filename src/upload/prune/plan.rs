@@ -70,11 +70,7 @@ pub(crate) fn plan(
     policy: Policy,
 ) -> Plan {
     let deployed = deploy_times(listing, releases);
-    let mut ranked: Vec<(&Release, SystemTime)> = releases
-        .iter()
-        .map(|r| (r, deployed[r.build_id.as_str()].0))
-        .collect();
-    ranked.sort_by(|a, b| (b.1, &b.0.build_id).cmp(&(a.1, &a.0.build_id)));
+    let mut ranked = newest_first(listing, releases);
     let recent = ranked
         .iter()
         .skip(policy.keep)
@@ -155,6 +151,21 @@ pub(crate) fn plan(
     }
     plan.delete.extend(rest);
     plan
+}
+
+/// The releases, the most recently deployed first, with their deploy times by the store's
+/// clock (equal times: the greater build id first).
+pub(crate) fn newest_first<'a>(
+    listing: &'a Listing,
+    releases: &'a [Release],
+) -> Vec<(&'a Release, SystemTime)> {
+    let deployed = deploy_times(listing, releases);
+    let mut ranked: Vec<(&Release, SystemTime)> = releases
+        .iter()
+        .map(|r| (r, deployed[r.build_id.as_str()].0))
+        .collect();
+    ranked.sort_by(|a, b| (b.1, &b.0.build_id).cmp(&(a.1, &a.0.build_id)));
+    ranked
 }
 
 /// Each release's deploy time by the store's clock, and its latest deploy event: the newest
