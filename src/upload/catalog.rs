@@ -107,6 +107,7 @@ impl Catalog {
 
     /// The records a reader trusting `trusted` keys takes (every one when it trusts none),
     /// each with its assets.
+    #[cfg(any(test, feature = "fallback"))]
     pub(crate) fn records<'a>(
         &'a self,
         trusted: &'a [PublicKey],

@@ -172,10 +172,18 @@ impl Destination {
         match target {
             Target::S3 { bucket, prefix } => {
                 check_http_allowed()?;
-                check_credentials_exist()?;
-                let builder = AmazonS3Builder::from_env()
+                let mut builder = AmazonS3Builder::from_env()
                     .with_bucket_name(bucket)
                     .with_retry(retry_config());
+                match super::profile::from_env().map_err(Error::usage)? {
+                    Some((profile, region)) => {
+                        builder = builder.with_credentials(profile);
+                        if std::env::var_os("AWS_REGION").is_none() {
+                            builder = builder.with_region(region);
+                        }
+                    }
+                    None => check_credentials_exist()?,
+                }
                 let dest = Destination::s3(builder, prefix.as_ref())
                     .map_err(|e| Error::usage(format!("{url}: {e}")))?;
                 Ok(dest.named(url))

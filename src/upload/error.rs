@@ -210,7 +210,9 @@ fn tidy(text: &str) -> String {
 
 /// Where the AWS client looks for credentials, in order, for messages that say none were found.
 pub(crate) const CREDENTIAL_SOURCES: &str = "AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (and \
-    AWS_SESSION_TOKEN), AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, \
+    AWS_SESSION_TOKEN), the AWS_PROFILE (or default) profile of ~/.aws/config and \
+    ~/.aws/credentials (static keys, role_arn + source_profile, sso_session, credential_process), \
+    AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, \
     AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, then the EC2 instance metadata service \
     (AWS_METADATA_ENDPOINT; AWS_EC2_METADATA_DISABLED=true skips it)";
 

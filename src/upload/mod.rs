@@ -73,7 +73,8 @@
 // - what they keep beside the assets: `release` (records, deploy events), `catalog` (the
 //   records in one object), `signing` (deploy keys), `lease` (prune leases), `clock` (the
 //   store's clock);
-// - the object store: `dest` (a store and a prefix), `listing` (LIST), `put` (create-only
+// - the object store: `dest` (a store and a prefix; credentials from the environment or an
+//   AWS profile, `profile/`), `listing` (LIST), `put` (create-only
 //   PUTs), `probe` (does the store keep that promise), `multipart`, with `s3_text` for the S3 requests signed by hand; `redact`, the leaf
 //   every message from a store goes through.
 pub(crate) mod catalog;
@@ -89,6 +90,7 @@ mod manifest_json;
 mod multipart;
 mod options;
 mod probe;
+mod profile;
 mod progress;
 mod prune;
 mod publish;

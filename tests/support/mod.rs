@@ -4,6 +4,7 @@
 pub mod deltas;
 pub mod example_app;
 pub mod fixture;
+pub mod moto;
 pub mod pipeline;
 pub mod s3;
 pub mod synthetic;
