@@ -19,7 +19,7 @@ pub fn attempted(coding: Compression, logical: &str, content_type: &str, len: us
 ///
 /// When the encoder fails.
 pub fn compress(coding: Compression, bytes: &[u8], level: u32) -> io::Result<Vec<u8>> {
-    coding.compress(bytes, level)
+    crate::compress::variant::encode(coding, bytes, level)
 }
 
 /// brotli at `level` with a window of `lgwin` bits (the pipeline uses [`window_bits`]).
@@ -28,12 +28,12 @@ pub fn compress(coding: Compression, bytes: &[u8], level: u32) -> io::Result<Vec
 ///
 /// When the encoder fails.
 pub fn brotli_with_window(bytes: &[u8], level: u32, lgwin: i32) -> io::Result<Vec<u8>> {
-    crate::compress::brotli_with_window(bytes, level, lgwin)
+    crate::compress::variant::brotli_with_window(bytes, level, lgwin)
 }
 
 /// The brotli window the pipeline uses for `len` bytes.
 pub fn window_bits(len: usize) -> i32 {
-    crate::compress::window_bits(len)
+    crate::compress::variant::window_bits(len)
 }
 
 /// The JS file `logical` parsed and minified as the transform does (without looking for
@@ -80,7 +80,7 @@ pub fn delta(
     dictionary: &[u8],
 ) -> io::Result<Vec<u8>> {
     let sha256 = crate::hash::sha256(dictionary);
-    crate::delta::encode(coding, target, (dictionary, &sha256))
+    crate::compress::delta::encode(coding, target, (dictionary, &sha256))
 }
 
 /// How many references the lexer of the unminified path finds in `text`, taken as a stylesheet

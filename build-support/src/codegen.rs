@@ -53,7 +53,7 @@ pub(crate) fn write_pack(assets: &[Built], out: &mut impl std::io::Write) -> std
         match content {
             _ if !packed(content.len()) => {}
             Content::Bytes(bytes) => out.write_all(bytes)?,
-            Content::File(path, size) => crate::stream::append(path, size, out)?,
+            Content::File(path, size) => crate::fs::append(path, size, out)?,
         }
     }
     Ok(())

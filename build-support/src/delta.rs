@@ -4,7 +4,6 @@
 //! frame header. A returning visitor whose browser kept the old version downloads that instead
 //! of the asset.
 
-mod encode;
 mod previous;
 
 use assetlock_contract::dictionary::{self, DeltaCoding};
@@ -12,11 +11,11 @@ use rayon::prelude::*;
 
 use crate::built::{Built, BuiltDelta};
 use crate::cache::stages::Stages;
+use crate::compress::delta;
 use crate::error::Diagnostic;
 use crate::hash;
 use crate::settings::Settings;
 
-pub(crate) use encode::{encode, level};
 pub(crate) use previous::{Previous, Version, read, record_names};
 
 /// Adds to every asset that has precompressed variants (compressible text; source maps aside)
@@ -101,7 +100,7 @@ fn make(
     }
     let fitting = codings
         .iter()
-        .filter(|&&c| encode::fits(c, old.len(), asset.bytes.len()));
+        .filter(|&&c| delta::fits(c, old.len(), asset.bytes.len()));
     fitting
         .map(|&coding| {
             let bytes = stages

@@ -1,7 +1,7 @@
 //! Writes the outputs under the out dir, touching only files whose content changed.
 
 use std::collections::HashSet;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -12,6 +12,7 @@ use assetlock_contract::layout;
 use crate::built::{self, Built, Content};
 use crate::codegen;
 use crate::error::{Diagnostic, Error};
+use crate::fs;
 use crate::settings::Settings;
 use crate::{Output, Stats, manifest};
 
@@ -41,7 +42,7 @@ pub(crate) fn emit_all(
         || render(settings, &build_id, &assets, bytes, &live_roots),
     );
     for (path, contents) in outputs {
-        if let Err(e) = write_if_changed(&path, &contents) {
+        if let Err(e) = fs::write_if_changed(&path, &contents) {
             problems.push(write_error(&path, e));
         }
     }
@@ -66,7 +67,7 @@ fn write_files(settings: &Settings, assets: &[Built], bytes: codegen::Bytes) -> 
         || write_dist(settings, assets),
         || match bytes {
             codegen::Bytes::Embed => {
-                write_through(&pack_path, |out| codegen::write_pack(assets, out))
+                fs::write_through(&pack_path, |out| codegen::write_pack(assets, out))
             }
             // A pack from an earlier embedded build would only take room.
             codegen::Bytes::Dist => {
@@ -133,8 +134,8 @@ pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnosti
         .par_iter()
         .filter_map(|(path, content)| {
             let written = match content {
-                Content::Bytes(bytes) => write_if_changed(path, bytes),
-                Content::File(source, size) => crate::stream::copy_if_changed(source, path, *size),
+                Content::Bytes(bytes) => fs::write_if_changed(path, bytes),
+                Content::File(source, size) => fs::copy_if_changed(source, path, *size),
             };
             written.err().map(|e| write_error(path, e))
         })
@@ -146,78 +147,6 @@ pub(crate) fn write_dist(settings: &Settings, assets: &[Built]) -> Vec<Diagnosti
         }
     }
     problems
-}
-
-/// Writes `bytes` to `path` unless it already holds them, creating parent dirs.
-///
-/// A file that exists is replaced through a sibling and a rename, so a reader never sees half
-/// of it; a new file is written in place, which costs one file creation instead of two.
-pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    match create_new(path) {
-        Ok(mut file) => file.write_all(bytes),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match std::fs::metadata(path) {
-            Ok(meta) if meta.len() == bytes.len() as u64 && std::fs::read(path)? == bytes => Ok(()),
-            _ => replace(path, bytes),
-        },
-        Err(e) => Err(e),
-    }
-}
-
-/// Creates the file `path`, which must not exist yet, and its parent dirs when they are
-/// missing: one call for a new file of an existing dir, where asking first would take two.
-pub(crate) fn create_new(path: &Path) -> io::Result<std::fs::File> {
-    let open = || {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-    };
-    match open() {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            open()
-        }
-        result => result,
-    }
-}
-
-/// Writes `path` through `write` into a sibling, then renames the sibling over `path` unless
-/// `path` already holds the same bytes: a file too large to hold in memory, written once.
-fn write_through(
-    path: &Path,
-    write: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
-) -> io::Result<()> {
-    let temp = sibling(path);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut out = io::BufWriter::new(std::fs::File::create(&temp)?);
-    let written = write(&mut out).and_then(|()| out.flush());
-    drop(out);
-    let result = written.and_then(|()| match crate::stream::same_contents(&temp, path) {
-        Ok(true) => std::fs::remove_file(&temp),
-        _ => std::fs::rename(&temp, path),
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
-}
-
-/// The sibling a file is written to before it replaces `path`.
-pub(crate) fn sibling(path: &Path) -> PathBuf {
-    path.with_file_name(format!(
-        ".{}.tmp",
-        path.file_name().unwrap_or_default().to_string_lossy()
-    ))
-}
-
-fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = sibling(path);
-    std::fs::write(&temp, bytes)?;
-    std::fs::rename(&temp, path)
 }
 
 pub(crate) fn write_error(path: &Path, e: io::Error) -> Diagnostic {
@@ -246,28 +175,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn write_if_changed_leaves_identical_files_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a/b.txt");
-        write_if_changed(&path, b"one").unwrap();
-        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        write_if_changed(&path, b"one").unwrap();
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().modified().unwrap(),
-            before
-        );
-        write_if_changed(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-    }
-
-    #[test]
     fn stale_artifacts_and_empty_dirs_are_removed() {
         let dir = tempfile::tempdir().unwrap();
         let keep = dir.path().join("css/app.1.css");
         let stale = dir.path().join("old/app.0.css");
-        write_if_changed(&keep, b"keep").unwrap();
-        write_if_changed(&stale, b"stale").unwrap();
+        fs::write_if_changed(&keep, b"keep").unwrap();
+        fs::write_if_changed(&stale, b"stale").unwrap();
         remove_stale(dir.path(), &HashSet::from([keep.clone()])).unwrap();
         assert!(keep.exists());
         assert!(!stale.exists());

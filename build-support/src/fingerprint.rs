@@ -156,8 +156,7 @@ impl Inputs {
             // Every input is as recorded as of this stamping: files modified well before it
             // are no longer racy. Best effort: without it, the next run checks them again.
             record.stamped_at = self.stamped_at;
-            let _ =
-                crate::emit::write_if_changed(&record_path(settings), record.render().as_bytes());
+            let _ = crate::fs::write_if_changed(&record_path(settings), record.render().as_bytes());
         }
         Some(Output {
             build_id: record.build_id,
@@ -231,7 +230,7 @@ impl Inputs {
         };
         let text = record.render();
         if Record::parse(&text).as_ref() == Some(&record) {
-            let _ = crate::emit::write_if_changed(&record_path(settings), text.as_bytes());
+            let _ = crate::fs::write_if_changed(&record_path(settings), text.as_bytes());
         } else {
             // A path this format cannot hold (a line break in a file name): no shortcut.
             forget(settings);

@@ -103,6 +103,7 @@ mod delta;
 mod emit;
 mod error;
 mod fingerprint;
+mod fs;
 mod graph;
 mod hash;
 mod integrity;

@@ -14,18 +14,16 @@
 //! source in the same way.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use ring::digest::{Context, SHA256};
 
 use crate::Integrity;
 use crate::compress;
+use crate::fs::CHUNK;
 use crate::settings::Settings;
 use crate::transform::Kind;
-
-/// How much of a streamed file is read at a time.
-pub(crate) const CHUNK: usize = 256 * 1024;
 
 /// A file of the streaming lane: where it is and what it hashes to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,95 +91,6 @@ pub(crate) fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
     hash_file(path, Integrity::Sha256).map(|streamed| streamed.sha256)
 }
 
-/// Copies `from`, which had `size` bytes when it was hashed, to `to` (creating parent dirs),
-/// unless `to` already holds as many bytes and is not older than `from`: an artifact's name
-/// carries its content hash, and a live build's artifact is copied again after every edit of
-/// its source. Fails, leaving no file, if `from` no longer has `size` bytes.
-///
-/// A file that exists is replaced through a sibling and a rename, so a reader never sees half
-/// of it; a new file is copied in place, which costs one file creation instead of two.
-pub(crate) fn copy_if_changed(from: &Path, to: &Path, size: u64) -> io::Result<()> {
-    let mut source = File::open(from)?;
-    let target = match crate::emit::create_new(to) {
-        // Within one file system, the kernel copies without passing the bytes through here.
-        Ok(mut target) => return checked(io::copy(&mut source, &mut target), from, to, size),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => std::fs::metadata(to)?,
-        Err(e) => return Err(e),
-    };
-    if let Ok(source) = std::fs::metadata(from)
-        && source.len() == target.len()
-        && matches!((source.modified(), target.modified()), (Ok(s), Ok(t)) if t >= s)
-    {
-        return Ok(());
-    }
-    let temp = crate::emit::sibling(to);
-    let copied = File::create(&temp).and_then(|mut temp| io::copy(&mut source, &mut temp));
-    checked(copied, from, &temp, size)?;
-    std::fs::rename(&temp, to)
-}
-
-/// A copy of `from` to `to` that gave `copied` bytes, checked against `size`: a copy of
-/// another size is removed.
-fn checked(copied: io::Result<u64>, from: &Path, to: &Path, size: u64) -> io::Result<()> {
-    match copied {
-        Ok(copied) if copied == size => Ok(()),
-        result => {
-            let _ = std::fs::remove_file(to);
-            Err(result.err().unwrap_or_else(|| changed(from, size)))
-        }
-    }
-}
-
-/// Appends the file at `from` to `out`, one chunk at a time; fails if its size is no longer
-/// `size` (it changed after it was hashed).
-pub(crate) fn append(from: &Path, size: u64, out: &mut impl Write) -> io::Result<()> {
-    let copied = io::copy(&mut File::open(from)?.take(size + 1), out)?;
-    if copied != size {
-        return Err(changed(from, size));
-    }
-    Ok(())
-}
-
-/// The error for a file that no longer has the `size` bytes it had when it was hashed.
-fn changed(path: &Path, size: u64) -> io::Error {
-    io::Error::other(format!(
-        "{} changed during the build ({size} bytes when hashed)",
-        path.display()
-    ))
-}
-
-/// Whether the files at `a` and `b` hold the same bytes, compared one chunk at a time.
-pub(crate) fn same_contents(a: &Path, b: &Path) -> io::Result<bool> {
-    let (mut a, mut b) = (File::open(a)?, File::open(b)?);
-    if a.metadata()?.len() != b.metadata()?.len() {
-        return Ok(false);
-    }
-    let (mut x, mut y) = (vec![0; CHUNK], vec![0; CHUNK]);
-    loop {
-        let read = read_full(&mut a, &mut x)?;
-        if read != read_full(&mut b, &mut y)? || x[..read] != y[..read] {
-            return Ok(false);
-        }
-        if read == 0 {
-            return Ok(true);
-        }
-    }
-}
-
-/// Reads until `buffer` is full or the file ends; returns how much it read.
-fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(read) => filled += read,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,50 +108,5 @@ mod tests {
             assert_eq!(streamed.sha256, sha256);
             assert_eq!(streamed.integrity, integrity.of(&bytes, &sha256));
         }
-    }
-
-    #[test]
-    fn copies_once_and_again_after_an_edit() {
-        let dir = tempfile::tempdir().unwrap();
-        let (from, to) = (dir.path().join("a"), dir.path().join("out/b"));
-        std::fs::write(&from, b"one").unwrap();
-        copy_if_changed(&from, &to, 3).unwrap();
-        assert_eq!(std::fs::read(&to).unwrap(), b"one");
-        assert!(same_contents(&from, &to).unwrap());
-        std::fs::write(&from, b"two").unwrap();
-        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
-        File::options()
-            .write(true)
-            .open(&from)
-            .unwrap()
-            .set_modified(later)
-            .unwrap();
-        copy_if_changed(&from, &to, 3).unwrap();
-        assert_eq!(std::fs::read(&to).unwrap(), b"two");
-    }
-
-    #[test]
-    fn a_copy_of_a_file_that_changed_size_since_hashing_is_an_error_and_no_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let (from, to) = (dir.path().join("a"), dir.path().join("out/b"));
-        std::fs::write(&from, b"four").unwrap();
-        let error = copy_if_changed(&from, &to, 3).unwrap_err();
-        assert!(
-            error.to_string().contains("changed during the build"),
-            "{error}"
-        );
-        assert!(!to.exists());
-    }
-
-    #[test]
-    fn a_file_that_changed_size_since_hashing_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a");
-        std::fs::write(&path, b"four").unwrap();
-        let mut out = Vec::new();
-        assert!(append(&path, 3, &mut out).is_err());
-        let mut out = Vec::new();
-        append(&path, 4, &mut out).unwrap();
-        assert_eq!(out, b"four");
     }
 }

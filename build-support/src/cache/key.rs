@@ -136,7 +136,7 @@ pub(crate) fn delta(
         assetlock_contract::dictionary::DeltaCoding::Dcz => ZSTD_LIBRARIES,
         assetlock_contract::dictionary::DeltaCoding::Dcb => BROTLI_LIBRARIES,
     };
-    let level = crate::delta::level(coding).to_string();
+    let level = crate::compress::delta::level(coding).to_string();
     derive(coding.as_str(), libraries, &level, pair)
 }
 

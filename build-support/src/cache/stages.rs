@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache::key;
 use crate::cache::store::Cache;
-use crate::compress::Compression;
+use crate::compress::{Compression, delta, variant};
 use crate::error::{Diagnostic, StoredDiagnostic};
 use crate::hash;
 use crate::reference::Ref;
@@ -93,7 +93,7 @@ impl Stages {
         self.cache.get_or_compute(key, || {
             self.compressed.fetch_add(1, Ordering::Relaxed);
             self.heavy_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-            coding.compress(bytes, level)
+            variant::encode(coding, bytes, level)
         })
     }
 }
@@ -111,7 +111,7 @@ impl Stages {
         self.cache.get_or_compute(key, || {
             self.compressed.fetch_add(1, Ordering::Relaxed);
             self.heavy_bytes.fetch_add(target.len(), Ordering::Relaxed);
-            crate::delta::encode(coding, target, (dictionary, &dictionary_sha256))
+            delta::encode(coding, target, (dictionary, &dictionary_sha256))
         })
     }
 }

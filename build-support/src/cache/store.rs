@@ -140,7 +140,7 @@ fn write_entry(path: &Path, value: &[u8]) -> io::Result<()> {
     bytes.extend_from_slice(&(value.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&hash::sha256(value));
     bytes.extend_from_slice(value);
-    crate::emit::write_if_changed(path, &bytes)
+    crate::fs::write_if_changed(path, &bytes)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The delta encoders: the new bytes compressed with the old ones as a raw dictionary, behind
-//! the contract's frame header.
+//! The delta encoders (RFC 9842): the new bytes compressed with the old ones as a raw
+//! dictionary, behind the contract's frame header.
 
 use std::io;
 
@@ -52,7 +52,11 @@ pub(crate) fn fits(coding: DeltaCoding, dictionary: usize, target: usize) -> boo
 }
 
 /// The `coding` body of `target` with `dictionary` (whose SHA-256 is given) as raw dictionary.
-pub(crate) fn encode(
+///
+/// # Errors
+///
+/// When the encoder fails, or `dcb` cannot reach the whole dictionary.
+pub fn encode(
     coding: DeltaCoding,
     target: &[u8],
     (dictionary, dictionary_sha256): (&[u8], &[u8; 32]),
