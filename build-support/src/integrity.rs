@@ -4,8 +4,6 @@
 use base64::Engine;
 use ring::digest::{self, Context};
 
-use crate::config::Config;
-
 /// The hash function of the Subresource Integrity values (`Asset::integrity()`, the
 /// `integrity` attributes of the tag helpers, the import map's `integrity` section and
 /// `manifest.json`).
@@ -25,24 +23,6 @@ pub enum Integrity {
     Sha384,
     /// `sha512-<base64>`.
     Sha512,
-}
-
-impl Config {
-    /// The hash function of the Subresource Integrity values (default [`Integrity::Sha256`]).
-    ///
-    /// ```no_run
-    /// // build.rs: a security policy asks for SHA-384 in `integrity` attributes.
-    /// fn main() {
-    ///     assetlock_build::Config::new()
-    ///         .asset_dir("assets")
-    ///         .integrity(assetlock_build::Integrity::Sha384)
-    ///         .compile();
-    /// }
-    /// ```
-    pub fn integrity(&mut self, integrity: Integrity) -> &mut Self {
-        self.integrity = integrity;
-        self
-    }
 }
 
 impl Integrity {

@@ -128,8 +128,7 @@ mod walk;
 
 pub use assetlock_contract::dictionary::DeltaCoding;
 pub use compress::Compression;
-pub use config::Config;
+pub use config::{Config, JsImports};
 pub use error::{Diagnostic, Error};
 pub use integrity::Integrity;
-pub use modules::JsImports;
 pub use output::{Output, Stats};

@@ -43,7 +43,7 @@ pub(crate) struct Settings {
     /// Unminified CSS and JS go through the full parsers (`Config::parse_unminified`).
     pub parse_unminified: bool,
     /// How JS modules name each other (`Config::js_imports`).
-    pub js_imports: crate::modules::JsImports,
+    pub js_imports: crate::config::JsImports,
     /// Bare specifiers the import map resolves: `(name, logical path)`.
     pub import_aliases: Vec<(String, String)>,
     pub deny_non_literal_imports: bool,

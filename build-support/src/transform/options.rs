@@ -48,7 +48,7 @@ impl TransformOptions {
             warn_only: settings.warn_only,
             inline_css_imports: settings.inline_css_imports,
             parse_unminified: settings.parse_unminified,
-            import_map_mode: settings.js_imports == crate::modules::JsImports::ImportMap,
+            import_map_mode: settings.js_imports == crate::config::JsImports::ImportMap,
             deny_non_literal_imports: settings.deny_non_literal_imports,
         }
     }

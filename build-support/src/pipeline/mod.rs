@@ -2,7 +2,8 @@
 //! nothing changed, read ([`walk`]) or hash while streaming ([`stream`]), transform (through
 //! [`Stages`], with [`bundle`]s), link ([`link`]), hash ([`graph`]), name ([`naming`]),
 //! precompress ([`precompress`]), emit ([`emit`]). This module only runs them in order and
-//! on the thread pool.
+//! on the thread pool, as [`Config::try_compile`] and [`Config::compile`]: the configuration
+//! is data, and running it is the pipeline's part.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
@@ -12,6 +13,7 @@ use rayon::prelude::*;
 use crate::built::Built;
 use crate::cache::stages::Stages;
 use crate::cache::store::Cache;
+use crate::config::Config;
 use crate::error::{self, Diagnostic, Error};
 use crate::link::{self, Entry};
 use crate::settings::Settings;
@@ -22,8 +24,32 @@ use crate::{
     precompress, stream, templates, unoptimised,
 };
 
+impl Config {
+    /// Runs the pipeline, printing nothing but `cargo::rerun-if-*` directives.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of the build at once: missing asset dirs, unreadable files, escaping
+    /// symlinks, non-UTF-8 names, duplicate logical paths, hashed-name collisions, invalid
+    /// settings, and failures to write the outputs.
+    pub fn try_compile(&self) -> Result<Output, Error> {
+        let settings = Settings::resolve(self).map_err(Error::new)?;
+        run(&settings)
+    }
+
+    /// Runs the pipeline from a build script and reports each problem as one `cargo::error=`
+    /// line, so cargo prints `error: app@0.1.0: assets/css/site.css:12:3: ...` and fails the
+    /// build. Never panics.
+    pub fn compile(&self) {
+        match self.try_compile() {
+            Ok(output) => output.warnings().for_each(cargo::warning),
+            Err(error) => error.diagnostics().for_each(cargo::error),
+        }
+    }
+}
+
 /// Runs every stage; returns all problems of the build together.
-pub(crate) fn run(settings: &Settings) -> Result<Output, Error> {
+fn run(settings: &Settings) -> Result<Output, Error> {
     for dir in settings.asset_dirs.iter().chain(&settings.template_dirs) {
         cargo::rerun_if_changed(dir);
     }

@@ -1,6 +1,13 @@
-//! The builder a build script configures.
+//! The builder a build script configures: the settings and their setters, as plain data.
+//! Running a build is an `impl Config` of the pipeline; this module imports only leaves.
+//!
+//! - this module: [`Config`], its defaults and the setters of what to build and where.
+//! - [`deltas`], [`integrity`], [`modules`], [`transforms`], [`trust`]: the setters of one
+//!   concern each, with their enums.
 
 mod deltas;
+mod integrity;
+mod modules;
 mod transforms;
 mod trust;
 
@@ -10,8 +17,9 @@ use std::path::PathBuf;
 use assetlock_contract::dictionary::DeltaCoding;
 
 use crate::compress::Compression;
-use crate::error::Error;
-use crate::{Output, cargo, pipeline, settings::Settings};
+use crate::integrity::Integrity;
+
+pub use modules::JsImports;
 
 /// What to build and how: the entry point of a build script.
 ///
@@ -52,14 +60,14 @@ pub struct Config {
     pub(crate) bundles: Vec<(String, Vec<String>)>,
     pub(crate) inline_css_imports: bool,
     pub(crate) parse_unminified: bool,
-    pub(crate) js_imports: crate::modules::JsImports,
+    pub(crate) js_imports: JsImports,
     pub(crate) import_aliases: Vec<(String, String)>,
     pub(crate) deny_non_literal_imports: bool,
     pub(crate) live: Option<bool>,
     pub(crate) previous_releases: Option<PathBuf>,
     pub(crate) delta_releases: usize,
     pub(crate) delta_codings: Vec<DeltaCoding>,
-    pub(crate) integrity: crate::Integrity,
+    pub(crate) integrity: Integrity,
     pub(crate) trusted_release_keys: Vec<String>,
 }
 
@@ -89,13 +97,13 @@ impl Default for Config {
             bundles: Vec::new(),
             inline_css_imports: false,
             parse_unminified: false,
-            js_imports: crate::modules::JsImports::Rewrite,
+            js_imports: JsImports::Rewrite,
             import_aliases: Vec::new(),
             deny_non_literal_imports: false,
             previous_releases: None,
             delta_releases: 3,
             delta_codings: vec![DeltaCoding::Dcz],
-            integrity: crate::Integrity::Sha256,
+            integrity: Integrity::Sha256,
             trusted_release_keys: Vec::new(),
         }
     }
@@ -365,27 +373,5 @@ impl Config {
     pub fn threads(&mut self, threads: usize) -> &mut Self {
         self.threads = Some(threads);
         self
-    }
-
-    /// Runs the pipeline, printing nothing but `cargo::rerun-if-*` directives.
-    ///
-    /// # Errors
-    ///
-    /// Every problem of the build at once: missing asset dirs, unreadable files, escaping
-    /// symlinks, non-UTF-8 names, duplicate logical paths, hashed-name collisions, invalid
-    /// settings, and failures to write the outputs.
-    pub fn try_compile(&self) -> Result<Output, Error> {
-        let settings = Settings::resolve(self).map_err(Error::new)?;
-        pipeline::run(&settings)
-    }
-
-    /// Runs the pipeline from a build script and reports each problem as one `cargo::error=`
-    /// line, so cargo prints `error: app@0.1.0: assets/css/site.css:12:3: ...` and fails the
-    /// build. Never panics.
-    pub fn compile(&self) {
-        match self.try_compile() {
-            Ok(output) => output.warnings().for_each(cargo::warning),
-            Err(error) => error.diagnostics().for_each(cargo::error),
-        }
     }
 }
