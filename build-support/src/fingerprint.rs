@@ -72,6 +72,9 @@ pub(crate) fn identity(config: &Config, previous_releases: Option<&(PathBuf, usi
 
 /// The inputs of one build, stamped before any is read.
 pub(crate) struct Inputs {
+    /// Everything besides the input files that shapes the output, hashed: the config, the
+    /// variables and this build script ([`identity`]).
+    identity: String,
     /// Source files by logical path, then template files by path: (path, logical, stamp).
     files: Vec<(PathBuf, Option<String>, Option<Stamp>)>,
     /// When they were stamped, in ns since the epoch.
@@ -82,8 +85,9 @@ pub(crate) struct Inputs {
 }
 
 impl Inputs {
-    /// Stamps every source and every file under the template dirs.
-    pub(crate) fn stamp(settings: &Settings, sources: &[Source]) -> Inputs {
+    /// Stamps every source and every file under the template dirs, for a build of the given
+    /// [`identity`].
+    pub(crate) fn stamp(settings: &Settings, sources: &[Source], identity: String) -> Inputs {
         let stamped_at = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
@@ -111,6 +115,7 @@ impl Inputs {
             .ok()
             .and_then(|text| Record::parse(&text));
         Inputs {
+            identity,
             files,
             stamped_at,
             last,
@@ -130,7 +135,7 @@ impl Inputs {
     /// changed; `None` means build.
     pub(crate) fn unchanged(&self, settings: &Settings) -> Option<Output> {
         let mut record = self.last.clone()?;
-        if record.identity != settings.identity || record.inputs.len() != self.files.len() {
+        if record.identity != self.identity || record.inputs.len() != self.files.len() {
             return None;
         }
         let racy_since = record.stamped_at.saturating_sub(RACY.as_nanos());
@@ -220,7 +225,7 @@ impl Inputs {
             });
         }
         let record = Record {
-            identity: settings.identity.clone(),
+            identity: self.identity.clone(),
             stamped_at: self.stamped_at,
             inputs,
             outputs: outputs(settings),

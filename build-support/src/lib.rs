@@ -120,7 +120,6 @@ mod reference;
 mod settings;
 mod sourcemap;
 mod stream;
-mod targets;
 mod templates;
 mod transform;
 mod unoptimised;

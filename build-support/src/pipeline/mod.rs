@@ -34,7 +34,8 @@ impl Config {
     /// settings, and failures to write the outputs.
     pub fn try_compile(&self) -> Result<Output, Error> {
         let settings = Settings::resolve(self).map_err(Error::new)?;
-        run(&settings)
+        let identity = fingerprint::identity(self, settings.previous_releases.as_ref());
+        run(&settings, identity)
     }
 
     /// Runs the pipeline from a build script and reports each problem as one `cargo::error=`
@@ -48,8 +49,9 @@ impl Config {
     }
 }
 
-/// Runs every stage; returns all problems of the build together.
-fn run(settings: &Settings) -> Result<Output, Error> {
+/// Runs every stage of a build whose settings have the hashed `identity` (see
+/// [`fingerprint::identity`]); returns all problems of the build together.
+fn run(settings: &Settings, identity: String) -> Result<Output, Error> {
     for dir in settings.asset_dirs.iter().chain(&settings.template_dirs) {
         cargo::rerun_if_changed(dir);
     }
@@ -68,16 +70,16 @@ fn run(settings: &Settings) -> Result<Output, Error> {
                 Diagnostic::new("build.rs", "cannot start threads").caused_by(e),
             ])
         })?;
-    pool.install(|| run_stages(settings))
+    pool.install(|| run_stages(settings, identity))
 }
 
-fn run_stages(settings: &Settings) -> Result<Output, Error> {
+fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
     let stages = Stages::new(Cache::new(
         Some(settings.cache_dir.clone()),
         settings.cache_max_bytes,
     ));
     let (sources, mut problems) = walk::discover(settings);
-    let inputs = fingerprint::Inputs::stamp(settings, &sources);
+    let inputs = fingerprint::Inputs::stamp(settings, &sources, identity);
     if problems.is_empty()
         && let Some(output) = inputs.unchanged(settings)
     {

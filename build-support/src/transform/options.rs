@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::settings::Settings;
-use crate::targets::Targets;
+use crate::settings::Targets;
 use crate::transform::Kind;
 
 /// Every setting that changes what a transform produces; built once per build from

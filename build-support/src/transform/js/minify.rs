@@ -7,7 +7,7 @@ use oxc::codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
 use oxc::minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
 use oxc::parser::Parser;
 
-use crate::targets::Targets;
+use crate::settings::Targets;
 
 /// Parses and minifies `text` as [`transform`](super::transform) does, without looking for references, and
 /// returns the code and, given the name sources are listed under, its source map: the

@@ -1,4 +1,13 @@
-//! A [`Config`] resolved against the environment and checked.
+//! A [`Config`] resolved against the environment and checked: what every later stage reads.
+//!
+//! - this module: [`Settings`] and its resolution.
+//! - [`targets`]: the browserslist query, resolved for CSS and JS.
+//! - [`trust`]: the trusted deploy keys.
+//! - [`variants`]: the precompressed variants and their levels.
+
+mod targets;
+mod trust;
+mod variants;
 
 use std::path::{Path, PathBuf};
 
@@ -10,8 +19,8 @@ use crate::Config;
 use crate::cargo;
 use crate::compress::Compression;
 use crate::error::Diagnostic;
-use crate::fingerprint;
-use crate::targets::Targets;
+
+pub(crate) use targets::Targets;
 
 /// Settings after environment overrides, with paths made absolute.
 #[derive(Debug)]
@@ -67,37 +76,6 @@ pub(crate) struct Settings {
     pub trusted_keys: Vec<PublicKey>,
     /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
     pub threads: usize,
-    /// Everything besides the input files that shapes the output, hashed: the config, the
-    /// variables and this build script ([`fingerprint::identity`]).
-    pub identity: String,
-}
-
-/// The trusted deploy keys: `ASSETLOCK_TRUSTED_RELEASE_KEYS` (separated by commas or
-/// white space), else the configured ones; each one that is not a key is a problem.
-fn trusted_keys(config: &Config, problems: &mut Vec<Diagnostic>) -> Vec<PublicKey> {
-    const VAR: &str = "ASSETLOCK_TRUSTED_RELEASE_KEYS";
-    let (texts, origin): (Vec<String>, &str) = match cargo::user_var(VAR) {
-        Some(list) => (
-            list.split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|key| !key.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            VAR,
-        ),
-        None => (config.trusted_release_keys.clone(), CONFIG),
-    };
-    let mut keys = Vec::new();
-    for text in &texts {
-        match PublicKey::parse(text) {
-            Ok(key) if !keys.contains(&key) => keys.push(key),
-            Ok(_) => {}
-            Err(why) => problems.push(Diagnostic::new(
-                origin,
-                format!("trusted release key: {why}"),
-            )),
-        }
-    }
-    keys
 }
 
 /// Where problems with the configuration itself are reported.
@@ -190,7 +168,7 @@ impl Settings {
         let precompress = match cargo::user_flag("ASSETLOCK_PRECOMPRESS") {
             // Live mode serves the sources as they are: variants would be stale at once.
             Ok(_) if live => Vec::new(),
-            Ok(flag) => resolve_precompress(config, flag, release, &mut problems),
+            Ok(flag) => variants::resolve_precompress(config, flag, release, &mut problems),
             Err(problem) => {
                 problems.push(problem);
                 Vec::new()
@@ -212,7 +190,7 @@ impl Settings {
             .or_else(|| config.previous_releases.clone())
             .filter(|_| !live && config.delta_releases > 0)
             .map(|dir| (crate_root.join(dir), config.delta_releases));
-        let trusted_keys = trusted_keys(config, &mut problems);
+        let trusted_keys = trust::trusted_keys(config, &mut problems);
         let template_dirs = config
             .template_dirs
             .iter()
@@ -250,7 +228,6 @@ impl Settings {
             deny_non_literal_imports: config.deny_non_literal_imports,
             release,
             live,
-            identity: fingerprint::identity(config, previous_releases.as_ref()),
             previous_releases,
             delta_codings: config.delta_codings.clone(),
             trusted_keys,
@@ -298,45 +275,6 @@ fn default_cache_dir(out_dir: &Path) -> PathBuf {
         }
         _ => out_dir.join("assetlock-cache"),
     }
-}
-
-/// The variants to make: none with `ASSETLOCK_PRECOMPRESS=0`; the configured levels in release
-/// profiles or with `ASSETLOCK_PRECOMPRESS=1`; fast levels in debug profiles.
-fn resolve_precompress(
-    config: &Config,
-    flag: Option<bool>,
-    release: bool,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<(Compression, u32)> {
-    if flag == Some(false) {
-        return Vec::new();
-    }
-    let full = flag == Some(true) || release;
-    let mut chosen: Vec<(Compression, u32)> = config
-        .precompress
-        .iter()
-        .map(|&c| {
-            let level = config
-                .levels
-                .get(&c)
-                .copied()
-                .unwrap_or_else(|| c.max_level());
-            if !c.levels().contains(&level) {
-                problems.push(Diagnostic::new(
-                    CONFIG,
-                    format!(
-                        "{} level must be within {:?}, found {level}",
-                        c.token(),
-                        c.levels()
-                    ),
-                ));
-            }
-            (c, if full { level } else { c.fast_level() })
-        })
-        .collect();
-    chosen.sort();
-    chosen.dedup_by_key(|(c, _)| *c);
-    chosen
 }
 
 fn check_url_prefix(prefix: &str) -> Result<String, String> {
