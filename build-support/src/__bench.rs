@@ -56,7 +56,7 @@ pub fn minify_js(
 ///
 /// When the input map does not parse or cannot be chained.
 pub fn finish_map(map: SourceMap, input: Option<&str>) -> Result<String, String> {
-    crate::sourcemap::finish(map, input)
+    crate::transform::sourcemap::finish(map, input)
 }
 
 /// A JS transform's map (JSON) chained through the input map, if any, and serialized.
@@ -65,7 +65,7 @@ pub fn finish_map(map: SourceMap, input: Option<&str>) -> Result<String, String>
 ///
 /// When a map does not parse or cannot be chained.
 pub fn chain_map(map: &str, input: Option<&str>) -> Result<String, String> {
-    crate::sourcemap::chain(map, input)
+    crate::transform::sourcemap::chain(map, input)
 }
 
 /// The `coding` body of `target` against `dictionary`, as the pipeline makes deltas between
@@ -88,9 +88,9 @@ pub fn delta(
 /// parser read it.
 pub fn scan(css: bool, text: &str) -> Option<usize> {
     let kind = if css {
-        crate::transform::Kind::Css
+        crate::discover::Kind::Css
     } else {
-        crate::transform::Kind::Js
+        crate::discover::Kind::Js
     };
     crate::transform::count_scanned(kind, text)
 }

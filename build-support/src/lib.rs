@@ -92,38 +92,43 @@
 
 #[doc(hidden)]
 pub mod __bench;
-mod built;
-mod bundle;
-mod cache;
+
+// The leaves: used by the stages, importing none of them.
 mod cargo;
-mod codegen;
 mod compress;
-mod config;
-mod delta;
-mod emit;
 mod error;
-mod fingerprint;
 mod fs;
-mod graph;
 mod hash;
 mod integrity;
-mod link;
-mod live;
-mod manifest;
-mod modules;
-mod naming;
 mod output;
-mod pipeline;
-mod position;
-mod precompress;
 mod reference;
+
+// The stages, in the order a build runs through them: each imports only earlier stages and
+// the leaves (`tests/architecture.rs` checks it against this same order).
+// What to build: the builder, as data.
+mod config;
+// The config resolved against the environment.
 mod settings;
-mod sourcemap;
-mod stream;
-mod templates;
+// The files, their lanes, templates and earlier releases.
+mod discover;
+// The answer of a build that changed nothing.
+mod fingerprint;
+// Each file rewritten and minified, bundles joined.
 mod transform;
-mod unoptimised;
-mod walk;
+// Transforms and codecs, looked up before they run.
+mod cache;
+// References resolved, files hashed in dependency order.
+mod link;
+// Hashed names, URLs and integrity values.
+mod name;
+// Variants and deltas.
+mod precompress;
+// The manifest, the generated code and the import map.
+mod generate;
+// The files written.
+mod emit;
+// The run of every stage: `Config::try_compile`.
+mod pipeline;
 
 pub use assetlock_contract::dictionary::DeltaCoding;
 pub use compress::Compression;

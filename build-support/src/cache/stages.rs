@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::cache::key;
 use crate::cache::store::Cache;
 use crate::compress::{Compression, delta, variant};
+use crate::discover::Kind;
 use crate::error::{Diagnostic, StoredDiagnostic};
 use crate::hash;
 use crate::reference::Ref;
-use crate::transform::{self, Input, Kind, Transformed};
+use crate::transform::{self, Input, Transformed};
 
 /// The cache and how much work it saved or did.
 pub(crate) struct Stages {

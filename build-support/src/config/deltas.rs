@@ -1,4 +1,5 @@
-//! The settings of deltas between releases (RFC 9842); see `crate::delta`.
+//! The settings of deltas between releases (RFC 9842), which the precompress stage makes
+//! (`precompress/deltas.rs`).
 
 use std::path::PathBuf;
 

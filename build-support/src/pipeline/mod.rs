@@ -1,28 +1,32 @@
-//! The stages of a build, in order: discover ([`walk`]), answer from the [`fingerprint`] when
-//! nothing changed, read ([`walk`]) or hash while streaming ([`stream`]), transform (through
-//! [`Stages`], with [`bundle`]s), link ([`link`]), hash ([`graph`]), name ([`naming`]),
-//! precompress ([`precompress`]), emit ([`emit`]). This module only runs them in order and
-//! on the thread pool, as [`Config::try_compile`] and [`Config::compile`]: the configuration
-//! is data, and running it is the pipeline's part.
+//! The pipeline: the stages of a build, run in order, as [`Config::try_compile`] and
+//! [`Config::compile`] (the configuration is data; running it is this module's part).
+//!
+//! Resolve the [`settings`](crate::settings), [`discover`] the files, answer from the
+//! [`fingerprint`] when nothing changed, then send each file down one of two [`lanes`]: read
+//! and [`transform`](crate::transform)ed through the [`cache`](crate::cache), or hashed while
+//! streaming. Then [`link`], hash ([`link::graph`]), [`name`], [`precompress`] (variants and
+//! deltas), check the names, [`generate`](crate::generate) and [`emit`]. This module only runs
+//! them in order and on the thread pool; [`unoptimised`] is the hint a slow build gets.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod lanes;
+mod unoptimised;
+
+use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 
-use crate::built::Built;
 use crate::cache::stages::Stages;
 use crate::cache::store::Cache;
 use crate::config::Config;
-use crate::error::{self, Diagnostic, Error};
-use crate::link::{self, Entry};
+use crate::discover::{self, Source};
+use crate::error::{Diagnostic, Error};
+use crate::generate::modules;
+use crate::name::built::Built;
+use crate::output::{Output, Stats};
 use crate::settings::Settings;
-use crate::transform::{Files, Input, Kind, TransformOptions, Transformed};
-use crate::walk::{self, Source};
-use crate::{
-    Output, Stats, bundle, cargo, delta, emit, fingerprint, graph, hash, modules, naming,
-    precompress, stream, templates, unoptimised,
-};
+use crate::transform::TransformOptions;
+use crate::{cargo, emit, fingerprint, link, name, precompress};
 
 impl Config {
     /// Runs the pipeline, printing nothing but `cargo::rerun-if-*` directives.
@@ -78,7 +82,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         Some(settings.cache_dir.clone()),
         settings.cache_max_bytes,
     ));
-    let (sources, mut problems) = walk::discover(settings);
+    let (sources, mut problems) = discover::walk::discover(settings);
     let inputs = fingerprint::Inputs::stamp(settings, &sources, identity);
     if problems.is_empty()
         && let Some(output) = inputs.unchanged(settings)
@@ -92,7 +96,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         .map(|s| s.logical.as_str())
         .chain(settings.bundles.iter().map(|(name, _)| name.as_str()))
         .collect();
-    problems.extend(templates::check(settings, &known));
+    problems.extend(discover::templates::check(settings, &known));
     // Files that need no transform and no variant are hashed while streaming, never held. The
     // others are read by their transform, one at a time per thread. The sizes stamped for the
     // fingerprint decide each file's lane.
@@ -100,7 +104,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         let (mut streamed, mut transformed) = (Vec::new(), Vec::new());
         for (source, size) in sources.iter().cloned().zip(inputs.source_sizes()) {
             match size {
-                Some(size) if stream::eligible(settings, &source.logical, size) => {
+                Some(size) if discover::stream::eligible(settings, &source.logical, size) => {
                     streamed.push(source)
                 }
                 Some(size) => transformed.push((source, size)),
@@ -110,12 +114,12 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         }
         (streamed, transformed)
     };
-    let files = walk::index_all(&transformed);
+    let files = discover::walk::index_all(&transformed);
     let options = TransformOptions::new(settings);
     let (mut entries, mut digests, transform_problems) =
-        transform_all(settings, &options, &stages, &sources, &files);
+        lanes::transform_all(settings, &options, &stages, &sources, &files);
     problems.extend(transform_problems);
-    let (streamed, stream_problems) = stream_all(&streamed, settings.integrity);
+    let (streamed, stream_problems) = lanes::stream_all(&streamed, settings.integrity);
     problems.extend(stream_problems);
     digests.extend(
         streamed
@@ -129,7 +133,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
     if !problems.is_empty() {
         return Err(Error::new(problems));
     }
-    let hashed = graph::hash_all(linked.nodes, settings.hash_len);
+    let hashed = link::graph::hash_all(linked.nodes, settings.hash_len);
     let mut assets: Vec<Built> = linked
         .entries
         .into_par_iter()
@@ -144,14 +148,14 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
                 .collect();
             Built {
                 imports,
-                ..naming::name(settings, entry.logical, hashed, entry.stream)
+                ..name::name(settings, entry.logical, hashed, entry.stream)
             }
         })
         .collect();
     let mut compress_problems = precompress::add_variants(settings, &stages, &mut assets);
     if let Some((dir, keep)) = &settings.previous_releases {
-        match delta::read(dir, *keep, &settings.trusted_keys) {
-            Ok(previous) => compress_problems.extend(delta::add_deltas(
+        match discover::previous::read(dir, *keep, &settings.trusted_keys) {
+            Ok(previous) => compress_problems.extend(precompress::deltas::add_deltas(
                 settings,
                 &stages,
                 &previous,
@@ -160,11 +164,14 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
             Err(problems) => compress_problems.extend(problems),
         }
     }
-    let mut collisions = naming::check_collisions(&assets);
-    collisions.extend(naming::check_public(settings, &assets));
+    let mut collisions = name::check_collisions(&assets);
+    collisions.extend(name::check_public(settings, &assets));
     collisions.extend(modules::check_aliases(settings, &assets));
     if !compress_problems.is_empty() || !collisions.is_empty() {
         return Err(Error::new([compress_problems, collisions].concat()));
+    }
+    if settings.live {
+        name::live::unlock(settings, &mut assets);
     }
     let mut warnings = linked.warnings;
     warnings.extend(unoptimised::warning(settings, &stages));
@@ -181,109 +188,4 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         inputs.record(settings, &digests, output);
     }
     output
-}
-
-/// Transforms every file in parallel, largest first so the slowest work starts early; each
-/// file is read by its task and dropped after it. Returns the entries, the SHA-256 of each
-/// file read, and the problems.
-fn transform_all(
-    settings: &Settings,
-    options: &TransformOptions,
-    stages: &Stages,
-    sources: &[Source],
-    files: &Files,
-) -> (Vec<Entry>, BTreeMap<String, [u8; 32]>, Vec<Diagnostic>) {
-    let mut order: Vec<&Source> = sources
-        .iter()
-        .filter(|s| files.contains_key(&s.logical))
-        .collect();
-    order.sort_by_key(|s| std::cmp::Reverse(files.size(&s.logical)));
-    // One file per task: rayon would otherwise split the largest-first list into halves, and
-    // one thread would get every large file.
-    let results: Vec<Result<(Entry, [u8; 32]), Diagnostic>> = order
-        .par_iter()
-        .with_max_len(1)
-        .map(|source| {
-            let bytes = files
-                .read(&source.logical)
-                .unwrap_or_else(|| Ok(Default::default()))
-                .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))?;
-            let digest = hash::sha256(&bytes);
-            let (mut out, unchanged) = if settings.public.is_match(&source.logical)
-                || Kind::of(&source.logical) == Kind::Other
-            {
-                // Shipped as read (a source map, a public file).
-                (Transformed::default(), true)
-            } else {
-                let input = Input::new(&source.logical, &source.display, options, files);
-                // The digest the fingerprint records keys the cache too: hashed once.
-                let out = stages.transform_hashed(&input, &bytes, digest)?;
-                // Most files without references come out as they went in: their digest stands.
-                let unchanged = out.refs.is_empty() && (out.as_read || out.bytes == *bytes);
-                (out, unchanged)
-            };
-            let size = bytes.len() as u64;
-            // Output that is the file as read and gets no compressed variant is not held: it
-            // is copied from its source, as a file of the streaming lane is.
-            let stream =
-                (unchanged && !stream::compressed(settings, &source.logical, size)).then(|| {
-                    stream::Streamed {
-                        path: source.path.clone(),
-                        size,
-                        sha256: digest,
-                        integrity: settings.integrity.of(&bytes, &digest),
-                    }
-                });
-            let as_read = std::mem::take(&mut out.as_read);
-            if stream.is_some() {
-                out.bytes = Vec::new();
-            } else if unchanged || as_read {
-                // The bytes move on, uncopied.
-                out.bytes = bytes.into_owned();
-            }
-            let entry = Entry {
-                logical: source.logical.clone(),
-                display: source.display.clone(),
-                out,
-                stream,
-                digest: unchanged.then_some(digest),
-            };
-            Ok((entry, digest))
-        })
-        .collect();
-    let (read, mut problems) = error::split(results);
-    let mut digests = BTreeMap::new();
-    let mut entries = Vec::with_capacity(read.len());
-    for (entry, digest) in read {
-        digests.insert(entry.logical.clone(), digest);
-        entries.push(entry);
-    }
-    let (bundles, bundle_problems) =
-        bundle::build_all(settings, options, sources, files, |input, bytes| {
-            stages.transform(input, bytes)
-        });
-    entries.extend(bundles);
-    problems.extend(bundle_problems);
-    entries.sort_by(|a, b| a.logical.cmp(&b.logical));
-    (entries, digests, problems)
-}
-
-/// Hashes every file of the streaming lane in parallel, one chunk at a time.
-fn stream_all(sources: &[Source], integrity: crate::Integrity) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let results: Vec<Result<Entry, Diagnostic>> = sources
-        .par_iter()
-        .with_max_len(1)
-        .map(|source| {
-            let streamed = stream::hash_file(&source.path, integrity)
-                .map_err(|e| Diagnostic::new(&source.display, "cannot read file").caused_by(e))?;
-            Ok(Entry {
-                logical: source.logical.clone(),
-                display: source.display.clone(),
-                out: Default::default(),
-                digest: Some(streamed.sha256),
-                stream: Some(streamed),
-            })
-        })
-        .collect();
-    error::split(results)
 }

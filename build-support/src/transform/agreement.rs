@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::discover::{Files, Kind};
 use crate::reference::Ref;
-use crate::transform::input::{Input, Kind, Transformed};
+use crate::transform::input::{Input, Transformed};
 use crate::transform::testing::{options, parsing};
-use crate::transform::{Files, TransformOptions, transform};
+use crate::transform::{TransformOptions, transform};
 
 /// Where the files are, relative to the workspace root.
 pub(crate) const TREES: &[&str] = &[

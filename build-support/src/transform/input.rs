@@ -1,11 +1,12 @@
 //! What a transform reads and what it returns, shared by the dispatcher and the CSS and JS
-//! transforms: this module imports none of them.
+//! transforms: this module imports none of them. [`Entry`] is what the stage hands on to
+//! linking: a file after its transform, or after the streaming lane.
 
 use crate::error::Diagnostic;
 use crate::reference::{Ref, Resolver, Syntax};
 use crate::transform::options::TransformOptions;
 
-pub(crate) use super::files::Files;
+use crate::discover::{Files, Kind, Streamed};
 
 /// The result of transforming one file.
 #[derive(Clone, Debug, Default)]
@@ -33,6 +34,18 @@ impl Transformed {
         }
         self
     }
+}
+
+/// A file after its transform.
+pub(crate) struct Entry {
+    pub logical: String,
+    pub display: String,
+    pub out: Transformed,
+    /// A file of the streaming lane: its output is this file, unread (`out` is empty).
+    pub stream: Option<Streamed>,
+    /// The SHA-256 of the output when it is known already: a file of the streaming lane, or
+    /// one whose output has no reference and is the file as read, hashed when reading it.
+    pub digest: Option<[u8; 32]>,
 }
 
 /// What a transform reads: one file, the transform options, and the other files (for input
@@ -65,27 +78,6 @@ impl InputMap {
             format!("source map ignored: {}: {why}", self.reference.target),
         )
         .at(self.reference.line, self.reference.column)
-    }
-}
-
-/// Which transform a file gets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Css,
-    Js,
-    Other,
-}
-
-impl Kind {
-    pub fn of(logical: &str) -> Kind {
-        let extension = logical
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase());
-        match extension.as_deref() {
-            Some("css") => Kind::Css,
-            Some("js" | "mjs") => Kind::Js,
-            _ => Kind::Other,
-        }
     }
 }
 
@@ -154,7 +146,7 @@ impl<'a> Input<'a> {
             json: None,
             reference,
         };
-        match crate::sourcemap::parse(&json) {
+        match crate::transform::sourcemap::parse(&json) {
             Ok(_) => map.json = Some(json),
             Err(why) => out.warnings.push(map.ignored(self.display, &why)),
         }

@@ -7,22 +7,28 @@
 //! - [`contain`]: panics caught and reported against the file.
 //! - this module: the dispatcher, which picks the transform by file kind.
 //! - [`splice`]: output kept as written, with byte ranges replaced (the unminified paths).
-//! - [`css`], [`js`]: the transforms, which import from [`input`], [`nesting`] and [`splice`]
-//!   only.
+//! - [`position`], [`sourcemap`]: lines and columns for diagnostics; source maps chained
+//!   through the input's own.
+//! - [`css`], [`js`]: the transforms, which import from [`input`], [`nesting`], [`splice`],
+//!   [`position`] and [`sourcemap`] of this module only.
+//! - [`bundle`]: several files joined into one and transformed as one, above the dispatcher.
 
+pub(crate) mod bundle;
 mod contain;
 mod css;
-mod files;
 mod input;
 pub(crate) mod js;
 mod nesting;
 mod options;
+mod position;
+pub(crate) mod sourcemap;
 mod splice;
 
-pub(crate) use input::{Files, Input, Kind, Transformed};
+pub(crate) use input::{Entry, Input, Transformed};
 pub(crate) use nesting::STACK_SIZE;
 pub(crate) use options::TransformOptions;
 
+use crate::discover::Kind;
 use crate::error::Diagnostic;
 
 /// Transforms one file. A malformed CSS or JS file is an error, or with `warn_only` a warning
@@ -141,6 +147,7 @@ pub(crate) mod testing {
     //! Runs one transform against in-memory files.
 
     use super::*;
+    use crate::discover::Files;
     use crate::settings::Settings;
 
     pub(crate) fn options(minify: bool) -> TransformOptions {
@@ -207,6 +214,7 @@ mod tests {
     #![allow(clippy::disallowed_methods)] // the child is told apart by an env var
 
     use super::*;
+    use crate::discover::Files;
 
     const CHILD: &str = "ASSETLOCK_TEST_PANIC_CHILD";
 

@@ -12,7 +12,7 @@
 //! With the default 2 MiB thread stack that is 87 `@media` blocks or 1,000 arrays.
 
 use crate::error::Diagnostic;
-use crate::position::LineIndex;
+use crate::transform::position::LineIndex;
 
 /// The stack of every pipeline thread. Reserved address space, not memory: only the pages a
 /// deep file touches are ever allocated.

@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
+use crate::discover::Kind;
 use crate::settings::Settings;
 use crate::settings::Targets;
-use crate::transform::Kind;
 
 /// Every setting that changes what a transform produces; built once per build from
 /// [`Settings`]. A new field is part of the cache key by construction.

@@ -3,10 +3,10 @@
 
 use std::ops::Range;
 
-use crate::position::LineIndex;
 use crate::reference::Ref;
-use crate::sourcemap;
 use crate::transform::input::{Input, Transformed};
+use crate::transform::position::LineIndex;
+use crate::transform::sourcemap;
 
 /// A byte range of the input and what replaces it.
 pub(crate) type Edit = (Range<usize>, String);

@@ -1,7 +1,7 @@
 use super::*;
 use crate::Config;
+use crate::discover::Files;
 use crate::settings::Settings;
-use crate::transform::Files;
 
 /// A configuration that fixes every setting the environment could otherwise decide.
 fn base() -> Config {

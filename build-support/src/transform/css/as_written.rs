@@ -6,12 +6,12 @@
 use cssparser::serialize_string;
 
 use crate::error::Diagnostic;
-use crate::position::LineIndex;
 use crate::reference::Syntax;
 use crate::transform::css::lex;
 use crate::transform::css::scan::{self, Found, Scan};
 use crate::transform::input::{Input, Transformed};
 use crate::transform::nesting;
+use crate::transform::position::LineIndex;
 use crate::transform::splice::{self, Edit};
 
 /// Finds the references of `text` and splices their marker URLs in.

@@ -16,11 +16,12 @@ use lightningcss::stylesheet::{ParserOptions, PrinterOptions, StyleSheet};
 use lightningcss::values::url::Url;
 use lightningcss::visitor::{Visit, VisitTypes, Visitor};
 
+use crate::discover::Kind;
 use crate::error::Diagnostic;
-use crate::position::LineIndex;
 use crate::reference::{Ref, Resolver, Syntax};
-use crate::transform::input::{Input, Kind};
+use crate::transform::input::Input;
 use crate::transform::nesting;
+use crate::transform::position::LineIndex;
 
 /// The rewritten stylesheets, by logical path, for the bundler.
 pub(super) struct Provider {

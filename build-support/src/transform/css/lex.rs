@@ -27,8 +27,8 @@ mod name;
 use name::is_name;
 
 use super::scan::{Block, Found, Prelude, Scan};
-use crate::position::Utf16Positions;
 use crate::transform::nesting::{CSS_MAX, css_comment_end};
+use crate::transform::position::Utf16Positions;
 use crate::transform::splice::MapComment;
 
 /// Scans `text`; `None` when the lexer is unsure of it (see the module docs).

@@ -27,9 +27,9 @@ use parcel_sourcemap::SourceMap;
 
 use crate::error::Diagnostic;
 use crate::reference::{Ref, Resolver, Syntax, relative_path};
-use crate::sourcemap;
 use crate::transform::input::{Input, Transformed};
 use crate::transform::nesting;
+use crate::transform::sourcemap;
 
 /// Parses, rewrites and prints one stylesheet.
 pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
@@ -180,7 +180,7 @@ fn map_comment(text: &str) -> Option<(&str, u32, u32)> {
             let url = sourcemap::comment_url(body)?;
             Some((range.start + body.find(url)?, url))
         })?;
-    let (line, column) = crate::position::LineIndex::new(text).position(offset);
+    let (line, column) = crate::transform::position::LineIndex::new(text).position(offset);
     Some((url, line, column))
 }
 

@@ -2,10 +2,10 @@
 //! lexer finds them ([`scan`]); oxc is not involved unless the lexer is unsure of the file.
 
 use crate::error::Diagnostic;
-use crate::position::LineIndex;
 use crate::reference::Syntax;
 use crate::transform::input::{Input, Transformed};
 use crate::transform::js::{dynamic, module_in_part, scan};
+use crate::transform::position::LineIndex;
 use crate::transform::splice::{self, Edit};
 
 /// Finds the references of `text` and splices their marker URLs in; `None` when the lexer

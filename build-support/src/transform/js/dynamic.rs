@@ -6,8 +6,8 @@ use oxc::ast::ast::Expression;
 use oxc::span::GetSpan;
 
 use crate::error::Diagnostic;
-use crate::position::LineIndex;
 use crate::transform::Input;
+use crate::transform::position::LineIndex;
 
 /// The longest excerpt of the expression a diagnostic quotes.
 const EXCERPT: usize = 60;

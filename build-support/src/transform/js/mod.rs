@@ -22,11 +22,11 @@ use oxc::parser::Parser;
 use oxc::span::{GetSpan, SourceType, Span};
 
 use crate::error::Diagnostic;
-use crate::position::LineIndex;
 use crate::reference::{Ref, Resolver, Syntax};
-use crate::sourcemap;
 use crate::transform::input::{Input, InputMap, Transformed};
 use crate::transform::nesting;
+use crate::transform::position::LineIndex;
+use crate::transform::sourcemap;
 use crate::transform::splice::{self, Edit};
 
 mod as_written;

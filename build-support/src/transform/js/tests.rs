@@ -157,7 +157,7 @@ fn syntax_error_reports_line_and_column() {
 fn warn_only_ships_a_broken_file_as_is() {
     let mut options = parsing(false);
     options.warn_only = true;
-    let files = crate::transform::Files::new();
+    let files = crate::discover::Files::new();
     let input = crate::transform::Input::new("js/bad.js", "assets/js/bad.js", &options, &files);
     let out = crate::transform::transform(&input, b"let = = 2;").unwrap();
     assert_eq!(out.bytes, b"let = = 2;");

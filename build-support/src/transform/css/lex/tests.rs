@@ -233,7 +233,7 @@ fn stylesheets() -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut paths = Vec::new();
     for tree in crate::transform::agreement::TREES {
-        let kind = crate::transform::Kind::Css;
+        let kind = crate::discover::Kind::Css;
         crate::transform::agreement::files(&root.join(tree), kind, &mut paths);
     }
     paths

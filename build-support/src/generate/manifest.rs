@@ -3,8 +3,8 @@
 
 use assetlock_contract::manifest::{AssetJson, DeltaJson, FORMAT, ManifestJson, VariantJson};
 
-use crate::built::Built;
 use crate::hash;
+use crate::name::built::Built;
 use crate::settings::Settings;
 
 /// The JSON text, pretty-printed with sorted keys so equal builds give equal bytes. A live dev

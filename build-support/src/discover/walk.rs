@@ -8,9 +8,9 @@ use assetlock_contract::layout;
 use globset::GlobSet;
 use walkdir::WalkDir;
 
+use crate::discover::Files;
 use crate::error::Diagnostic;
 use crate::settings::Settings;
-use crate::transform::Files;
 
 /// A file found in an asset dir.
 #[derive(Clone, Debug)]

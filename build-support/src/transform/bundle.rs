@@ -2,13 +2,14 @@
 
 use parcel_sourcemap::SourceMap;
 
+use crate::discover::Source;
+use crate::discover::{Files, Kind};
 use crate::error::Diagnostic;
-use crate::link::Entry;
 use crate::reference::Ref;
 use crate::settings::Settings;
-use crate::sourcemap;
-use crate::transform::{Files, Input, Kind, TransformOptions, Transformed};
-use crate::walk::Source;
+use crate::transform::Entry;
+use crate::transform::sourcemap;
+use crate::transform::{Input, TransformOptions, Transformed};
 
 /// Between JS parts: ends a statement a file left open, and a `//` comment on its last line.
 const JS_SEPARATOR: &str = "\n;\n";

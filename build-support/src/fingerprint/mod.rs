@@ -29,10 +29,10 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::discover::Source;
 use crate::error::Diagnostic;
 use crate::output::{Output, Stats};
 use crate::settings::Settings;
-use crate::walk::Source;
 use crate::{cargo, hash};
 use assetlock_contract::layout;
 
@@ -58,7 +58,7 @@ pub(crate) fn identity(config: &Config, previous_releases: Option<&(PathBuf, usi
         .field(format!("{config:?}"));
     // A release uploaded since is a new dictionary: the names of the records tell.
     if let Some((dir, _)) = previous_releases {
-        hasher.field(crate::delta::record_names(dir).join("\n"));
+        hasher.field(crate::discover::previous::record_names(dir).join("\n"));
     }
     for (name, value) in cargo::build_vars() {
         hasher.field(name).field(value);
@@ -146,7 +146,7 @@ impl Inputs {
                 return None;
             }
             if stamp != input.stamp || stamp.modified >= racy_since {
-                let sha256 = crate::stream::sha256_file(path).ok()?;
+                let sha256 = crate::discover::stream::sha256_file(path).ok()?;
                 if hash::hex(&sha256) != input.digest {
                     return None;
                 }
@@ -209,7 +209,7 @@ impl Inputs {
                 _ => match logical.as_ref().and_then(|l| digests.get(l)) {
                     Some(sha256) => hash::hex(sha256),
                     // A template: read now, a chunk at a time.
-                    _ => match crate::stream::sha256_file(path) {
+                    _ => match crate::discover::stream::sha256_file(path) {
                         Ok(sha256) => hash::hex(&sha256),
                         Err(_) => {
                             forget(settings);

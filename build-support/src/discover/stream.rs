@@ -21,9 +21,9 @@ use ring::digest::{Context, SHA256};
 
 use crate::Integrity;
 use crate::compress;
+use crate::discover::Kind;
 use crate::fs::CHUNK;
 use crate::settings::Settings;
-use crate::transform::Kind;
 
 /// A file of the streaming lane: where it is and what it hashes to.
 #[derive(Clone, Debug, PartialEq, Eq)]

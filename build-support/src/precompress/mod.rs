@@ -1,13 +1,18 @@
-//! Precompression: schedules the variants of every asset on the thread pool and keeps the
-//! ones worth serving.
+//! Precompression: the variants of every asset and its deltas against earlier releases,
+//! scheduled on the thread pool, computed through the cache, kept when worth serving.
+//!
+//! - this module: the gzip, zstd and brotli variants.
+//! - [`deltas`]: the `dcz` and `dcb` deltas against the earlier releases discovery found.
+
+pub(crate) mod deltas;
 
 use rayon::prelude::*;
 
-use crate::built::{Built, BuiltVariant};
 use crate::cache::stages::Stages;
 use crate::compress;
 use crate::error::Diagnostic;
 use crate::hash;
+use crate::name::built::{Built, BuiltVariant};
 use crate::settings::Settings;
 
 /// Makes the variants of every compressible asset, in parallel, largest first.
@@ -19,7 +24,7 @@ pub(crate) fn add_variants(
     let mut tasks: Vec<(usize, compress::Compression, u32)> = assets
         .iter()
         .enumerate()
-        // Streamed files are never compressed (see `stream::eligible`).
+        // Streamed files are never compressed (see `discover::stream::eligible`).
         .filter(|(_, a)| a.source.is_none())
         .flat_map(|(i, a)| {
             settings

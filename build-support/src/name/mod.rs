@@ -1,17 +1,24 @@
 //! Naming: an asset's hashed path, URL and integrity from its final bytes, and the checks
 //! that no two assets share a hashed path or a key of the generated maps.
+//!
+//! - this module: [`name`] and the checks of the names.
+//! - [`built`]: an asset ready to be written, as the later stages extend and write it.
+//! - [`live`]: the logical names of a live dev build.
+
+pub(crate) mod built;
+pub(crate) mod live;
 
 use std::collections::HashMap;
 
 use assetlock_contract::path_key;
 use assetlock_contract::url::encode_path;
 
-use crate::built::Built;
-use crate::codegen;
+use crate::discover::Streamed;
 use crate::error::Diagnostic;
-use crate::graph::Hashed;
+use crate::link::graph::Hashed;
 use crate::settings::Settings;
-use crate::stream::Streamed;
+
+use built::Built;
 
 /// Names and describes one asset from its final bytes, or from its file's hashes when it went
 /// through the streaming lane.
@@ -63,12 +70,12 @@ pub(crate) fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
     let mut owners: HashMap<&str, &str> = HashMap::new();
     let mut keys: HashMap<u64, &str> = HashMap::new();
     let mut problems = Vec::new();
-    for asset in assets.iter().filter(|a| !codegen::fits(a)) {
+    for asset in assets.iter().filter(|a| !fits(a)) {
         problems.push(Diagnostic::new(
             &asset.logical,
             format!(
                 "path too long: an asset's paths and URL may take {} bytes",
-                codegen::MAX_TEXT
+                MAX_TEXT
             ),
         ));
     }
@@ -97,6 +104,22 @@ pub(crate) fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// The most bytes the text fields of one asset may take: the generated code packs where each
+/// field ends into 16 bits.
+pub(crate) const MAX_TEXT: usize = u16::MAX as usize;
+
+/// Whether an asset's text fields fit the generated table ([`MAX_TEXT`]).
+fn fits(asset: &Built) -> bool {
+    let sha = 64;
+    asset.logical.len()
+        + asset.url.len()
+        + asset.hashed_path.len()
+        + sha
+        + asset.integrity.len()
+        + asset.content_type.len()
+        <= MAX_TEXT
 }
 
 /// Public files are routes of their own at the site root: their paths must be plain (letters,

@@ -1,4 +1,5 @@
-//! Writes the outputs under the out dir, touching only files whose content changed.
+//! Emitting: writes the outputs under the out dir (the artifact dir, the pack and the files
+//! [`generate`] rendered), touching only files whose content changed.
 
 use std::collections::HashSet;
 use std::io;
@@ -9,27 +10,21 @@ use walkdir::WalkDir;
 
 use assetlock_contract::layout;
 
-use crate::built::{self, Built, Content};
-use crate::codegen;
 use crate::error::{Diagnostic, Error};
 use crate::fs;
+use crate::generate::{self, codegen};
+use crate::name::built::{self, Built, Content};
+use crate::output::{Output, Stats};
 use crate::settings::Settings;
-use crate::{Output, Stats, manifest};
 
 /// Writes the artifact dir, `manifest.json`, the generated code and (when embedding) the
 /// pack; returns what the build script reports.
 pub(crate) fn emit_all(
     settings: &Settings,
-    mut assets: Vec<Built>,
+    assets: Vec<Built>,
     warnings: Vec<Diagnostic>,
     stats: Stats,
 ) -> Result<Output, Error> {
-    let live_roots = if settings.live {
-        crate::live::unlock(settings, &mut assets);
-        crate::live::roots(settings)
-    } else {
-        Vec::new()
-    };
     let build_id = built::build_id(&settings.url_prefix, &assets);
     let bytes = if settings.embed {
         codegen::Bytes::Embed
@@ -39,7 +34,7 @@ pub(crate) fn emit_all(
     // The files are written while the manifest and the generated code are rendered.
     let (mut problems, outputs) = rayon::join(
         || write_files(settings, &assets, bytes),
-        || render(settings, &build_id, &assets, bytes, &live_roots),
+        || generate::render(settings, &build_id, &assets, bytes),
     );
     for (path, contents) in outputs {
         if let Err(e) = fs::write_if_changed(&path, &contents) {
@@ -80,43 +75,6 @@ fn write_files(settings: &Settings, assets: &[Built], bytes: codegen::Bytes) -> 
         problems.push(write_error(&pack_path, e));
     }
     problems
-}
-
-/// `manifest.json` and the generated code, with where each goes.
-fn render(
-    settings: &Settings,
-    build_id: &str,
-    assets: &[Built],
-    bytes: codegen::Bytes,
-    live_roots: &[String],
-) -> [(PathBuf, Vec<u8>); 2] {
-    let modules = codegen::Modules {
-        import_map: crate::modules::import_map(
-            settings.mount_path(),
-            &settings.import_aliases,
-            assets,
-        ),
-        preloads: crate::modules::preload_closures(assets),
-    };
-    [
-        (
-            settings.out_dir.join(layout::MANIFEST_JSON),
-            manifest::render(settings, build_id, assets).into_bytes(),
-        ),
-        (
-            settings.out_dir.join(layout::GENERATED),
-            codegen::render(
-                build_id,
-                &settings.url_prefix,
-                assets,
-                bytes,
-                &modules,
-                live_roots,
-                &settings.trusted_keys,
-            )
-            .into_bytes(),
-        ),
-    ]
 }
 
 /// Writes the artifact files and removes artifacts of earlier builds, so the artifact dir

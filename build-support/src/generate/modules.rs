@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use assetlock_contract::url::encode_path;
 
-use crate::built::Built;
-use crate::transform::Kind;
+use crate::discover::Kind;
+use crate::name::built::Built;
 
 /// Whether an asset is a JS module the import map lists.
 fn is_module(asset: &Built) -> bool {
@@ -33,7 +33,7 @@ pub(crate) fn import_map(
     let mut integrity = BTreeMap::new();
     for asset in assets
         .iter()
-        .filter(|a| is_module(a) && !crate::naming::is_public(a))
+        .filter(|a| is_module(a) && !crate::name::is_public(a))
     {
         imports.insert(
             format!("{mount_path}{}", encode_path(&asset.logical)),

@@ -1,26 +1,19 @@
 //! Linking transformed files: generated source maps join the build, and every reference is
 //! either resolved to an asset or reported as dangling.
+//!
+//! - this module: [`link`], which resolves the references and makes the graph.
+//! - [`graph`]: hashing in dependency order.
+
+pub(crate) mod graph;
 
 use std::collections::HashMap;
 
 use crate::error::Diagnostic;
-use crate::graph::{self, Node};
 use crate::reference::replace_all;
 use crate::settings::Settings;
-use crate::stream::Streamed;
-use crate::transform::Transformed;
+use crate::transform::{Entry, Transformed};
 
-/// A file after its transform.
-pub(crate) struct Entry {
-    pub logical: String,
-    pub display: String,
-    pub out: Transformed,
-    /// A file of the streaming lane: its output is this file, unread (`out` is empty).
-    pub stream: Option<Streamed>,
-    /// The SHA-256 of the output when it is known already: a file of the streaming lane, or
-    /// one whose output has no reference and is the file as read, hashed when reading it.
-    pub digest: Option<[u8; 32]>,
-}
+use graph::Node;
 
 /// The graph to hash, the entries it was made from, problems, and warnings.
 pub(crate) struct Linked {

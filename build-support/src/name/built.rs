@@ -11,8 +11,8 @@ pub(crate) struct Built {
     pub url: String,
     /// The identity bytes; empty when they stay in `source`.
     pub bytes: Vec<u8>,
-    /// A file of the streaming lane ([`crate::stream`]): the identity bytes are this file's,
-    /// never read into memory.
+    /// A file of the streaming lane ([`crate::discover::stream`]): the identity bytes are this
+    /// file's, never read into memory.
     pub source: Option<std::path::PathBuf>,
     /// Size in bytes of the identity bytes.
     pub size: u64,
@@ -54,7 +54,8 @@ pub(crate) struct BuiltVariant {
     pub sha256: [u8; 32],
 }
 
-/// A delta of a [`Built`] asset against an earlier release's version ([`crate::delta`]).
+/// A delta of a [`Built`] asset against an earlier release's version, made by the precompress
+/// stage (`precompress/deltas.rs`).
 #[derive(Debug)]
 pub(crate) struct BuiltDelta {
     pub coding: assetlock_contract::dictionary::DeltaCoding,

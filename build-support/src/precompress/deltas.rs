@@ -4,19 +4,16 @@
 //! frame header. A returning visitor whose browser kept the old version downloads that instead
 //! of the asset.
 
-mod previous;
-
 use assetlock_contract::dictionary::{self, DeltaCoding};
 use rayon::prelude::*;
 
-use crate::built::{Built, BuiltDelta};
 use crate::cache::stages::Stages;
 use crate::compress::delta;
+use crate::discover::previous::{Previous, Version};
 use crate::error::Diagnostic;
 use crate::hash;
+use crate::name::built::{Built, BuiltDelta};
 use crate::settings::Settings;
-
-pub(crate) use previous::{Previous, Version, read, record_names};
 
 /// Adds to every asset that has precompressed variants (compressible text; source maps aside)
 /// a delta in each configured coding against each earlier version of it that differs, in

@@ -1,0 +1,29 @@
+//! Live dev mode in the generated code: where the sources are, and the call that turns live
+//! mode on (the URLs were made logical when the assets were named, see `name::live`).
+
+use crate::settings::Settings;
+
+/// A Rust expression for each source dir: relative to the including crate's root when inside
+/// it (the usual case), so that the generated code holds no absolute path of the machine.
+pub(crate) fn roots(settings: &Settings) -> Vec<String> {
+    settings
+        .asset_dirs
+        .iter()
+        .map(|dir| match dir.strip_prefix(&settings.crate_root) {
+            Ok(relative) => format!(
+                "::core::concat!(::core::env!(\"CARGO_MANIFEST_DIR\"), {:?})",
+                format!("/{}", relative.to_string_lossy().replace('\\', "/"))
+            ),
+            Err(_) => format!("{:?}", dir.to_string_lossy()),
+        })
+        .collect()
+}
+
+/// The call that turns live dev mode on in the generated code, given the source dirs as Rust
+/// expressions; empty (no live code at all) when the build is locked.
+pub(crate) fn call(roots: &[String]) -> String {
+    if roots.is_empty() {
+        return String::new();
+    }
+    format!("\n.__with_live(&[{}])", roots.join(", "))
+}
