@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use assetlock_build::{__bench, Compression};
+use assetlock_build::Compression;
+use assetlock_build::compress::variant;
 
 use crate::built;
 
@@ -41,7 +42,7 @@ impl Window {
     fn bits(self, len: usize) -> i32 {
         match self {
             Window::Fixed => 24,
-            Window::Sized => __bench::window_bits(len),
+            Window::Sized => variant::window_bits(len),
         }
     }
 }
@@ -88,7 +89,7 @@ pub fn compress_share(files: &[Vec<u8>], share: &[usize], window: Window) -> io:
     let mut total = 0;
     for &i in share {
         let file = &files[i];
-        total += __bench::brotli_with_window(file, 11, window.bits(file.len()))?.len();
+        total += variant::brotli_with_window(file, 11, window.bits(file.len()))?.len();
     }
     Ok(total)
 }
@@ -143,7 +144,7 @@ pub fn run_rayon(
         .map_err(io::Error::other)?;
     let start = Instant::now();
     let compress = |file: &Vec<u8>| {
-        __bench::brotli_with_window(file, 11, window.bits(file.len())).map(|b| b.len())
+        variant::brotli_with_window(file, 11, window.bits(file.len())).map(|b| b.len())
     };
     pool.install(|| match split {
         Split::Default => files

@@ -3,7 +3,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use assetlock_build::{__bench, Compression};
+use assetlock_build::Compression;
+use assetlock_build::compress;
 
 /// One asset of a build's `manifest.json`.
 #[derive(Clone, Debug)]
@@ -75,7 +76,7 @@ pub fn compressed_inputs(assets: &[BuiltAsset], coding: Compression) -> Vec<&Bui
         .iter()
         .filter(|a| {
             let len = usize::try_from(a.size).unwrap_or(usize::MAX);
-            __bench::attempted(coding, &a.logical, &a.content_type, len)
+            compress::attempted(coding, &a.logical, &a.content_type, len)
         })
         .collect()
 }

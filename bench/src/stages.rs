@@ -4,7 +4,7 @@
 //! parallel build of the same files could reach.
 //!
 //! JS minification, source-map chaining, the variant rule and the compressors are the
-//! pipeline's own functions (`assetlock_build::__bench`); the CSS stage calls lightningcss as
+//! pipeline's own functions (feature `benchmarking`); the CSS stage calls lightningcss as
 //! `build-support/src/transform/css/mod.rs` does (parse, URL visit, minify, print with a
 //! source map). Also timed: SHA-256 of every output file (it gives the integrity values
 //! too), and gzip 9, zstd 19 and brotli 11 of every output the pipeline compresses with each.
@@ -13,7 +13,9 @@ use std::convert::Infallible;
 use std::io;
 use std::path::Path;
 
-use assetlock_build::{__bench, Compression};
+use assetlock_build::Compression;
+use assetlock_build::compress::variant;
+use assetlock_build::transform::{js, sourcemap};
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 use lightningcss::values::url::Url;
 use lightningcss::visitor::{Visit, VisitTypes, Visitor};
@@ -177,15 +179,14 @@ impl<'i> Visitor<'i> for UrlCounter {
     }
 }
 
-/// oxc as the pipeline calls it (`assetlock_build::__bench::minify_js`); returns the map.
+/// oxc as the pipeline calls it (`assetlock_build::transform::js::minify_alone`); returns the map.
 fn minify_js(
     logical: &str,
     file_name: &str,
     text: &str,
     source_maps: bool,
 ) -> Result<Option<OutputMap>, String> {
-    let (code, map) =
-        __bench::minify_js(logical, text, source_maps.then(|| file_name.to_string()))?;
+    let (code, map) = js::minify_alone(logical, text, source_maps.then(|| file_name.to_string()))?;
     std::hint::black_box(code);
     Ok(map.map(OutputMap::Js))
 }
@@ -194,8 +195,8 @@ fn minify_js(
 /// pipeline's own functions.
 fn finish_map(output: OutputMap, input: Option<&str>) -> Result<String, String> {
     match output {
-        OutputMap::Css(map) => __bench::finish_map(map, input),
-        OutputMap::Js(json) => __bench::chain_map(&json, input),
+        OutputMap::Css(map) => sourcemap::finish(map, input),
+        OutputMap::Js(json) => sourcemap::chain(&json, input),
     }
 }
 
@@ -223,7 +224,7 @@ fn compress_stages(dist: &Path, assets: &[BuiltAsset]) -> io::Result<Vec<(&'stat
         for asset in built::compressed_inputs(assets, coding) {
             let bytes = std::fs::read(dist.join(&asset.path))?;
             let level = coding.max_level();
-            let (compressed, seconds) = timed(|| __bench::compress(coding, &bytes, level));
+            let (compressed, seconds) = timed(|| variant::encode(coding, &bytes, level));
             std::hint::black_box(compressed?);
             stage.add(bytes.len(), seconds);
         }

@@ -90,11 +90,14 @@
 // The examples show build scripts, where `fn main` is the point.
 #![allow(clippy::needless_doctest_main)]
 
-#[doc(hidden)]
-pub mod __bench;
-
 // The leaves: used by the stages, importing none of them.
 mod cargo;
+// `bench/` times single stages through the modules the `benchmarking` feature makes public,
+// as oxc does: hidden, not part of the API, changing whenever the pipeline does.
+#[cfg(feature = "benchmarking")]
+#[doc(hidden)]
+pub mod compress;
+#[cfg(not(feature = "benchmarking"))]
 mod compress;
 mod error;
 mod fs;
@@ -114,6 +117,10 @@ mod discover;
 // The answer of a build that changed nothing.
 mod fingerprint;
 // Each file rewritten and minified, bundles joined.
+#[cfg(feature = "benchmarking")]
+#[doc(hidden)]
+pub mod transform;
+#[cfg(not(feature = "benchmarking"))]
 mod transform;
 // Transforms and codecs, looked up before they run.
 mod cache;

@@ -12,7 +12,11 @@ pub(crate) fn parse(json: &str) -> Result<SourceMap, String> {
 /// Maps `output` (positions in the transformed file -> positions in the file as read) on
 /// through `input` (the file as read -> its own sources) when there is one, and returns the
 /// JSON of the result.
-pub(crate) fn finish(mut output: SourceMap, input: Option<&str>) -> Result<String, String> {
+///
+/// # Errors
+///
+/// When a map does not parse or cannot be chained.
+pub fn finish(mut output: SourceMap, input: Option<&str>) -> Result<String, String> {
     if let Some(input) = input {
         let mut input = parse(input)?;
         output.extends(&mut input).map_err(|e| format!("{e:?}"))?;
@@ -21,7 +25,11 @@ pub(crate) fn finish(mut output: SourceMap, input: Option<&str>) -> Result<Strin
 }
 
 /// [`finish`] for a map given as JSON.
-pub(crate) fn chain(output: &str, input: Option<&str>) -> Result<String, String> {
+///
+/// # Errors
+///
+/// When a map does not parse or cannot be chained.
+pub fn chain(output: &str, input: Option<&str>) -> Result<String, String> {
     finish(parse(output)?, input)
 }
 

@@ -5,20 +5,24 @@ use oxc::allocator::Allocator;
 use oxc::ast::ast::Program;
 use oxc::codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
 use oxc::minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
-use oxc::parser::Parser;
 
 use crate::settings::Targets;
 
-/// Parses and minifies `text` as [`transform`](super::transform) does, without looking for references, and
-/// returns the code and, given the name sources are listed under, its source map: the
-/// minifier's own cost, for `bench/`.
-pub(crate) fn minify_alone(
+/// Parses and minifies `text` as [`transform`](super::transform) does, without looking for
+/// references, and returns the code and, given the name sources are listed under, its source
+/// map: the minifier's own cost, for `bench/`.
+///
+/// # Errors
+///
+/// When the file does not parse.
+#[cfg(feature = "benchmarking")]
+pub fn minify_alone(
     logical: &str,
     text: &str,
     source_name: Option<String>,
 ) -> Result<(String, Option<String>), String> {
     let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, text, super::source_type(logical)).parse();
+    let parsed = oxc::parser::Parser::new(&allocator, text, super::source_type(logical)).parse();
     if parsed.panicked || parsed.diagnostics.has_errors() {
         return Err("does not parse".to_string());
     }

@@ -33,7 +33,8 @@ mod as_written;
 mod depth;
 mod dynamic;
 mod minify;
-pub(crate) use minify::minify_alone;
+#[cfg(feature = "benchmarking")]
+pub use minify::minify_alone;
 pub(crate) mod scan;
 
 /// Rewrites one JS file: kept as written when not minified (the lexer's path, unless the
