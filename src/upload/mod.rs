@@ -66,7 +66,8 @@
 
 // Where things are (each file's own head says more):
 //
-// - the program: `cli` (flags), `options`, `report`, `progress`, `error`;
+// - the program: `cli` (flags), `options`, `report`, `progress`, `error` (with `store_error`, what
+//   a store's error says);
 // - the build: `source` (its objects), `manifest_json`, `headers` (what each object carries);
 // - the runs: `publish` (upload), `verify` (and `cors`), `prune/` (`plan` decides), `pull`
 //   (releases copied for delta builds);
@@ -102,6 +103,7 @@ mod report;
 mod s3_text;
 mod signing;
 mod source;
+mod store_error;
 mod verify;
 
 use std::process::ExitCode;
