@@ -193,6 +193,8 @@ fn plain_consts_lib() -> String {
     code
 }
 
+/// A copy that rewrites only what changed: unchanged files keep their times, so cargo does
+/// not rebuild the crates made from them.
 fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
     for relative in crate::built::files_under(from)? {
         write_bytes(&to.join(&relative), &std::fs::read(from.join(&relative))?)?;

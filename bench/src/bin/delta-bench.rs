@@ -77,13 +77,7 @@ fn manifest(output: &Output) -> Result<Value, String> {
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
-    let status = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(from)
-        .arg(to)
-        .status()
-        .map_err(|e| e.to_string())?;
-    status.success().then_some(()).ok_or("cp -r failed".into())
+    assetlock_test_support::tree::try_copy(from, to).map_err(|e| e.to_string())
 }
 
 fn run(corpus: &Path, work: &Path, runs: usize) -> Result<(), String> {

@@ -74,7 +74,7 @@ fn main() -> ExitCode {
 fn cascade(three: &Path, leaf: &str, mode: JsImports) -> Result<(usize, usize), String> {
     let work = tempfile::tempdir().map_err(|e| e.to_string())?;
     let assets = work.path().join("three");
-    copy_tree(three, &assets).map_err(|e| e.to_string())?;
+    assetlock_test_support::tree::try_copy(three, &assets).map_err(|e| e.to_string())?;
     let build = |out: &str| -> Result<BTreeMap<String, String>, String> {
         let output = Config::new()
             .asset_dir(&assets)
@@ -111,20 +111,6 @@ fn cascade(three: &Path, leaf: &str, mode: JsImports) -> Result<(usize, usize), 
         .filter(|(l, u)| after.get(*l) != Some(*u))
         .count();
     Ok((renamed, before.len()))
-}
-
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
 }
 
 /// Milliseconds to render the tags of 10,000 pages: `push_to`, `write!` through `Display`, and
