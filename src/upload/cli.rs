@@ -35,6 +35,10 @@ Examples:
   AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... AWS_REGION=us-east-1 \\
     upload-assets s3://my-bucket/assets
 
+  # Azure Blob Storage (a container and a prefix in it)
+  AZURE_STORAGE_ACCOUNT_NAME=myaccount AZURE_STORAGE_ACCOUNT_KEY=... \\
+    upload-assets az://my-container/assets
+
   # A local directory served by a web server
   upload-assets file:///srv/www/assets
 
@@ -50,10 +54,15 @@ Examples:
 Environment:
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
   AWS_ENDPOINT_URL (S3-compatible servers), AWS_ALLOW_HTTP=true (http:// endpoints),
+  AWS_PROFILE (a profile of ~/.aws/config and ~/.aws/credentials),
+  AZURE_STORAGE_ACCOUNT_NAME with AZURE_STORAGE_ACCOUNT_KEY, AZURE_STORAGE_SAS_KEY or
+  AZURE_CLIENT_ID + AZURE_CLIENT_SECRET + AZURE_TENANT_ID (az://),
+  AZURE_STORAGE_USE_EMULATOR=true (Azurite),
   ASSETLOCK_SIGNING_KEY (the deploy key, when --signing-key is not given)
 
 On S3, objects of 64 MiB or more go up as multipart uploads (16 MiB parts), completed with
-If-None-Match: * so that they too never replace a stored object.
+If-None-Match: * so that they too never replace a stored object. On Azure every object goes up
+in one Put Blob with If-None-Match: * (up to 5,000 MiB).
 
 Exit status: 0 on success, 1 on a failed upload, verify or prune, 2 on a usage error.";
 
@@ -75,7 +84,7 @@ Exit status: 0 on success, 1 on a failed upload, verify or prune, 2 on a usage e
 #[command(name = "upload-assets", version, about = ABOUT, long_about = None, after_help = EXAMPLES)]
 #[command(group(clap::ArgGroup::new("keeps").args(["prune", "pull_releases"]).multiple(true)))]
 pub struct Args {
-    /// Where to upload: s3://bucket/prefix or file:///absolute/dir.
+    /// Where to upload: s3://bucket/prefix, az://container/prefix or file:///absolute/dir.
     #[arg(value_name = "DEST", value_parser = parse_dest,
           required_unless_present = "new_signing_key")]
     dest: Option<String>,

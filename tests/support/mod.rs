@@ -1,6 +1,7 @@
 //! Helpers shared by the upload tests. Each test binary uses a part of them.
 #![allow(dead_code)]
 
+pub mod azurite;
 pub mod deltas;
 pub mod example_app;
 pub mod fixture;

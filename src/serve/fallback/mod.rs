@@ -150,7 +150,8 @@ impl Fallback {
     }
 
     /// A fallback to a destination URL as `upload-assets` takes it: `s3://bucket/prefix` with
-    /// the standard AWS environment variables, or `file:///dir`.
+    /// the standard AWS environment variables or profile, `az://container/prefix` with the
+    /// Azure Storage ones, or `file:///dir`.
     ///
     /// # Errors
     ///

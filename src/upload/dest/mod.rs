@@ -1,17 +1,22 @@
-//! Where objects go: an object store and a key prefix.
+//! Where objects go: an object store and a key prefix. `target` reads the `DEST` argument,
+//! `aws_env` and `azure` make the stores from the environment.
+
+mod aws_env;
+mod azure;
+mod target;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
+use object_store::ObjectStore;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{BackoffConfig, ObjectStore, RetryConfig};
 
 use super::Error;
 use super::multipart::Multipart;
 use super::redact::redact;
+pub(crate) use target::Target;
 
 /// An object store and the key prefix the build's objects go under.
 ///
@@ -60,42 +65,6 @@ pub struct Destination {
     multipart: Option<Arc<Multipart>>,
     /// The directory of a `file://` destination.
     local_root: Option<std::path::PathBuf>,
-}
-
-/// A parsed `DEST` argument, before any store is built.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Target {
-    S3 { bucket: String, prefix: Path },
-    File { prefix: Path },
-}
-
-impl Target {
-    /// Parses `s3://bucket/prefix` or `file:///dir`.
-    pub(crate) fn parse(url: &str) -> Result<Target, String> {
-        if let Some(rest) = url.strip_prefix("s3://") {
-            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-            if bucket.is_empty() {
-                return Err(format!("`{url}` has no bucket: use s3://bucket/prefix"));
-            }
-            let prefix = Path::parse(prefix).map_err(|e| format!("`{url}`: {e}"))?;
-            Ok(Target::S3 {
-                bucket: bucket.to_owned(),
-                prefix,
-            })
-        } else if let Some(rest) = url.strip_prefix("file://") {
-            if !rest.starts_with('/') {
-                return Err(format!(
-                    "`{url}` is not a local directory URL: use file:///absolute/dir"
-                ));
-            }
-            let prefix = Path::from_url_path(rest).map_err(|e| format!("`{url}`: {e}"))?;
-            Ok(Target::File { prefix })
-        } else {
-            Err(format!(
-                "unsupported destination `{url}`: use s3://bucket/prefix or file:///dir"
-            ))
-        }
-    }
 }
 
 impl Destination {
@@ -158,8 +127,11 @@ impl Destination {
     /// A destination from a `DEST` URL: `s3://bucket/prefix` with the endpoint, region and
     /// credentials of the standard AWS environment variables (`AWS_ACCESS_KEY_ID`,
     /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `AWS_ENDPOINT_URL`, and
-    /// `AWS_ALLOW_HTTP=true` for an `http://` endpoint), or `file:///dir` for a local directory
-    /// (which stores bytes but no headers: the web server in front of it sets them).
+    /// `AWS_ALLOW_HTTP=true` for an `http://` endpoint) or an AWS profile;
+    /// `az://container/prefix` with the Azure Storage variables (`AZURE_STORAGE_ACCOUNT_NAME`
+    /// with `AZURE_STORAGE_ACCOUNT_KEY`, a SAS or a service principal, as object_store reads
+    /// them; `AZURE_STORAGE_USE_EMULATOR=true` for Azurite); or `file:///dir` for a local
+    /// directory (which stores bytes but no headers: the web server in front of it sets them).
     ///
     /// Requests are retried with exponential backoff on errors worth retrying.
     ///
@@ -171,21 +143,14 @@ impl Destination {
         let target = Target::parse(url).map_err(Error::usage)?;
         match target {
             Target::S3 { bucket, prefix } => {
-                check_http_allowed()?;
-                let mut builder = AmazonS3Builder::from_env()
-                    .with_bucket_name(bucket)
-                    .with_retry(retry_config());
-                match super::profile::from_env().map_err(Error::usage)? {
-                    Some((profile, region)) => {
-                        builder = builder.with_credentials(profile);
-                        if std::env::var_os("AWS_REGION").is_none() {
-                            builder = builder.with_region(region);
-                        }
-                    }
-                    None => check_credentials_exist()?,
-                }
+                let builder = aws_env::s3_builder(bucket)?;
                 let dest = Destination::s3(builder, prefix.as_ref())
                     .map_err(|e| Error::usage(format!("{url}: {e}")))?;
+                Ok(dest.named(url))
+            }
+            Target::Azure { container, prefix } => {
+                let store = azure::from_env(container)?;
+                let dest = Destination::new(Arc::new(store), prefix.as_ref())?;
                 Ok(dest.named(url))
             }
             Target::File { prefix } => Ok(Destination {
@@ -282,107 +247,9 @@ impl fmt::Debug for Destination {
     }
 }
 
-/// An `http://` endpoint without `AWS_ALLOW_HTTP=true` fails every request with an opaque
-/// "builder error"; say what to do instead.
-fn check_http_allowed() -> Result<(), Error> {
-    let endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ENDPOINT"]
-        .into_iter()
-        .find_map(|var| Some((var, std::env::var(var).ok()?)));
-    let allowed = std::env::var("AWS_ALLOW_HTTP").is_ok_and(|v| v.eq_ignore_ascii_case("true"));
-    match endpoint {
-        Some((var, url)) if url.starts_with("http://") && !allowed => Err(Error::usage(format!(
-            "{var} is an http:// URL: set AWS_ALLOW_HTTP=true to allow unencrypted HTTP"
-        ))),
-        _ => Ok(()),
-    }
-}
-
-/// With no static keys, no web identity or container credentials, and the instance metadata
-/// service turned off, there is nowhere left to look: say so before any request.
-fn check_credentials_exist() -> Result<(), Error> {
-    let set = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
-    let keys = set("AWS_ACCESS_KEY_ID") && set("AWS_SECRET_ACCESS_KEY");
-    let other = [
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    ]
-    .into_iter()
-    .any(set);
-    let metadata_off =
-        std::env::var("AWS_EC2_METADATA_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("true"));
-    match keys || other || !metadata_off {
-        true => Ok(()),
-        false => Err(Error::usage(format!(
-            "no AWS credentials found; looked in {}",
-            super::error::CREDENTIAL_SOURCES
-        ))),
-    }
-}
-
-/// Retries with exponential backoff, for at most a minute per request.
-fn retry_config() -> RetryConfig {
-    RetryConfig {
-        backoff: BackoffConfig {
-            init_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(10),
-            base: 2.0,
-        },
-        max_retries: 5,
-        retry_timeout: Duration::from_secs(60),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn s3_url_gives_bucket_and_prefix() {
-        let target = Target::parse("s3://bucket/a/b/").unwrap();
-        assert_eq!(
-            target,
-            Target::S3 {
-                bucket: "bucket".into(),
-                prefix: Path::from("a/b")
-            }
-        );
-    }
-
-    #[test]
-    fn s3_url_without_prefix_uses_the_bucket_root() {
-        let Target::S3 { prefix, .. } = Target::parse("s3://bucket").unwrap() else {
-            panic!("not s3");
-        };
-        assert_eq!(prefix.as_ref(), "");
-    }
-
-    #[test]
-    fn file_url_is_percent_decoded() {
-        let target = Target::parse("file:///srv/my%20assets").unwrap();
-        assert_eq!(
-            target,
-            Target::File {
-                prefix: Path::from("srv/my assets")
-            }
-        );
-    }
-
-    #[test]
-    fn unknown_scheme_and_empty_bucket_are_refused() {
-        assert!(
-            Target::parse("ftp://x/y")
-                .unwrap_err()
-                .contains("unsupported")
-        );
-        assert!(Target::parse("s3:///x").unwrap_err().contains("no bucket"));
-        assert!(
-            Target::parse("file://host/x")
-                .unwrap_err()
-                .contains("file:///")
-        );
-        assert!(Target::parse("s3://b/a//c").is_err());
-    }
 
     #[test]
     fn keys_join_and_split_at_the_prefix() {
