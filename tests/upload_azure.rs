@@ -110,8 +110,8 @@ async fn a_large_object_goes_up_in_one_put_that_never_replaces_a_blob() {
     let Some(container) = container_or_skip().await else {
         return;
     };
-    // Over S3's multipart threshold: Azure takes it in one create-only Put Blob, since a
-    // block-list commit would carry no such condition.
+    // Over S3's multipart threshold: Azure takes it in one create-only Put Blob, since
+    // object_store commits block lists unconditionally.
     let font = "x".repeat(65 << 20);
     let build = fixture::build(&[("fonts/big.woff2", &font)]);
     let key = build.key("fonts/big.woff2");

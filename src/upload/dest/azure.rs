@@ -2,8 +2,8 @@
 //! `AZURE_STORAGE_USE_EMULATOR=true` for Azurite).
 //!
 //! Every object goes up in one create-only Put Blob (`If-None-Match: *`), whatever its size (up
-//! to the service's 5,000 MiB): a block-list commit would carry no such condition, so an object
-//! stored in blocks could replace another.
+//! to the service's 5,000 MiB): object_store commits block lists without that condition, so an
+//! object stored in blocks could replace another.
 
 use object_store::azure::{MicrosoftAzure, MicrosoftAzureBuilder};
 
