@@ -14,7 +14,7 @@ use assetlock::upload::object_store::{Attribute, ObjectStore, ObjectStoreExt, Pu
 use assetlock::upload::{Options, run};
 use futures::TryStreamExt;
 use support::azurite::{container_or_skip, destination, store};
-use support::fixture::{self, Build};
+use support::fixture;
 use support::{get, header, quiet};
 
 const PREFIX: &str = "assets";
@@ -30,12 +30,6 @@ async fn stored(store: &dyn ObjectStore) -> BTreeSet<String> {
             !key.starts_with(".assetlock/deploys/") && !key.starts_with(".assetlock/catalogs/")
         })
         .collect()
-}
-
-fn keys_with_record(build: &Build) -> BTreeSet<String> {
-    let mut keys: BTreeSet<String> = build.keys(true).into_iter().collect();
-    keys.insert(build.record_key());
-    keys
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,7 +49,7 @@ async fn upload_verify_and_rerun_on_azurite() {
     assert!(report.checked_create_only(), "{report}");
     assert_eq!(
         stored(store(&container).as_ref()).await,
-        keys_with_record(&build)
+        build.keys_with_record()
     );
     let css = build.key("css/app.css");
     let (_, attributes) = get(store(&container).as_ref(), PREFIX, &css).await;
@@ -174,7 +168,7 @@ async fn prune_on_azurite_removes_only_what_the_newest_release_does_not_use() {
     let prune = Options::prune(1, Duration::ZERO);
     let report = run(&two.source(), &dest, &quiet(prune)).await.unwrap();
 
-    let only_one: BTreeSet<String> = &keys_with_record(&one) - &keys_with_record(&two);
+    let only_one: BTreeSet<String> = &one.keys_with_record() - &two.keys_with_record();
     assert_eq!(only_one.len(), 2, "release 1's stylesheet and record");
     let deleted: BTreeSet<String> = report
         .deleted()
@@ -183,7 +177,7 @@ async fn prune_on_azurite_removes_only_what_the_newest_release_does_not_use() {
         .cloned()
         .collect();
     assert_eq!(deleted, only_one);
-    let mut left = keys_with_record(&two);
+    let mut left = two.keys_with_record();
     left.insert("notes.txt".to_owned());
     assert_eq!(stored(store(&container).as_ref()).await, left);
     run(&two.source(), &dest, &quiet(Options::verify()))
@@ -193,55 +187,17 @@ async fn prune_on_azurite_removes_only_what_the_newest_release_does_not_use() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_azure_pipeline_pulls_the_last_release_and_a_server_sends_a_delta_against_it() {
-    use support::deltas::{ACCEPT, available_dictionary, release};
-
     let Some(container) = container_or_skip().await else {
         return;
     };
     let dest = destination(&container, PREFIX);
-    let v1 = release("", None);
-    run(&v1.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-
-    let pulled = tempfile::tempdir().unwrap();
-    let pull = Options::pull_releases(pulled.path(), 3);
-    run(&v1.source(), &dest, &quiet(pull)).await.unwrap();
-    let v2 = release(".added { color: red; }\n", Some(pulled.path()));
-    let old = v1.asset("css/big.css");
-    let delta = &v2.asset("css/big.css")["deltas"][0];
-    assert_eq!(delta["dictionary"], old["sha256"], "{delta}");
-    run(&v2.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-
-    // A server of another build, its fallback on `az://`, sends the delta to a browser that
-    // has release 1, and release 2's stylesheet to one that has nothing.
+    // The server's fallback reads `az://` as `ASSETLOCK_FALLBACK` would give it.
     let fallback = Fallback::from_url(&format!("az://{container}/{PREFIX}")).unwrap();
-    let addr = support::serve_with_fallback(fallback).await;
-    let url = v2.asset("css/big.css")["url"].as_str().unwrap().to_owned();
-    let client = reqwest::Client::new();
-    let response = client
-        .get(format!("http://{addr}{url}"))
-        .header("accept-encoding", ACCEPT)
-        .header(
-            "available-dictionary",
-            available_dictionary(old["sha256"].as_str().unwrap()),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-encoding"], "dcz");
-    let body = response.bytes().await.unwrap();
-    let delta_file = v2.dist_dir.join(delta["path"].as_str().unwrap());
-    assert_eq!(body.as_ref(), std::fs::read(delta_file).unwrap());
+    let (addr, v2) = support::deltas::pull_build_and_serve_a_delta(&dest, fallback).await;
 
-    let plain = client
-        .get(format!("http://{addr}{url}"))
-        .send()
-        .await
-        .unwrap();
+    // A browser with nothing gets the identity bytes.
+    let url = v2.asset("css/big.css")["url"].as_str().unwrap().to_owned();
+    let plain = reqwest::get(format!("http://{addr}{url}")).await.unwrap();
     assert_eq!(plain.status(), 200);
     assert_eq!(plain.headers()["content-type"], "text/css; charset=utf-8");
     let identity = v2.dist_dir.join(v2.key("css/big.css"));

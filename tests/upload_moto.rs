@@ -99,46 +99,8 @@ async fn verify_warns_when_a_cross_origin_prefix_meets_a_bucket_without_cors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_s3_pipeline_pulls_the_last_release_and_a_server_sends_a_delta_against_it() {
     use assetlock::serve::Fallback;
-    use support::deltas::{ACCEPT, available_dictionary, release};
 
     let Some(moto) = moto_or_skip() else { return };
     let dest = destination(&moto).await;
-    let v1 = release("", None);
-    run(&v1.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-
-    // The pipeline of release 2: pull, build against what it pulled, upload, verify.
-    let pulled = tempfile::tempdir().unwrap();
-    let pull = Options::pull_releases(pulled.path(), 3);
-    run(&v1.source(), &dest, &quiet(pull)).await.unwrap();
-    let v2 = release(".added { color: red; }\n", Some(pulled.path()));
-    let old = v1.asset("css/big.css");
-    let delta = &v2.asset("css/big.css")["deltas"][0];
-    assert_eq!(delta["dictionary"], old["sha256"], "{delta}");
-    run(&v2.source(), &dest, &quiet(Options::upload()))
-        .await
-        .unwrap();
-    run(&v2.source(), &dest, &quiet(Options::verify()))
-        .await
-        .unwrap();
-
-    // A server of another build sends the delta from moto to a browser that has release 1.
-    let addr = support::serve_with_fallback(Fallback::new(dest)).await;
-    let url = v2.asset("css/big.css")["url"].as_str().unwrap().to_owned();
-    let response = reqwest::Client::new()
-        .get(format!("http://{addr}{url}"))
-        .header("accept-encoding", ACCEPT)
-        .header(
-            "available-dictionary",
-            available_dictionary(old["sha256"].as_str().unwrap()),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-encoding"], "dcz");
-    let body = response.bytes().await.unwrap();
-    let delta_file = v2.dist_dir.join(delta["path"].as_str().unwrap());
-    assert_eq!(body.as_ref(), std::fs::read(delta_file).unwrap());
+    support::deltas::pull_build_and_serve_a_delta(&dest, Fallback::new(dest.clone())).await;
 }

@@ -68,12 +68,6 @@ fn without_events(keys: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn keys_with_record(build: &Build) -> BTreeSet<String> {
-    let mut keys: BTreeSet<String> = build.keys(true).into_iter().collect();
-    keys.insert(build.record_key());
-    keys
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_url_of_both_builds_resolves_to_bytes_matching_its_integrity() {
     let (server, one, two) = deployed().await;
@@ -123,10 +117,10 @@ async fn prune_keep_1_grace_0_removes_only_what_build_2_does_not_use() {
         .await
         .unwrap();
 
-    let only_one: BTreeSet<String> = &keys_with_record(&one) - &keys_with_record(&two);
+    let only_one: BTreeSet<String> = &one.keys_with_record() - &two.keys_with_record();
     assert_eq!(only_one.len(), 2, "build 1's stylesheet and release record");
     assert_eq!(without_events(report.deleted()), Vec::from_iter(only_one));
-    assert_eq!(stored(&server).await, keys_with_record(&two));
+    assert_eq!(stored(&server).await, two.keys_with_record());
     server.run(&two, Options::verify()).await.unwrap();
 }
 
@@ -236,7 +230,7 @@ async fn prune_dry_run_prints_the_plan_and_deletes_nothing() {
     let options = quiet(Options::prune(1, Duration::ZERO).dry_run(true));
     let report = run(&two.source(), &dest, &options).await.unwrap();
 
-    let only_one: BTreeSet<String> = &keys_with_record(&one) - &keys_with_record(&two);
+    let only_one: BTreeSet<String> = &one.keys_with_record() - &two.keys_with_record();
     assert_eq!(
         without_events(report.deleted()),
         Vec::from_iter(only_one.iter().cloned())
@@ -307,7 +301,7 @@ async fn prune_after_a_rollback_keeps_the_rolled_back_build() {
         [c.build_id.clone(), a.build_id.clone()]
     );
     let keys = stored(&server).await;
-    for key in keys_with_record(&a).iter().chain(&keys_with_record(&c)) {
+    for key in a.keys_with_record().iter().chain(&c.keys_with_record()) {
         assert!(keys.contains(key), "{key} was deleted: {report}");
     }
     assert!(!keys.contains(&b.record_key()), "{report}");

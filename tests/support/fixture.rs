@@ -110,6 +110,14 @@ impl Build {
         format!(".assetlock/releases/{}.json", self.build_id)
     }
 
+    /// Every key an upload of this build stores but its deploy events and catalogs: its
+    /// objects, maps included, and its record.
+    pub fn keys_with_record(&self) -> std::collections::BTreeSet<String> {
+        let mut keys: std::collections::BTreeSet<String> = self.keys(true).into_iter().collect();
+        keys.insert(self.record_key());
+        keys
+    }
+
     /// Adds a precompressed variant of `logical` with these bytes, in the dist dir and in
     /// manifest.json, as the build does when it keeps one; returns the variant's key.
     pub fn add_variant(&self, logical: &str, token: &str, extension: &str, bytes: &[u8]) -> String {
