@@ -7,6 +7,7 @@
 //! output lengths (and source map columns) never change.
 
 use crate::hash;
+use assetlock_contract::naming::served_name;
 use assetlock_contract::url::{decode_path, encode_path};
 
 /// One reference from an asset to another asset.
@@ -88,7 +89,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let split = spec.find(['?', '#']).unwrap_or(spec.len());
-        let (path, suffix) = spec.split_at(split);
+        let path = &spec[..split];
         if path.is_empty() {
             return None;
         }
@@ -106,14 +107,31 @@ impl<'a> Resolver<'a> {
         // A reference that climbs out of the asset root can never name an asset; keep it as a
         // reference to a path that cannot exist so it is reported as dangling.
         let target = target.unwrap_or_else(|| format!("../{}", decoded.trim_start_matches('/')));
+        Some(self.resolve_to(spec, target, syntax, line, column))
+    }
+
+    /// The reference `spec` makes when it names `target`: [`Resolver::resolve`]'s result, or
+    /// another file the language's own lookup finds for it (TypeScript's `./x.js` naming
+    /// `x.ts`). The query or fragment of `spec` is kept.
+    pub fn resolve_to(
+        &self,
+        spec: &str,
+        target: String,
+        syntax: Syntax,
+        line: u32,
+        column: u32,
+    ) -> Ref {
+        let split = spec.find(['?', '#']).unwrap_or(spec.len());
+        let suffix = &spec[split..];
         let marker = self.marker(&target);
-        let relative = relative_path(self.location, &target);
+        // A TypeScript target is written as the JavaScript it is served as.
+        let relative = relative_path(self.location, &served_name(&target));
         let dot_slash = syntax == Syntax::Specifier && !relative.starts_with("../");
         let prefix = if dot_slash { "./" } else { "" };
         let plain_url = format!("{prefix}{}{suffix}", encode_path(&relative));
         let hashed = assetlock_contract::naming::hashed_name(&relative, &marker);
         let marker_url = format!("{prefix}{}{suffix}", encode_path(&hashed));
-        Some(Ref {
+        Ref {
             spec: spec.to_string(),
             target,
             marker,
@@ -124,7 +142,7 @@ impl<'a> Resolver<'a> {
             origin: None,
             static_import: false,
             via_map: false,
-        })
+        }
     }
 
     /// A hex string of the hash length, derived from the two paths.

@@ -157,17 +157,19 @@ pub fn check_artifact_path(path: &str) -> Result<(), String> {
 
 /// Whether an asset is a public file: one served at its own, unhashed path (`favicon.ico`,
 /// `robots.txt`, `sw.js`), revalidated instead of immutable, and never uploaded to the bucket
-/// (its key could not stay create-only). Its path is its logical path; every other asset's
-/// path carries the hash of its bytes, so the two never coincide.
+/// (its key could not stay create-only). Its path is its logical path (for a TypeScript
+/// source, the [`served_name`](crate::naming::served_name) of the JavaScript it compiles to);
+/// every other asset's path carries the hash of its bytes, so the two never coincide.
 ///
 /// ```
 /// use assetlock_contract::layout::is_public;
 ///
 /// assert!(is_public("favicon.ico", "favicon.ico"));
 /// assert!(!is_public("css/app.css", "css/app.3f2a9c1b7e04d5a6.css"));
+/// assert!(is_public("sw.ts", "sw.js"));
 /// ```
 pub fn is_public(logical: &str, path: &str) -> bool {
-    logical == path
+    crate::naming::served_name(logical) == path
 }
 
 #[cfg(test)]

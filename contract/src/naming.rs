@@ -14,6 +14,9 @@
 //! assert_eq!(naming::content_hash("css/app.3f2a9c1b.css.br"), Some("3f2a9c1b"));
 //! assert_eq!(naming::content_hash("backups/site.sql"), None);
 //! ```
+//!
+//! A source the build compiles to another language is served under the name of what it
+//! compiles to ([`served_name`]): `js/app.ts` is hashed as `js/app.<hash>.js`.
 
 use crate::Encoding;
 use crate::dictionary::DeltaCoding;
@@ -23,6 +26,42 @@ pub const HASH_LEN: std::ops::RangeInclusive<usize> = 8..=64;
 
 /// How many hex digits of the dictionary's hash a delta's name carries.
 pub const DELTA_DICTIONARY_LEN: usize = 16;
+
+/// Source extensions the build compiles, and the extension of what it serves instead.
+const COMPILED: [(&str, &str); 2] = [(".ts", ".js"), (".mts", ".mjs")];
+
+/// The path `logical` is served under before hashing: a TypeScript module (`.ts`, `.mts`) is
+/// served as the JavaScript it compiles to (`.js`, `.mjs`); every other path as it is. A
+/// declaration file (`.d.ts`) is not compiled and keeps its name.
+///
+/// ```
+/// use assetlock_contract::naming::served_name;
+///
+/// assert_eq!(served_name("js/app.ts"), "js/app.js");
+/// assert_eq!(served_name("js/worker.mts"), "js/worker.mjs");
+/// assert_eq!(served_name("js/types.d.ts"), "js/types.d.ts");
+/// assert_eq!(served_name("css/app.css"), "css/app.css");
+/// ```
+pub fn served_name(logical: &str) -> std::borrow::Cow<'_, str> {
+    if is_declaration(logical) {
+        return logical.into();
+    }
+    for (source, served) in COMPILED {
+        if let Some(stem) = logical.strip_suffix(source)
+            && !stem.is_empty()
+            && !stem.ends_with('/')
+        {
+            return format!("{stem}{served}").into();
+        }
+    }
+    logical.into()
+}
+
+/// Whether `logical` is a TypeScript declaration file (`.d.ts`, `.d.mts`): types only, never
+/// compiled.
+pub fn is_declaration(logical: &str) -> bool {
+    logical.ends_with(".d.ts") || logical.ends_with(".d.mts")
+}
 
 /// The hashed path of `logical` whose bytes hash to `hash` (lower-case hex).
 pub fn hashed_name(logical: &str, hash: &str) -> String {
@@ -114,6 +153,15 @@ mod tests {
             "js/vendor.min.abcd.js"
         );
         assert_eq!(hashed_name("css/app.css", "abcd"), "css/app.abcd.css");
+    }
+
+    #[test]
+    fn typescript_is_served_as_javascript() {
+        assert_eq!(served_name("a.ts"), "a.js");
+        assert_eq!(served_name("js/a.b.mts"), "js/a.b.mjs");
+        assert_eq!(served_name("js/.ts"), "js/.ts");
+        assert_eq!(served_name("js/x.d.mts"), "js/x.d.mts");
+        assert_eq!(served_name("video.mts.mp4"), "video.mts.mp4");
     }
 
     #[test]

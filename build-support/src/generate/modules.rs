@@ -11,7 +11,7 @@ use crate::name::built::Built;
 
 /// Whether an asset is a JS module the import map lists.
 fn is_module(asset: &Built) -> bool {
-    Kind::of(&asset.logical) == Kind::Js && !asset.logical.ends_with(".map")
+    Kind::of(&asset.logical).is_script() && !asset.logical.ends_with(".map")
 }
 
 /// The import map: `imports` maps the aliases and every module's logical URL under the mount
@@ -36,7 +36,11 @@ pub(crate) fn import_map(
         .filter(|a| is_module(a) && !crate::name::is_public(a))
     {
         imports.insert(
-            format!("{mount_path}{}", encode_path(&asset.logical)),
+            // A TypeScript module is imported by the name it is served under (`./x.js`).
+            format!(
+                "{mount_path}{}",
+                encode_path(&assetlock_contract::naming::served_name(&asset.logical))
+            ),
             asset.url.clone(),
         );
         integrity.insert(asset.url.clone(), asset.integrity.clone());

@@ -10,6 +10,7 @@ pub(crate) mod live;
 
 use std::collections::HashMap;
 
+use assetlock_contract::naming::served_name;
 use assetlock_contract::path_key;
 use assetlock_contract::url::encode_path;
 
@@ -29,10 +30,12 @@ pub(crate) fn name(
     stream: Option<Streamed>,
 ) -> Built {
     // A public file keeps its path and is served from the site root (see `layout::is_public`).
+    let served = served_name(&logical);
+    let content_type = assetlock_contract::mime::content_type(&served);
     let (hashed_path, url) = if settings.public.is_match(&logical) {
-        (logical.clone(), format!("/{}", encode_path(&logical)))
+        (served.to_string(), format!("/{}", encode_path(&served)))
     } else {
-        let hashed_path = assetlock_contract::naming::hashed_name(&logical, &hashed.name_hash);
+        let hashed_path = assetlock_contract::naming::hashed_name(&served, &hashed.name_hash);
         let url = format!("{}{}", settings.url_prefix, encode_path(&hashed_path));
         (hashed_path, url)
     };
@@ -44,7 +47,7 @@ pub(crate) fn name(
             Some(stream) => stream.integrity.clone(),
             None => settings.integrity.of(&hashed.bytes, &hashed.sha256),
         },
-        content_type: assetlock_contract::mime::content_type(&logical),
+        content_type,
         logical,
         hashed_path,
         size: stream
@@ -79,6 +82,21 @@ pub(crate) fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
             ),
         ));
     }
+    let mut served: HashMap<String, &str> = HashMap::new();
+    for asset in assets {
+        let name = served_name(&asset.logical);
+        if name == asset.logical {
+            continue;
+        }
+        if let Some(other) = served.insert(name.to_string(), &asset.logical) {
+            problems.push(served_twice(&asset.logical, other, &name));
+        }
+    }
+    for asset in assets {
+        if let Some(other) = served.get(asset.logical.as_str()) {
+            problems.push(served_twice(other, &asset.logical, &asset.logical));
+        }
+    }
     for asset in assets {
         for path in [&asset.logical, &asset.hashed_path] {
             match keys.insert(path_key(path), path) {
@@ -104,6 +122,15 @@ pub(crate) fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// Two sources that would be served under one name (`js/a.ts` beside `js/a.js`): an import
+/// of `./a.js` and the import map could not tell them apart.
+fn served_twice(logical: &str, other: &str, name: &str) -> Diagnostic {
+    Diagnostic::new(
+        logical,
+        format!("is served as `{name}`, and so is `{other}`; rename one of them"),
+    )
 }
 
 /// The most bytes the text fields of one asset may take: the generated code packs where each

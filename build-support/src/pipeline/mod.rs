@@ -83,6 +83,18 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         settings.cache_max_bytes,
     ));
     let (sources, mut problems) = discover::walk::discover(settings);
+    let locked;
+    let live_off = typescript_locks(settings, &sources);
+    let settings = match &live_off {
+        Some(_) => {
+            locked = Settings {
+                live: false,
+                ..settings.clone()
+            };
+            &locked
+        }
+        None => settings,
+    };
     let inputs = fingerprint::Inputs::stamp(settings, &sources, identity);
     if problems.is_empty()
         && let Some(output) = inputs.unchanged(settings)
@@ -174,6 +186,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         name::live::unlock(settings, &mut assets);
     }
     let mut warnings = linked.warnings;
+    warnings.extend(live_off);
     warnings.extend(unoptimised::warning(settings, &stages));
     let stats = Stats {
         transformed: stages.transformed.load(Ordering::Relaxed),
@@ -188,4 +201,19 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         inputs.record(settings, &digests, output);
     }
     output
+}
+
+/// Live mode serves sources as they are, which a browser cannot run when they are TypeScript:
+/// a live build with a TypeScript source is built locked instead, and says so.
+fn typescript_locks(settings: &Settings, sources: &[Source]) -> Option<Diagnostic> {
+    let source = sources
+        .iter()
+        .find(|s| discover::Kind::of(&s.logical) == discover::Kind::Ts)?;
+    settings.live.then(|| {
+        Diagnostic::new(
+            &source.logical,
+            "live mode is off for this build: TypeScript is compiled by the build, so an edit \
+             shows after the next build (`cargo run` again), not on reload",
+        )
+    })
 }

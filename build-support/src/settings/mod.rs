@@ -23,7 +23,7 @@ use crate::error::Diagnostic;
 pub(crate) use targets::Targets;
 
 /// Settings after environment overrides, with paths made absolute.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Settings {
     pub crate_root: PathBuf,
     pub asset_dirs: Vec<PathBuf>,

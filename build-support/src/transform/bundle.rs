@@ -26,7 +26,7 @@ pub(crate) fn build(
 ) -> Result<Transformed, Vec<Diagnostic>> {
     let kind = Kind::of(name);
     let problem = |message: String| Diagnostic::new(format!("bundle `{name}`"), message);
-    if kind == Kind::Other {
+    if !matches!(kind, Kind::Css | Kind::Js) {
         return Err(vec![problem(
             "a bundle's name must end in .js, .mjs or .css".into(),
         )]);

@@ -46,7 +46,7 @@ pub(crate) fn transform_kept(input: &Input, bytes: &[u8]) -> Result<Transformed,
         return Ok(passthrough(bytes));
     }
     let result = std::str::from_utf8(bytes)
-        .map_err(|e| not_utf8(input, bytes, &e))
+        .map_err(|e| not_utf8(input, bytes, &e, kind))
         .and_then(|text| guarded(input, text, kind, || with_unique_markers(input, text, kind)));
     match result {
         Err(problem) if input.options.warn_only && !input.part => {
@@ -74,6 +74,10 @@ fn guarded(
             nesting::check_css(input.display, text)?;
             "CSS transform (lightningcss)"
         }
+        Kind::Ts => {
+            nesting::check_js(input.display, text)?;
+            "TypeScript transform (oxc)"
+        }
         // The JS lexer does not recurse: it leaves a deeper text to the parser, which the JS
         // transform checks before it parses.
         _ if input.options.js_as_written() => "JS transform",
@@ -98,6 +102,7 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
         let attempt = Input { salt, ..*input };
         let mut out = match kind {
             Kind::Css => css::transform(&attempt, text)?,
+            Kind::Ts => js::transform_typescript(&attempt, text)?,
             _ => js::transform(&attempt, text)?,
         };
         if !attempt.part {
@@ -133,11 +138,19 @@ fn passthrough(bytes: &[u8]) -> Transformed {
     }
 }
 
-fn not_utf8(input: &Input, bytes: &[u8], e: &std::str::Utf8Error) -> Diagnostic {
+fn not_utf8(input: &Input, bytes: &[u8], e: &std::str::Utf8Error, kind: Kind) -> Diagnostic {
     let valid = &bytes[..e.valid_up_to()];
     let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
     let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
-    Diagnostic::new(input.display, "not valid UTF-8").at(line, column)
+    let problem = Diagnostic::new(input.display, "not valid UTF-8").at(line, column);
+    match kind {
+        // `.ts` is also the extension of MPEG transport streams (HLS video segments).
+        Kind::Ts => problem.with_note(
+            "a .ts or .mts asset is compiled as TypeScript; a video stream must be renamed \
+             (.m2ts)",
+        ),
+        _ => problem,
+    }
 }
 
 #[cfg(test)]

@@ -72,7 +72,8 @@ impl TransformOptions {
         match kind {
             Kind::Css => self.css_as_written(),
             Kind::Js => self.js_as_written(),
-            Kind::Other => false,
+            // TypeScript is always compiled: its types must go.
+            Kind::Ts | Kind::Other => false,
         }
     }
 }

@@ -8,6 +8,8 @@
 //!
 //! `.mjs` is parsed as a module; `.js` as a module when it has `import`/`export` syntax and as a
 //! classic script otherwise (UMD bundles like jquery), which keeps top-level names global.
+//! TypeScript ([`typescript`]) is parsed the same way, compiled to JavaScript, then goes the
+//! parser's path, printed by oxc's code generator even when not minified.
 //! Rewritten: static `import`/`export ... from`, `import("literal")` and
 //! `new URL("literal", import.meta.url)` naming a local asset, and `sourceMappingURL`.
 
@@ -18,6 +20,7 @@ use oxc::ast::ast::{
     ImportExpression, NewExpression, Program, Statement, StringLiteral, TemplateLiteral,
 };
 use oxc::ast_visit::{VisitMut, walk_mut};
+use oxc::codegen::{Codegen, CodegenOptions};
 use oxc::parser::Parser;
 use oxc::span::{GetSpan, SourceType, Span};
 
@@ -33,6 +36,7 @@ mod as_written;
 mod depth;
 mod dynamic;
 mod minify;
+mod typescript;
 #[cfg(feature = "benchmarking")]
 pub use minify::minify_alone;
 pub(crate) mod scan;
@@ -59,22 +63,46 @@ fn module_in_part(input: &Input) -> Diagnostic {
     )
 }
 
+/// Compiles one TypeScript module to JavaScript, then rewrites and (when
+/// `input.options.minify`) minifies it as the parser's path does.
+pub(crate) fn transform_typescript(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    parse_as(input, text, true)
+}
+
 /// The parser's path: parse, rewrite and (when `input.options.minify`) minify.
 fn parse(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    parse_as(input, text, false)
+}
+
+/// [`parse`], of a TypeScript module when `typescript`.
+fn parse_as(input: &Input, text: &str, typescript: bool) -> Result<Transformed, Diagnostic> {
     let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, text, source_type(input.logical)).parse();
+    let source_type = match typescript {
+        true => typescript::source_type(input.logical),
+        false => source_type(input.logical),
+    };
+    let parsed = Parser::new(&allocator, text, source_type).parse();
     let lines = LineIndex::new(text);
     if parsed.panicked || parsed.diagnostics.has_errors() {
         return Err(syntax_error(input, &lines, &parsed.diagnostics));
     }
     let mut program = parsed.program;
+    if typescript {
+        typescript::compile(input, &allocator, &mut program, &lines)?;
+    }
     let resolver = input.resolver();
     let mut finder = Finder {
         allocator: &allocator,
         resolver: &resolver,
         lines: &lines,
         text,
-        rewrite: input.options.minify,
+        // A compiled module is printed from its tree, so its references change there.
+        rewrite: input.options.minify || typescript,
+        typescript: typescript.then(|| typescript::Lookup {
+            resolver: &resolver,
+            files: input.files,
+            reads: Vec::new(),
+        }),
         import_map: input.options.import_map_mode,
         static_import: false,
         found: Vec::new(),
@@ -91,11 +119,13 @@ fn parse(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
         return Err(module_in_part(input));
     }
     let found = finder.found;
+    let reads = finder.typescript.map(|t| t.reads).unwrap_or_default();
     let non_literal = dynamic::report(input, finder.non_literal)?;
     let map_comment = find_map_comment(&program, text);
     let mut out = Transformed {
         refs: found.iter().map(|(_, r)| r.clone()).collect(),
         warnings: non_literal,
+        reads,
         ..Transformed::default()
     };
     // A minified file without a map of its own has no use for the map it came with.
@@ -104,14 +134,22 @@ fn parse(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
         .as_ref()
         .filter(|_| chains_map)
         .and_then(|c| input.input_map(&c.url, c.line, c.column, &mut out));
-    if input.options.minify {
+    if input.options.minify || typescript {
         let source_name = input.options.source_maps.then(|| input.source_name());
-        let (code, map) = minify::minify(
-            &allocator,
-            &mut program,
-            &input.options.targets,
-            source_name,
-        );
+        let (code, map) = if input.options.minify {
+            minify::minify(
+                &allocator,
+                &mut program,
+                &input.options.targets,
+                source_name,
+            )
+        } else {
+            // The map comment the source carried names the source's map, not this output's.
+            if let Some(comment) = &map_comment {
+                program.comments.retain(|c| c.span != comment.span);
+            }
+            print(&program, source_name)
+        };
         out.bytes = code.into_bytes();
         out.map = map
             .map(|map| chain_or_warn(input, &map, input_map.as_ref(), &mut out.warnings))
@@ -132,6 +170,17 @@ fn parse(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
         out.bytes = splice::apply(text, edits).into_bytes();
     }
     Ok(out)
+}
+
+/// The program printed as it is (not minified, comments kept) and, given the name sources
+/// are listed under, its source map.
+fn print(program: &Program, source_name: Option<String>) -> (String, Option<String>) {
+    let options = CodegenOptions {
+        source_map_path: source_name.map(Into::into),
+        ..CodegenOptions::default()
+    };
+    let printed = Codegen::new().with_options(options).build(program);
+    (printed.code, printed.map.map(|m| m.to_json_string()))
 }
 
 /// The minifier's map chained through the input map; when chaining fails, a warning and the
@@ -167,6 +216,8 @@ struct Finder<'a, 'r> {
     lines: &'r LineIndex<'r>,
     text: &'r str,
     rewrite: bool,
+    /// In a TypeScript module: TypeScript's lookup, and what it read.
+    typescript: Option<typescript::Lookup<'r>>,
     /// Module specifiers stay as written, for the page's import map to resolve.
     import_map: bool,
     /// Inside a static `import`/`export ... from`.
@@ -186,17 +237,32 @@ impl<'a> Finder<'a, '_> {
         r
     }
 
+    /// The reference `spec` makes, looked up as TypeScript does in a TypeScript module.
+    fn resolve(&mut self, spec: &str, syntax: Syntax, line: u32, column: u32) -> Option<Ref> {
+        match &mut self.typescript {
+            Some(lookup) => lookup.resolve(spec, syntax, line, column),
+            None => self.resolver.resolve(spec, syntax, line, column),
+        }
+    }
+
+    /// The text a reference is rewritten to in the tree, if any: its hashed URL, or for one
+    /// left to the import map, in a TypeScript module, the name its target is served under
+    /// (`./x.ts` becomes `./x.js`, which the map lists).
+    fn rewritten<'u>(&self, r: &'u Ref) -> Option<&'u str> {
+        match r.via_map {
+            false => self.rewrite.then_some(r.marker_url.as_str()),
+            true => self.typescript.is_some().then_some(r.plain_url.as_str()),
+        }
+    }
+
     fn string(&mut self, literal: &mut StringLiteral<'a>, syntax: Syntax) {
         let (line, column) = self.lines.position(literal.span.start as usize);
-        let Some(r) = self
-            .resolver
-            .resolve(literal.value.as_str(), syntax, line, column)
-        else {
+        let Some(r) = self.resolve(literal.value.as_str(), syntax, line, column) else {
             return;
         };
         let r = self.classify(r, syntax);
-        if self.rewrite && !r.via_map {
-            literal.value = self.allocator.alloc_str(&r.marker_url).into();
+        if let Some(url) = self.rewritten(&r) {
+            literal.value = self.allocator.alloc_str(url).into();
             literal.raw = None;
         }
         let inner = Span::new(literal.span.start + 1, literal.span.end - 1);
@@ -212,12 +278,12 @@ impl<'a> Finder<'a, '_> {
             return;
         };
         let (line, column) = self.lines.position(template.span.start as usize);
-        let Some(r) = self.resolver.resolve(cooked.as_str(), syntax, line, column) else {
+        let Some(r) = self.resolve(cooked.as_str(), syntax, line, column) else {
             return;
         };
         let r = self.classify(r, syntax);
-        if self.rewrite && !r.via_map {
-            let text: &'a str = self.allocator.alloc_str(&r.marker_url);
+        if let Some(url) = self.rewritten(&r) {
+            let text: &'a str = self.allocator.alloc_str(url);
             quasi.value.raw = text.into();
             quasi.value.cooked = Some(text.into());
         }

@@ -1,0 +1,156 @@
+//! TypeScript: a `.ts` or `.mts` module compiled to the JavaScript it is served as, through
+//! oxc's transformer, before the JS transform finds its references and prints it.
+//!
+//! - Types, type-only imports and exports are removed; enums and namespaces compiled; syntax
+//!   the targets lack lowered. There is no type checking: `tsc --noEmit` does that beside the
+//!   build.
+//! - A lowering that needs one of oxc's runtime helpers (a bare import of `@oxc-project/runtime`
+//!   that no page could load) is an error naming the helper, not a broken module.
+//! - An import is looked up as TypeScript does among the assets: `./x.js` names `x.ts` when only
+//!   that exists, and `./x` names `x.ts`, `x.js`, `x/index.ts` or `x/index.js`. What the lookup
+//!   saw is listed in the result's reads, so a cached result goes stale when it changes.
+
+use std::path::Path;
+
+use oxc::allocator::Allocator;
+use oxc::ast::ast::{Program, Statement};
+use oxc::semantic::SemanticBuilder;
+use oxc::span::SourceType;
+use oxc::transformer::{EnvOptions, TransformOptions, Transformer};
+
+use crate::discover::Files;
+use crate::error::Diagnostic;
+use crate::reference::{Ref, Resolver, Syntax};
+use crate::transform::input::Input;
+use crate::transform::position::LineIndex;
+
+/// The module oxc's transformer imports its helpers from.
+const HELPERS: &str = "@oxc-project/runtime";
+
+/// How a TypeScript file is parsed: `.mts` as a module; `.ts` as a module when it has module
+/// syntax, a classic script otherwise (as `.js` is).
+pub(super) fn source_type(logical: &str) -> SourceType {
+    let js = if logical.ends_with(".mts") {
+        SourceType::mjs()
+    } else {
+        SourceType::unambiguous()
+    };
+    js.with_typescript(true)
+}
+
+/// Compiles a parsed TypeScript program to JavaScript in place, lowering syntax the targets
+/// lack.
+pub(super) fn compile<'a>(
+    input: &Input,
+    allocator: &'a Allocator,
+    program: &mut Program<'a>,
+    lines: &LineIndex,
+) -> Result<(), Diagnostic> {
+    let semantic = SemanticBuilder::new()
+        .with_check_syntax_error(true)
+        // The enum transform reads the members' values from the scoping.
+        .with_enum_eval(true)
+        .with_excess_capacity(2.0)
+        .build(program);
+    if semantic.diagnostics.has_errors() {
+        return Err(super::syntax_error(input, lines, &semantic.diagnostics));
+    }
+    let options = TransformOptions {
+        env: EnvOptions::from(input.options.targets.js.clone()),
+        ..TransformOptions::default()
+    };
+    let scoping = semantic.semantic.into_scoping();
+    let compiled = Transformer::new(allocator, Path::new(input.logical), &options)
+        .build_with_scoping(scoping, program);
+    if compiled.diagnostics.has_errors() {
+        return Err(super::syntax_error(input, lines, &compiled.diagnostics));
+    }
+    match helper(program) {
+        Some(helper) => Err(Diagnostic::new(
+            input.display,
+            format!(
+                "compiling this file for the targets needs oxc's runtime helper `{helper}`, \
+                 which a browser cannot load; raise `Config::targets` to browsers that have the \
+                 syntax, or avoid it"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The first runtime helper the compiled program imports.
+fn helper(program: &Program) -> Option<String> {
+    program.body.iter().find_map(|statement| match statement {
+        Statement::ImportDeclaration(import) => {
+            let source = import.source.value.as_str();
+            source
+                .strip_prefix(HELPERS)
+                .map(|rest| rest.rsplit('/').next().unwrap_or(rest).to_string())
+        }
+        _ => None,
+    })
+}
+
+/// What TypeScript's lookup of one module specifier found among the assets.
+pub(super) struct Lookup<'r> {
+    pub resolver: &'r Resolver<'r>,
+    pub files: &'r Files,
+    /// Every path looked at, with the SHA-256 of what was there.
+    pub reads: Vec<(String, Option<[u8; 32]>)>,
+}
+
+impl Lookup<'_> {
+    /// The reference `spec` makes from a TypeScript module: the file it names when that is an
+    /// asset, else the first of TypeScript's other candidates that is, else the file it names
+    /// (reported as missing when the build links).
+    pub fn resolve(&mut self, spec: &str, syntax: Syntax, line: u32, column: u32) -> Option<Ref> {
+        let found = self.resolver.resolve(spec, syntax, line, column)?;
+        if syntax != Syntax::Specifier || self.files.contains_key(&found.target) {
+            return Some(found);
+        }
+        let mut looked = vec![found.target.clone()];
+        let hit = candidates(&found.target).into_iter().find(|candidate| {
+            looked.push(candidate.clone());
+            self.files.contains_key(candidate)
+        });
+        for path in looked {
+            let digest = self
+                .files
+                .get(&path)
+                .map(|bytes| crate::hash::sha256(&bytes));
+            self.reads.push((path, digest));
+        }
+        Some(match hit {
+            Some(target) => self
+                .resolver
+                .resolve_to(&found.spec, target, syntax, line, column),
+            None => found,
+        })
+    }
+}
+
+/// The files TypeScript tries for a specifier naming `target` that is not there, in its order:
+/// the source of a `.js`/`.mjs` name, else the name with an extension, else a folder's index.
+fn candidates(target: &str) -> Vec<String> {
+    if let Some(stem) = target.strip_suffix(".js") {
+        return vec![format!("{stem}.ts")];
+    }
+    if let Some(stem) = target.strip_suffix(".mjs") {
+        return vec![format!("{stem}.mts")];
+    }
+    let index = |name: &str| match target {
+        "" => name.to_string(),
+        dir => format!("{dir}/{name}"),
+    };
+    let mut found = Vec::new();
+    if !target.is_empty() {
+        found.push(format!("{target}.ts"));
+        found.push(format!("{target}.js"));
+    }
+    found.push(index("index.ts"));
+    found.push(index("index.js"));
+    found
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,173 @@
+//! TypeScript modules as sources: compiled to JavaScript, served under `.js` names, imported by
+//! TypeScript's own conventions, and run by Node.js as the browser would load them.
+#![allow(clippy::disallowed_methods)]
+
+mod support;
+
+use std::process::Command;
+
+use assetlock_build::JsImports;
+use support::{Site, assert_references_resolve, hashed_path, manifest, text};
+
+/// A small module graph: TypeScript importing TypeScript by `.js` name, extensionless and by
+/// folder, a type-only module, and a JavaScript entry importing a TypeScript module.
+fn site() -> Site {
+    Site::new(&[
+        (
+            "js/main.js",
+            "import { report } from './app.ts';\nglobalThis.report = report;\n",
+        ),
+        (
+            "js/app.ts",
+            "import type { Sized } from './types';\n\
+             import { twice } from './util.js';\n\
+             import { Square, Kind } from './shapes';\n\
+             namespace Units { export const suffix: string = 'px'; }\n\
+             const shapes: Sized[] = [new Square(3)];\n\
+             export function report(extra?: { by: number }): string {\n\
+             \x20 const total = shapes.reduce((sum, s) => sum + s.size(), 0);\n\
+             \x20 return `${Kind[Kind.Square]}:${twice(total) + (extra?.by ?? 0)}${Units.suffix}`;\n\
+             }\n",
+        ),
+        (
+            "js/util.ts",
+            "export const twice = (n: number): number => n * 2;\n",
+        ),
+        (
+            "js/shapes/index.ts",
+            "import type { Sized } from '../types.ts';\n\
+             export enum Kind { Circle, Square }\n\
+             export class Square implements Sized {\n\
+             \x20 constructor(private readonly side: number) {}\n\
+             \x20 size(): number { return this.side * this.side; }\n\
+             }\n",
+        ),
+        ("js/types.ts", "export interface Sized { size(): number }\n"),
+    ])
+}
+
+/// Runs `code` as an ES module in Node.js, or `None` when Node.js is missing (outside strict
+/// mode).
+fn node_module(code: &str) -> Option<String> {
+    use assetlock_test_support::tools;
+    if !tools::available("node", tools::program("node"), "apt-get install nodejs") {
+        return None;
+    }
+    let out = Command::new("node")
+        .args(["--input-type=module", "-e", code])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn a_typescript_module_graph_compiles_and_runs() {
+    for minify in [false, true] {
+        let site = site();
+        let output = site.config().minify(minify).try_compile().unwrap();
+        let manifest = manifest(&output);
+        let app = &manifest["assets"]["js/app.ts"];
+        let path = app["path"].as_str().unwrap();
+        assert!(
+            path.starts_with("js/app.") && path.ends_with(".js"),
+            "{path}"
+        );
+        let index = hashed_path(&output, "js/shapes/index.ts");
+        assert!(index.ends_with(".js"), "{index}");
+
+        let app_text = text(&output, "js/app.ts");
+        for gone in ["import type", "interface", ": number", "namespace"] {
+            assert!(!app_text.contains(gone), "{gone} in {app_text}");
+        }
+        assert_references_resolve(&output);
+
+        let main = output.dist_dir().join(hashed_path(&output, "js/main.js"));
+        let code = format!(
+            "await import({:?});\nconsole.log(globalThis.report({{ by: 1 }}));",
+            format!("file://{}", main.display())
+        );
+        if let Some(printed) = node_module(&code) {
+            assert_eq!(printed.trim(), "Square:19px", "minify={minify}");
+        }
+    }
+}
+
+#[test]
+fn the_import_map_lists_a_typescript_module_under_the_name_it_is_served_as() {
+    let site = site();
+    let output = site
+        .config()
+        .js_imports(JsImports::ImportMap)
+        .try_compile()
+        .unwrap();
+    let code = std::fs::read_to_string(output.code_path()).unwrap();
+    let map_line = code
+        .lines()
+        .find(|l| l.contains("pub const IMPORT_MAP"))
+        .unwrap();
+    let util = output.url("js/util.ts").unwrap();
+    assert!(
+        map_line.contains(&format!(r#"\"/assets/js/util.js\":\"{util}\""#)),
+        "{map_line}"
+    );
+    // Specifiers stay for the map to resolve, written as the served names it lists.
+    let app = text(&output, "js/app.ts");
+    assert!(app.contains("from \"./util.js\""), "{app}");
+    assert!(app.contains("from \"./shapes/index.js\""), "{app}");
+}
+
+#[test]
+fn every_broken_typescript_file_is_reported_with_its_line_and_column() {
+    let site = site();
+    site.write("js/bad.ts", b"export const a = 1;\nlet b: = 2;\n");
+    site.write("js/worse.mts", b"export enum {\n");
+    let error = site.config().try_compile().unwrap_err().to_string();
+    assert!(error.contains("js/bad.ts:2:"), "{error}");
+    assert!(error.contains("js/worse.mts:1:"), "{error}");
+}
+
+#[test]
+fn a_typescript_source_beside_the_javascript_it_would_become_is_an_error() {
+    let site = site();
+    site.write("js/util.js", b"export const twice = (n) => n * 2;\n");
+    let error = site.config().try_compile().unwrap_err().to_string();
+    assert!(
+        error.contains("js/util.ts: is served as `js/util.js`, and so is `js/util.js`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_declaration_file_is_not_compiled() {
+    let site = site();
+    site.write("js/globals.d.ts", b"declare const VERSION: string;\n");
+    let output = site.config().try_compile().unwrap();
+    let path = hashed_path(&output, "js/globals.d.ts");
+    assert!(path.ends_with(".ts"), "{path}");
+}
+
+#[test]
+fn a_live_build_with_typescript_is_built_locked_and_says_so() {
+    let site = site();
+    let output = site.config().live(true).try_compile().unwrap();
+    let live = |output: &assetlock_build::Output| manifest(output)["live"].as_bool() == Some(true);
+    assert!(!live(&output));
+    assert!(hashed_path(&output, "js/util.ts").ends_with(".js"));
+    let warnings: Vec<String> = output.warnings().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("live mode is off for this build: TypeScript")),
+        "{warnings:?}"
+    );
+
+    // Without TypeScript, the same build is live.
+    let plain = Site::new(&[("js/main.js", "export const a = 1;\n")]);
+    let output = plain.config().live(true).try_compile().unwrap();
+    assert!(live(&output));
+}
