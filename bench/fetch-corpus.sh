@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches the real-world corpus: pinned npm packages, checksum-verified, unpacked into
 # bench/corpus/<package>/ (only the files a site would serve). Used by the real-world tests and
-# by the benchmarks.
+# by the benchmarks. Sources that the build compiles (TypeScript) go to bench/corpus-sources/,
+# apart from the served corpus.
 #
 #   bench/fetch-corpus.sh              # bench/corpus (skips the download when already there)
 #   bench/fetch-corpus.sh --scale 4    # also bench/corpus-x4: 4 copies in subfolders
@@ -30,12 +31,20 @@ packages=(
     "bootstrap-icons|bootstrap-icons@1.11.3|c68c68dc483cc06c897873d2452e23d33f21865d205edc51349332313bdfdae5|font icons/a*.svg"
 )
 
+# The same, for source code bases: a TypeScript library with many modules.
+sources=(
+    "query-core|@tanstack/query-core@5.108.4|7660b37f747ce33f1e5456299009dbe217a08514f402c13e633ae95727e361e0|src"
+)
+
+# fetch DEST ENTRY...: each entry's tarball, checksum-verified, unpacked into DEST/<name>.
 fetch() {
+    local dest="$1"
+    shift
     mkdir -p "$cache"
-    local staging="$corpus.partial"
+    local staging="$dest.partial"
     rm -rf "$staging"
     mkdir -p "$staging"
-    for entry in "${packages[@]}"; do
+    for entry in "$@"; do
         IFS='|' read -r name spec sum paths <<<"$entry"
         local tarball
         tarball="$cache/$(echo "$spec" | tr '@/' '--').tgz"
@@ -55,16 +64,20 @@ fetch() {
             --exclude='*.rtl.*' "${members[@]}"
         echo "  $spec"
     done
-    rm -rf "$corpus"
-    mv "$staging" "$corpus"
+    rm -rf "$dest"
+    mv "$staging" "$dest"
+    touch "$dest/.complete"
 }
 
 if [ -f "$corpus/.complete" ]; then
     echo "corpus present: $corpus"
 else
     echo "fetching corpus into $corpus"
-    fetch
-    touch "$corpus/.complete"
+    fetch "$corpus" "${packages[@]}"
+fi
+if [ ! -f "$corpus-sources/.complete" ]; then
+    echo "fetching sources into $corpus-sources"
+    fetch "$corpus-sources" "${sources[@]}"
 fi
 echo "  $(find "$corpus" -type f ! -name .complete | wc -l) files, $(du -sb --exclude=.complete "$corpus" | cut -f1) bytes"
 

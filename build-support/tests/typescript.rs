@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::path::Path;
 use std::process::Command;
 
 use assetlock_build::JsImports;
@@ -170,4 +171,89 @@ fn a_live_build_with_typescript_is_built_locked_and_says_so() {
     let plain = Site::new(&[("js/main.js", "export const a = 1;\n")]);
     let output = plain.config().live(true).try_compile().unwrap();
     assert!(live(&output));
+}
+
+/// What a scenario over TanStack Query's core prints, given the module to import: its export
+/// names, then a query fetched, cached, hashed and matched.
+const QUERY_SCENARIO: &str = r#"
+const m = await import(process.argv[1]);
+const client = new m.QueryClient();
+client.mount();
+const value = await client.fetchQuery({ queryKey: ['a', 1], queryFn: async () => 42 });
+const query = client.getQueryCache().find({ queryKey: ['a', 1] });
+console.log(JSON.stringify({
+  exports: Object.keys(m).sort(),
+  value,
+  cached: client.getQueryData(['a', 1]),
+  status: query.state.status,
+  hash: m.hashKey(['x', { b: 1, a: 2 }]),
+  matched: m.matchQuery({ queryKey: ['a'] }, query),
+  replaced: m.replaceEqualDeep({ a: [1, 2] }, { a: [1, 2] }),
+}));
+client.unmount();
+"#;
+
+/// Runs [`QUERY_SCENARIO`] over `module` in Node.js.
+fn query_scenario(module: &Path) -> String {
+    let out = Command::new("node")
+        .args(["--input-type=module", "-e", QUERY_SCENARIO])
+        .arg(format!("file://{}", module.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_real_typescript_code_base_behaves_as_esbuilds_build_of_it() {
+    use assetlock_test_support::{tools, workspace};
+    let Some(sources) = workspace::corpus_sources() else {
+        return;
+    };
+    let has_tools = tools::program("node") && tools::program("esbuild");
+    if !tools::available(
+        "node and esbuild",
+        has_tools,
+        "apt-get install nodejs; npm install -g esbuild",
+    ) {
+        return;
+    }
+    let src = sources.join("query-core/src");
+    let reference = tempfile::tempdir().unwrap();
+    let bundle = reference.path().join("query-core.mjs");
+    let esbuild = Command::new("esbuild")
+        .arg(src.join("index.ts"))
+        .args([
+            "--bundle",
+            "--format=esm",
+            "--target=es2020",
+            "--log-level=warning",
+        ])
+        .arg(format!("--outfile={}", bundle.display()))
+        .output()
+        .unwrap();
+    assert!(
+        esbuild.status.success(),
+        "{}",
+        String::from_utf8_lossy(&esbuild.stderr)
+    );
+    let expected = query_scenario(&bundle);
+    assert!(expected.contains("\"value\":42"), "{expected}");
+
+    let site = Site::copy_of(&src);
+    for minify in [false, true] {
+        let output = site
+            .config()
+            .minify(minify)
+            .targets("chrome >= 90, firefox >= 90, safari >= 15")
+            .try_compile()
+            .unwrap();
+        assert_references_resolve(&output);
+        let index = output.dist_dir().join(hashed_path(&output, "index.ts"));
+        assert_eq!(query_scenario(&index), expected, "minify={minify}");
+    }
 }

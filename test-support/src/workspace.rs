@@ -20,3 +20,16 @@ pub fn corpus() -> Option<PathBuf> {
     )
     .then_some(dir)
 }
+
+/// The source code bases that `bench/fetch-corpus.sh` fetches beside the corpus (TypeScript
+/// libraries the build compiles), when complete; otherwise `None`, as [`corpus`].
+pub fn corpus_sources() -> Option<PathBuf> {
+    let dir = root().join("bench/corpus-sources");
+    let complete = dir.join(".complete").exists();
+    crate::tools::available(
+        "the corpus of sources",
+        complete,
+        "run bench/fetch-corpus.sh",
+    )
+    .then_some(dir)
+}

@@ -2,10 +2,11 @@
 //! oxc's transformer, before the JS transform finds its references and prints it.
 //!
 //! - Types, type-only imports and exports are removed; enums and namespaces compiled; syntax
-//!   the targets lack lowered. There is no type checking: `tsc --noEmit` does that beside the
-//!   build.
-//! - A lowering that needs one of oxc's runtime helpers (a bare import of `@oxc-project/runtime`
-//!   that no page could load) is an error naming the helper, not a broken module.
+//!   the targets lack lowered where that needs no runtime helper ([`lowering`]). There is no
+//!   type checking: `tsc --noEmit` does that beside the build.
+//! - Should a transform still import one of oxc's runtime helpers (a bare import of
+//!   `@oxc-project/runtime` that no page could load), that is an error naming the helper, not
+//!   a broken module.
 //! - An import is looked up as TypeScript does among the assets: `./x.js` names `x.ts` when only
 //!   that exists, and `./x` names `x.ts`, `x.js`, `x/index.ts` or `x/index.js`. What the lookup
 //!   saw is listed in the result's reads, so a cached result goes stale when it changes.
@@ -56,7 +57,7 @@ pub(super) fn compile<'a>(
         return Err(super::syntax_error(input, lines, &semantic.diagnostics));
     }
     let options = TransformOptions {
-        env: EnvOptions::from(input.options.targets.js.clone()),
+        env: lowering(input),
         ..TransformOptions::default()
     };
     let scoping = semantic.semantic.into_scoping();
@@ -76,6 +77,20 @@ pub(super) fn compile<'a>(
         )),
         None => Ok(()),
     }
+}
+
+/// The syntax lowered for the targets: what oxc lowers in place. Class fields and private
+/// members, `async` functions and generators, object rest and spread and `using` would need
+/// oxc's runtime helpers, which a page cannot import: they are kept as written, as in a `.js`
+/// file.
+fn lowering(input: &Input) -> EnvOptions {
+    let mut env = EnvOptions::from(input.options.targets.js.clone());
+    env.es2026.explicit_resource_management = false;
+    env.es2022.class_properties = None;
+    env.es2018.object_rest_spread = None;
+    env.es2018.async_generator_functions = false;
+    env.es2017.async_to_generator = false;
+    env
 }
 
 /// The first runtime helper the compiled program imports.

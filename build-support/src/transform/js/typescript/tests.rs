@@ -126,14 +126,17 @@ fn a_syntax_error_names_the_line_and_column() {
 }
 
 #[test]
-fn a_lowering_that_needs_a_runtime_helper_is_an_error() {
+fn syntax_that_would_need_a_runtime_helper_is_kept_as_written() {
     let mut options = options(false);
     options.targets = Targets::resolve("chrome 50").unwrap();
-    let source =
-        "export async function f(): Promise<number> { return await Promise.resolve(1); }\n";
-    let problem = run_with(&options, "js/app.ts", source, &[]).unwrap_err();
-    let text = problem.to_string();
-    assert!(text.contains("runtime helper `asyncToGenerator`"), "{text}");
+    let source = "export class A { #n = 1; static s = 2; get n(): number { return this.#n; } }\n\
+                  export async function f(o: object): Promise<object> { return { ...o, a: await 1 }; }\n";
+    let out = run_with(&options, "js/app.ts", source, &[]).unwrap();
+    let text = String::from_utf8(out.bytes).unwrap();
+    assert!(!text.contains("@oxc-project"), "{text}");
+    for kept in ["#n = 1", "static s = 2", "async function f", "...o"] {
+        assert!(text.contains(kept), "{kept} in {text}");
+    }
 }
 
 #[test]
