@@ -3,22 +3,10 @@
 
 mod support;
 
-use std::process::Command;
-
 use support::{Site, assert_references_resolve, manifest, text};
 
 fn node(code: &str) -> Option<String> {
-    use assetlock_test_support::tools;
-    if !tools::available("node", tools::program("node"), "apt-get install nodejs") {
-        return None;
-    }
-    let out = Command::new("node").arg("-e").arg(code).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
+    support::node_available().then(|| support::run_node(&["-e", code]))
 }
 
 /// Two classic scripts: the first ends without a semicolon and with a line comment, the

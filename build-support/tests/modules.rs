@@ -48,10 +48,7 @@ fn the_generated_code_lists_each_entrys_static_imports_depth_first_and_the_impor
         code.contains("        &[&ASSETS[1]],"),
         "a.js preloads b:\n{code}"
     );
-    let map_line = code
-        .lines()
-        .find(|l| l.contains("pub const IMPORT_MAP"))
-        .unwrap();
+    let map_line = support::import_map_line(&output);
     for (logical, url) in urls(&output) {
         assert!(
             map_line.contains(&format!(r#"\"/assets/{logical}\":\"{url}\""#)),

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::Command;
 
 use assetlock_build::JsImports;
-use support::{Site, assert_references_resolve, hashed_path, manifest, text};
+use support::{
+    Site, assert_references_resolve, hashed_path, import_map_line, manifest, run_node, text,
+};
 
 /// A small module graph: TypeScript importing TypeScript by `.js` name, extensionless and by
 /// folder, a type-only module, and a JavaScript entry importing a TypeScript module.
@@ -50,20 +52,7 @@ fn site() -> Site {
 /// Runs `code` as an ES module in Node.js, or `None` when Node.js is missing (outside strict
 /// mode).
 fn node_module(code: &str) -> Option<String> {
-    use assetlock_test_support::tools;
-    if !tools::available("node", tools::program("node"), "apt-get install nodejs") {
-        return None;
-    }
-    let out = Command::new("node")
-        .args(["--input-type=module", "-e", code])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
+    support::node_available().then(|| run_node(&["--input-type=module", "-e", code]))
 }
 
 #[test]
@@ -106,11 +95,7 @@ fn the_import_map_lists_a_typescript_module_under_the_name_it_is_served_as() {
         .js_imports(JsImports::ImportMap)
         .try_compile()
         .unwrap();
-    let code = std::fs::read_to_string(output.code_path()).unwrap();
-    let map_line = code
-        .lines()
-        .find(|l| l.contains("pub const IMPORT_MAP"))
-        .unwrap();
+    let map_line = import_map_line(&output);
     let util = output.url("js/util.ts").unwrap();
     assert!(
         map_line.contains(&format!(r#"\"/assets/js/util.js\":\"{util}\""#)),
@@ -195,17 +180,8 @@ client.unmount();
 
 /// Runs [`QUERY_SCENARIO`] over `module` in Node.js.
 fn query_scenario(module: &Path) -> String {
-    let out = Command::new("node")
-        .args(["--input-type=module", "-e", QUERY_SCENARIO])
-        .arg(format!("file://{}", module.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let module = format!("file://{}", module.display());
+    run_node(&["--input-type=module", "-e", QUERY_SCENARIO, &module])
 }
 
 #[test]

@@ -81,6 +81,33 @@ pub fn text(output: &Output, logical: &str) -> String {
     String::from_utf8(bytes(output, logical)).unwrap()
 }
 
+/// The line of the generated code that holds the import map.
+pub fn import_map_line(output: &Output) -> String {
+    let code = std::fs::read_to_string(output.code_path()).unwrap();
+    let line = code.lines().find(|l| l.contains("pub const IMPORT_MAP"));
+    line.expect("an import map").to_string()
+}
+
+/// Runs Node.js with `args` and returns what it printed; a failure shows what it said.
+pub fn run_node<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let out = std::process::Command::new("node")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Whether Node.js is there (see `assetlock_test_support::tools::available`).
+pub fn node_available() -> bool {
+    use assetlock_test_support::tools;
+    tools::available("node", tools::program("node"), "apt-get install nodejs")
+}
+
 pub fn hashed_path(output: &Output, logical: &str) -> String {
     manifest(output)["assets"][logical]["path"]
         .as_str()
