@@ -31,15 +31,18 @@ packages=(
     "bootstrap-icons|bootstrap-icons@1.11.3|c68c68dc483cc06c897873d2452e23d33f21865d205edc51349332313bdfdae5|font icons/a*.svg"
 )
 
-# The same, for source code bases: a TypeScript library with many modules.
+# The same, for source code bases: a TypeScript library with many modules, Bootstrap's Sass.
 sources=(
     "query-core|@tanstack/query-core@5.108.4|7660b37f747ce33f1e5456299009dbe217a08514f402c13e633ae95727e361e0|src"
+    "bootstrap-scss|bootstrap@5.3.8|8b02d4a7482e0f0a2b1da58f1c9c86830e96cc2f77f094f89e4681b19886bc38|scss"
 )
 
-# fetch DEST ENTRY...: each entry's tarball, checksum-verified, unpacked into DEST/<name>.
+# fetch DEST EXCLUDES ENTRY...: each entry's tarball, checksum-verified, unpacked into
+# DEST/<name> without the files EXCLUDES (tar options) names.
 fetch() {
     local dest="$1"
-    shift
+    local excludes="$2"
+    shift 2
     mkdir -p "$cache"
     local staging="$dest.partial"
     rm -rf "$staging"
@@ -60,8 +63,10 @@ fetch() {
         mkdir -p "$staging/$name"
         local members=()
         for p in $paths; do members+=("package/$p"); done
+        # Served files only: right-to-left variants and, in the served corpus, the Sass
+        # sources a package ships beside the CSS built from them are left out.
         tar -xzf "$tarball" -C "$staging/$name" --strip-components=1 --wildcards \
-            --exclude='*.rtl.*' "${members[@]}"
+            --exclude='*.rtl.*' $excludes "${members[@]}"
         echo "  $spec"
     done
     rm -rf "$dest"
@@ -73,11 +78,11 @@ if [ -f "$corpus/.complete" ]; then
     echo "corpus present: $corpus"
 else
     echo "fetching corpus into $corpus"
-    fetch "$corpus" "${packages[@]}"
+    fetch "$corpus" "--exclude=*.scss" "${packages[@]}"
 fi
 if [ ! -f "$corpus-sources/.complete" ]; then
     echo "fetching sources into $corpus-sources"
-    fetch "$corpus-sources" "${sources[@]}"
+    fetch "$corpus-sources" "" "${sources[@]}"
 fi
 echo "  $(find "$corpus" -type f ! -name .complete | wc -l) files, $(du -sb --exclude=.complete "$corpus" | cut -f1) bytes"
 

@@ -16,7 +16,8 @@
 //! ```
 //!
 //! A source the build compiles to another language is served under the name of what it
-//! compiles to ([`served_name`]): `js/app.ts` is hashed as `js/app.<hash>.js`.
+//! compiles to ([`served_name`]): `js/app.ts` is hashed as `js/app.<hash>.js`, `css/site.scss`
+//! as `css/site.<hash>.css`.
 
 use crate::Encoding;
 use crate::dictionary::DeltaCoding;
@@ -28,17 +29,24 @@ pub const HASH_LEN: std::ops::RangeInclusive<usize> = 8..=64;
 pub const DELTA_DICTIONARY_LEN: usize = 16;
 
 /// Source extensions the build compiles, and the extension of what it serves instead.
-const COMPILED: [(&str, &str); 2] = [(".ts", ".js"), (".mts", ".mjs")];
+const COMPILED: [(&str, &str); 4] = [
+    (".ts", ".js"),
+    (".mts", ".mjs"),
+    (".scss", ".css"),
+    (".sass", ".css"),
+];
 
 /// The path `logical` is served under before hashing: a TypeScript module (`.ts`, `.mts`) is
-/// served as the JavaScript it compiles to (`.js`, `.mjs`); every other path as it is. A
-/// declaration file (`.d.ts`) is not compiled and keeps its name.
+/// served as the JavaScript it compiles to (`.js`, `.mjs`), a Sass stylesheet (`.scss`,
+/// `.sass`) as CSS; every other path as it is. A declaration file (`.d.ts`) is not compiled
+/// and keeps its name.
 ///
 /// ```
 /// use assetlock_contract::naming::served_name;
 ///
 /// assert_eq!(served_name("js/app.ts"), "js/app.js");
 /// assert_eq!(served_name("js/worker.mts"), "js/worker.mjs");
+/// assert_eq!(served_name("css/site.scss"), "css/site.css");
 /// assert_eq!(served_name("js/types.d.ts"), "js/types.d.ts");
 /// assert_eq!(served_name("css/app.css"), "css/app.css");
 /// ```
@@ -162,6 +170,7 @@ mod tests {
         assert_eq!(served_name("js/.ts"), "js/.ts");
         assert_eq!(served_name("js/x.d.mts"), "js/x.d.mts");
         assert_eq!(served_name("video.mts.mp4"), "video.mts.mp4");
+        assert_eq!(served_name("css/a.sass"), "css/a.css");
     }
 
     #[test]

@@ -117,10 +117,16 @@ impl Stages {
     }
 }
 
+/// Whether every file the transform read is as it read it: an asset, or a file outside the
+/// assets named by its absolute path (a Sass load path).
 fn reads_unchanged(input: &Input, out: &Transformed) -> bool {
-    out.reads
-        .iter()
-        .all(|(logical, sha)| input.files.get(logical).as_deref().map(hash::sha256) == *sha)
+    out.reads.iter().all(|(path, sha)| {
+        let now = match std::path::Path::new(path).is_absolute() {
+            true => std::fs::read(path).ok().map(|bytes| hash::sha256(&bytes)),
+            false => input.files.get(path).as_deref().map(hash::sha256),
+        };
+        now == *sha
+    })
 }
 
 /// A transform result as stored: a JSON header line, then the output bytes.

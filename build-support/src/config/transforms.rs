@@ -13,6 +13,23 @@ impl Config {
         self
     }
 
+    /// Adds a folder, relative to the crate root, where Sass looks for what `@use`, `@forward`
+    /// and `@import` name when it is not among the assets: a library's Sass sources, say
+    /// (`node_modules/bootstrap/scss`). The files read there are inputs of the build (a change
+    /// rebuilds), never outputs.
+    ///
+    /// ```no_run
+    /// // assets/css/site.scss: @use "bootstrap" with ($primary: #0a7);
+    /// assetlock_build::Config::new()
+    ///     .asset_dir("assets")
+    ///     .sass_load_path("node_modules/bootstrap/scss")
+    ///     .compile();
+    /// ```
+    pub fn sass_load_path(&mut self, dir: impl Into<std::path::PathBuf>) -> &mut Self {
+        self.sass_load_paths.push(dir.into());
+        self
+    }
+
     /// Whether unminified CSS and JS go through the full parsers, lightningcss and oxc, as
     /// minified files do (default `false`).
     ///

@@ -39,6 +39,16 @@ impl Files {
         self.entries.contains_key(logical)
     }
 
+    /// Whether some file lives under the folder `logical` (the root, when empty).
+    pub(crate) fn has_dir(&self, logical: &str) -> bool {
+        let prefix = match logical {
+            "" => return !self.entries.is_empty(),
+            dir => format!("{dir}/"),
+        };
+        let next = self.entries.range(prefix.clone()..).next();
+        next.is_some_and(|(path, _)| path.starts_with(&prefix))
+    }
+
     /// The size of a file, as discovered.
     pub(crate) fn size(&self, logical: &str) -> u64 {
         match self.entries.get(logical) {

@@ -1,5 +1,7 @@
 //! Which transform a file gets, from its name.
 
+use assetlock_contract::naming::served_name;
+
 /// Which transform a file gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -8,6 +10,9 @@ pub(crate) enum Kind {
     /// TypeScript (`.ts`, `.mts`), compiled to JavaScript; declaration files (`.d.ts`) are
     /// [`Kind::Other`].
     Ts,
+    /// Sass (`.scss`, `.sass`), compiled to CSS. A partial (`_name.scss`) is an input of the
+    /// entries that use it, never an output ([`is_partial`]).
+    Sass,
     Other,
 }
 
@@ -16,13 +21,14 @@ impl Kind {
         let extension = logical
             .rsplit_once('.')
             .map(|(_, e)| e.to_ascii_lowercase());
+        // Compiled kinds are the names the contract serves under another name: lower-case,
+        // not declarations.
+        let compiled = || served_name(logical) != logical;
         match extension.as_deref() {
             Some("css") => Kind::Css,
             Some("js" | "mjs") => Kind::Js,
-            // The names the contract serves as JavaScript: lower-case, not declarations.
-            Some("ts" | "mts") if assetlock_contract::naming::served_name(logical) != logical => {
-                Kind::Ts
-            }
+            Some("ts" | "mts") if compiled() => Kind::Ts,
+            Some("scss" | "sass") if compiled() => Kind::Sass,
             _ => Kind::Other,
         }
     }
@@ -31,4 +37,11 @@ impl Kind {
     pub fn is_script(self) -> bool {
         matches!(self, Kind::Js | Kind::Ts)
     }
+}
+
+/// A Sass partial (`_name.scss`): read by the stylesheets that `@use` or `@import` it, never
+/// compiled alone or served.
+pub(crate) fn is_partial(logical: &str) -> bool {
+    let name = logical.rsplit('/').next().unwrap_or(logical);
+    name.starts_with('_') && Kind::of(logical) == Kind::Sass
 }

@@ -16,6 +16,6 @@ pub(crate) mod templates;
 pub(crate) mod walk;
 
 pub(crate) use files::Files;
-pub(crate) use kind::Kind;
+pub(crate) use kind::{Kind, is_partial};
 pub(crate) use stream::Streamed;
 pub(crate) use walk::Source;

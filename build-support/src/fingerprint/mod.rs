@@ -2,7 +2,7 @@
 //! build into the same out dir, and what that build wrote is still there, the build answers
 //! from its record without reading, transforming or hashing a single asset.
 //!
-//! - **Inputs** (every asset and template file) are stamped with their metadata: size,
+//! - **Inputs** (every asset, template and Sass load-path file) are stamped with their metadata: size,
 //!   modification time and inode. A file whose stamp matches the record is unchanged, unread,
 //!   unless it was modified within [`RACY`] of the stamping: file systems keep modification
 //!   times at a coarse tick, so an edit in the same tick can keep the stamp (as git's index
@@ -85,8 +85,8 @@ pub(crate) struct Inputs {
 }
 
 impl Inputs {
-    /// Stamps every source and every file under the template dirs, for a build of the given
-    /// [`identity`].
+    /// Stamps every source and every file under the template dirs and the Sass load paths,
+    /// for a build of the given [`identity`].
     pub(crate) fn stamp(settings: &Settings, sources: &[Source], identity: String) -> Inputs {
         let stamped_at = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -94,7 +94,11 @@ impl Inputs {
         let sources = sources
             .iter()
             .map(|s| (s.path.clone(), Some(s.logical.clone())));
-        let templates = settings.template_dirs.iter().flat_map(|dir| {
+        let dirs = settings
+            .template_dirs
+            .iter()
+            .chain(&settings.sass_load_paths);
+        let templates = dirs.flat_map(|dir| {
             WalkDir::new(dir)
                 .sort_by_file_name()
                 .into_iter()

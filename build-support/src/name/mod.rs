@@ -125,11 +125,16 @@ pub(crate) fn check_collisions(assets: &[Built]) -> Vec<Diagnostic> {
 }
 
 /// Two sources that would be served under one name (`js/a.ts` beside `js/a.js`): an import
-/// of `./a.js` and the import map could not tell them apart.
+/// of `./a.js` and the import map could not tell them apart. Packages often ship their Sass
+/// or TypeScript sources beside what they build from them.
 fn served_twice(logical: &str, other: &str, name: &str) -> Diagnostic {
     Diagnostic::new(
         logical,
-        format!("is served as `{name}`, and so is `{other}`; rename one of them"),
+        format!(
+            "is served as `{name}`, and so is `{other}`; rename one of them, or, for the \
+             sources a package ships beside its built files, leave them out with \
+             `Config::exclude`"
+        ),
     )
 }
 

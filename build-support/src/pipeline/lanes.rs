@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::cache::stages::Stages;
 use crate::discover::stream::{self, Streamed};
-use crate::discover::{Files, Kind, Source};
+use crate::discover::{self, Files, Kind, Source};
 use crate::error::{self, Diagnostic};
 use crate::hash;
 use crate::integrity::Integrity;
@@ -24,9 +24,10 @@ pub(super) fn transform_all(
     sources: &[Source],
     files: &Files,
 ) -> (Vec<Entry>, BTreeMap<String, [u8; 32]>, Vec<Diagnostic>) {
+    // A Sass partial is read by the entries that use it, through `files`.
     let mut order: Vec<&Source> = sources
         .iter()
-        .filter(|s| files.contains_key(&s.logical))
+        .filter(|s| files.contains_key(&s.logical) && !discover::is_partial(&s.logical))
         .collect();
     order.sort_by_key(|s| std::cmp::Reverse(files.size(&s.logical)));
     // One file per task: rayon would otherwise split the largest-first list into halves, and

@@ -59,6 +59,9 @@ fn run(settings: &Settings, identity: String) -> Result<Output, Error> {
     for dir in settings.asset_dirs.iter().chain(&settings.template_dirs) {
         cargo::rerun_if_changed(dir);
     }
+    for dir in &settings.sass_load_paths {
+        cargo::rerun_if_changed(dir);
+    }
     if let Some((dir, _)) = &settings.previous_releases {
         // The records, not the whole copy: a new release adds a record.
         let records = dir.join(assetlock_contract::layout::RELEASES);

@@ -49,6 +49,8 @@ pub(crate) struct Settings {
     /// `(bundle name, input logical paths)`.
     pub bundles: Vec<(String, Vec<String>)>,
     pub inline_css_imports: bool,
+    /// Absolute folders Sass looks in for what `@use` and `@import` name.
+    pub sass_load_paths: Vec<PathBuf>,
     /// Unminified CSS and JS go through the full parsers (`Config::parse_unminified`).
     pub parse_unminified: bool,
     /// How JS modules name each other (`Config::js_imports`).
@@ -160,6 +162,11 @@ impl Settings {
                 Targets::default()
             }),
         };
+        let sass_load_paths = config
+            .sass_load_paths
+            .iter()
+            .map(|dir| crate_root.join(dir))
+            .collect();
         let asset_dirs: Vec<PathBuf> = config
             .asset_dirs
             .iter()
@@ -222,6 +229,7 @@ impl Settings {
             cache_max_bytes: config.cache_size,
             bundles: config.bundles.clone(),
             inline_css_imports: config.inline_css_imports,
+            sass_load_paths,
             parse_unminified: config.parse_unminified,
             js_imports: config.js_imports,
             import_aliases: config.import_aliases.clone(),

@@ -201,7 +201,7 @@ impl<'a> Input<'a> {
             return;
         };
         let (open, close) = match kind {
-            Kind::Css => ("\n/*# sourceMappingURL=", " */\n"),
+            Kind::Css | Kind::Sass => ("\n/*# sourceMappingURL=", " */\n"),
             _ => ("\n//# sourceMappingURL=", "\n"),
         };
         out.bytes.extend_from_slice(open.as_bytes());

@@ -78,6 +78,10 @@ fn guarded(
             nesting::check_js(input.display, text)?;
             "TypeScript transform (oxc)"
         }
+        Kind::Sass => {
+            nesting::check_css(input.display, text)?;
+            "Sass compiler (grass)"
+        }
         // The JS lexer does not recurse: it leaves a deeper text to the parser, which the JS
         // transform checks before it parses.
         _ if input.options.js_as_written() => "JS transform",
@@ -103,6 +107,7 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
         let mut out = match kind {
             Kind::Css => css::transform(&attempt, text)?,
             Kind::Ts => js::transform_typescript(&attempt, text)?,
+            Kind::Sass => css::transform_sass(&attempt, text)?,
             _ => js::transform(&attempt, text)?,
         };
         if !attempt.part {

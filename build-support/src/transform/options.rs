@@ -34,6 +34,8 @@ pub(crate) struct TransformOptions {
     pub import_map_mode: bool,
     /// A non-literal `import()` is an error, not a warning.
     pub deny_non_literal_imports: bool,
+    /// Where Sass looks for what `@use` and `@import` name outside the asset dirs.
+    pub sass_load_paths: Vec<std::path::PathBuf>,
 }
 
 impl TransformOptions {
@@ -50,6 +52,7 @@ impl TransformOptions {
             parse_unminified: settings.parse_unminified,
             import_map_mode: settings.js_imports == crate::config::JsImports::ImportMap,
             deny_non_literal_imports: settings.deny_non_literal_imports,
+            sass_load_paths: settings.sass_load_paths.clone(),
         }
     }
 
@@ -72,8 +75,8 @@ impl TransformOptions {
         match kind {
             Kind::Css => self.css_as_written(),
             Kind::Js => self.js_as_written(),
-            // TypeScript is always compiled: its types must go.
-            Kind::Ts | Kind::Other => false,
+            // TypeScript and Sass are always compiled.
+            Kind::Ts | Kind::Sass | Kind::Other => false,
         }
     }
 }

@@ -51,6 +51,9 @@ const SHAPING: &[Change] = &[
     ("inline_css_imports", |c| {
         c.inline_css_imports(true);
     }),
+    ("sass_load_paths", |c| {
+        c.sass_load_path("node_modules/bootstrap/scss");
+    }),
     ("parse_unminified", |c| {
         c.parse_unminified(true);
     }),
@@ -175,9 +178,10 @@ fn every_config_field_is_classified() {
         delta_codings: _,
         integrity: _,
         trusted_release_keys: _,
+        sass_load_paths: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 31 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 32 + 1);
 }
 
 #[test]

@@ -9,10 +9,13 @@
 //!   properties) and every `@import`, lowers and prefixes for the targets and prints the
 //!   stylesheet back, minified or readable, with a source map whenever positions change in a
 //!   way a debugger would notice. Comments never reach the visitor.
+//!
+//! A Sass entry is compiled to CSS first ([`sass`]), then takes the same paths.
 
 pub(super) mod as_written;
 mod inline;
 mod lex;
+mod sass;
 pub(crate) mod scan;
 
 use std::convert::Infallible;
@@ -27,6 +30,7 @@ use parcel_sourcemap::SourceMap;
 
 use crate::error::Diagnostic;
 use crate::reference::{Ref, Resolver, Syntax, relative_path};
+use crate::transform::TransformOptions;
 use crate::transform::input::{Input, Transformed};
 use crate::transform::nesting;
 use crate::transform::sourcemap;
@@ -37,6 +41,28 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
         return as_written::transform(input, text);
     }
     reprint(input, text)
+}
+
+/// Compiles one Sass entry to CSS, then rewrites it (its `url()`s relative to the entry) and
+/// minifies it as a stylesheet. Its map is dropped: it would lead to the compiled CSS, which
+/// is nowhere, not to the Sass (grass makes no source maps).
+pub(crate) fn transform_sass(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
+    let compiled = sass::compile(input, text)?;
+    // Sass has joined what `@use` and `@import` named; a plain CSS `@import` left in the
+    // output stays a reference (the bundler would read the entry's Sass, not its CSS).
+    let options = TransformOptions {
+        inline_css_imports: false,
+        ..input.options.clone()
+    };
+    let css_input = Input {
+        options: &options,
+        ..*input
+    };
+    let mut out = transform(&css_input, &compiled.css)?.filled(compiled.css.as_bytes());
+    out.map = None;
+    out.reads.extend(compiled.reads);
+    out.warnings.extend(compiled.warnings);
+    Ok(out)
 }
 
 /// The lightningcss path: parse, rewrite, lower and minify, print.
