@@ -259,3 +259,16 @@ fn same_but_rounding(a: &str, b: &str) -> Option<usize> {
     }
     Some(differing)
 }
+
+#[test]
+fn a_live_build_with_sass_is_built_locked() {
+    let site = site();
+    let output = site.config().live(true).try_compile().unwrap();
+    assert!(manifest(&output)["live"].as_bool() != Some(true));
+    assert!(hashed_path(&output, "css/site.scss").ends_with(".css"));
+    assert!(
+        output
+            .warnings()
+            .any(|w| w.to_string().contains("live mode is off"))
+    );
+}

@@ -87,7 +87,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
     ));
     let (sources, mut problems) = discover::walk::discover(settings);
     let locked;
-    let live_off = typescript_locks(settings, &sources);
+    let live_off = compiled_sources_lock(settings, &sources);
     let settings = match &live_off {
         Some(_) => {
             locked = Settings {
@@ -206,17 +206,18 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
     output
 }
 
-/// Live mode serves sources as they are, which a browser cannot run when they are TypeScript:
-/// a live build with a TypeScript source is built locked instead, and says so.
-fn typescript_locks(settings: &Settings, sources: &[Source]) -> Option<Diagnostic> {
-    let source = sources
-        .iter()
-        .find(|s| discover::Kind::of(&s.logical) == discover::Kind::Ts)?;
+/// Live mode serves sources as they are, which a browser cannot use when they are TypeScript
+/// or Sass: a live build with such a source is built locked instead, and says so.
+fn compiled_sources_lock(settings: &Settings, sources: &[Source]) -> Option<Diagnostic> {
+    let source = sources.iter().find(|s| {
+        let kind = discover::Kind::of(&s.logical);
+        matches!(kind, discover::Kind::Ts | discover::Kind::Sass)
+    })?;
     settings.live.then(|| {
         Diagnostic::new(
             &source.logical,
-            "live mode is off for this build: TypeScript is compiled by the build, so an edit \
-             shows after the next build (`cargo run` again), not on reload",
+            "live mode is off for this build: TypeScript and Sass are compiled by the build, \
+             so an edit shows after the next build (`cargo run` again), not on reload",
         )
     })
 }
