@@ -24,6 +24,14 @@ pub(crate) fn user_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// The first file named `program` in the folders of `PATH`.
+pub(crate) fn program_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
 /// A boolean user setting: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`.
 pub(crate) fn user_flag(name: &str) -> Result<Option<bool>, Diagnostic> {
     let Some(value) = user_var(name) else {

@@ -148,7 +148,7 @@ fn a_live_build_with_typescript_is_built_locked_and_says_so() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("live mode is off for this build: TypeScript and Sass")),
+            .any(|w| w.contains("live mode is off for this build: TypeScript, Sass")),
         "{warnings:?}"
     );
 

@@ -54,8 +54,9 @@ impl Stages {
             return transform::transform(input, bytes);
         }
         // A scan of a file kept as written is as cheap as reading its result back, and
-        // storing it would write the tree a second time.
-        if input.options.as_written(kind) {
+        // storing it would write the tree a second time. A Tailwind entry's output depends on
+        // every file its CLI scans, which no key covers.
+        if input.options.as_written(kind) || input.options.tailwind_entry(input.logical).is_some() {
             self.transformed.fetch_add(1, Ordering::Relaxed);
             return transform::transform_kept(input, bytes);
         }

@@ -30,6 +30,34 @@ impl Config {
         self
     }
 
+    /// Builds the stylesheet `entry` (a logical path, e.g. `css/app.css` holding
+    /// `@import "tailwindcss";`) with the Tailwind CSS CLI (v4) that the project installed:
+    /// the CLI runs in the crate root and finds the classes used there (templates, Rust
+    /// sources, scripts; `@source` in the entry adds more), and its output goes through the
+    /// build as any stylesheet does (minified, hashed, with integrity). The CLI is
+    /// `ASSETLOCK_TAILWIND`, else [`tailwind_cli`](Config::tailwind_cli), else `tailwindcss`
+    /// on `PATH`; without one, the build fails saying how to install it. It is never
+    /// downloaded.
+    ///
+    /// ```no_run
+    /// assetlock_build::Config::new()
+    ///     .asset_dir("assets")
+    ///     .tailwind("css/app.css")
+    ///     .tailwind_cli("node_modules/.bin/tailwindcss")
+    ///     .compile();
+    /// ```
+    pub fn tailwind(&mut self, entry: impl Into<String>) -> &mut Self {
+        self.tailwind_entries.push(entry.into());
+        self
+    }
+
+    /// The Tailwind CSS CLI to run for [`tailwind`](Config::tailwind) entries, relative to
+    /// the crate root (`ASSETLOCK_TAILWIND` takes precedence).
+    pub fn tailwind_cli(&mut self, cli: impl Into<std::path::PathBuf>) -> &mut Self {
+        self.tailwind_cli = Some(cli.into());
+        self
+    }
+
     /// Whether unminified CSS and JS go through the full parsers, lightningcss and oxc, as
     /// minified files do (default `false`).
     ///

@@ -39,6 +39,14 @@ impl Files {
         self.entries.contains_key(logical)
     }
 
+    /// Where a file of the asset dirs is on disk; `None` for bytes given directly.
+    pub(crate) fn path(&self, logical: &str) -> Option<&std::path::Path> {
+        match self.entries.get(logical)? {
+            Entry::Disk { path, .. } => Some(path),
+            Entry::Memory(_) => None,
+        }
+    }
+
     /// Whether some file lives under the folder `logical` (the root, when empty).
     pub(crate) fn has_dir(&self, logical: &str) -> bool {
         let prefix = match logical {

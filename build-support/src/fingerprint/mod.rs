@@ -138,6 +138,11 @@ impl Inputs {
     /// The last build's output, when neither its inputs, its identity nor its outputs have
     /// changed; `None` means build.
     pub(crate) fn unchanged(&self, settings: &Settings) -> Option<Output> {
+        // The Tailwind CSS CLI scans files no stamp covers (it finds them itself): a build
+        // with Tailwind entries always runs it.
+        if settings.tailwind.is_some() {
+            return None;
+        }
         let mut record = self.last.clone()?;
         if record.identity != self.identity || record.inputs.len() != self.files.len() {
             return None;

@@ -59,7 +59,8 @@ fn run(settings: &Settings, identity: String) -> Result<Output, Error> {
     for dir in settings.asset_dirs.iter().chain(&settings.template_dirs) {
         cargo::rerun_if_changed(dir);
     }
-    for dir in &settings.sass_load_paths {
+    let tailwind_sources = settings.tailwind.iter().flat_map(|t| &t.sources);
+    for dir in settings.sass_load_paths.iter().chain(tailwind_sources) {
         cargo::rerun_if_changed(dir);
     }
     if let Some((dir, _)) = &settings.previous_releases {
@@ -206,18 +207,22 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
     output
 }
 
-/// Live mode serves sources as they are, which a browser cannot use when they are TypeScript
-/// or Sass: a live build with such a source is built locked instead, and says so.
+/// Live mode serves sources as they are, which a browser cannot use when they are TypeScript,
+/// Sass or a Tailwind entry: a live build with such a source is built locked instead, and
+/// says so.
 fn compiled_sources_lock(settings: &Settings, sources: &[Source]) -> Option<Diagnostic> {
-    let source = sources.iter().find(|s| {
-        let kind = discover::Kind::of(&s.logical);
+    let tailwind = settings.tailwind.as_ref().and_then(|t| t.entries.first());
+    let compiled = sources.iter().map(|s| &s.logical).find(|logical| {
+        let kind = discover::Kind::of(logical);
         matches!(kind, discover::Kind::Ts | discover::Kind::Sass)
-    })?;
+    });
+    let source = compiled.or(tailwind)?;
     settings.live.then(|| {
         Diagnostic::new(
-            &source.logical,
-            "live mode is off for this build: TypeScript and Sass are compiled by the build, \
-             so an edit shows after the next build (`cargo run` again), not on reload",
+            source,
+            "live mode is off for this build: TypeScript, Sass and Tailwind CSS are compiled by \
+             the build, so an edit shows after the next build (`cargo run` again), not on \
+             reload",
         )
     })
 }

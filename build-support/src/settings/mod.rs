@@ -1,10 +1,12 @@
 //! A [`Config`] resolved against the environment and checked: what every later stage reads.
 //!
 //! - this module: [`Settings`] and its resolution.
+//! - [`tailwind`]: the Tailwind CSS CLI and its entries.
 //! - [`targets`]: the browserslist query, resolved for CSS and JS.
 //! - [`trust`]: the trusted deploy keys.
 //! - [`variants`]: the precompressed variants and their levels.
 
+pub(crate) mod tailwind;
 mod targets;
 mod trust;
 mod variants;
@@ -51,6 +53,8 @@ pub(crate) struct Settings {
     pub inline_css_imports: bool,
     /// Absolute folders Sass looks in for what `@use` and `@import` name.
     pub sass_load_paths: Vec<PathBuf>,
+    /// The Tailwind CSS CLI and the entries it builds, when there are any.
+    pub tailwind: Option<tailwind::Tailwind>,
     /// Unminified CSS and JS go through the full parsers (`Config::parse_unminified`).
     pub parse_unminified: bool,
     /// How JS modules name each other (`Config::js_imports`).
@@ -162,6 +166,7 @@ impl Settings {
                 Targets::default()
             }),
         };
+        let tailwind = tailwind::resolve(config, &crate_root, &mut problems);
         let sass_load_paths = config
             .sass_load_paths
             .iter()
@@ -230,6 +235,7 @@ impl Settings {
             bundles: config.bundles.clone(),
             inline_css_imports: config.inline_css_imports,
             sass_load_paths,
+            tailwind,
             parse_unminified: config.parse_unminified,
             js_imports: config.js_imports,
             import_aliases: config.import_aliases.clone(),

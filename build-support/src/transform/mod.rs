@@ -105,6 +105,9 @@ fn with_unique_markers(input: &Input, text: &str, kind: Kind) -> Result<Transfor
     loop {
         let attempt = Input { salt, ..*input };
         let mut out = match kind {
+            Kind::Css if input.options.tailwind_entry(input.logical).is_some() => {
+                css::transform_tailwind(&attempt)?
+            }
             Kind::Css => css::transform(&attempt, text)?,
             Kind::Ts => js::transform_typescript(&attempt, text)?,
             Kind::Sass => css::transform_sass(&attempt, text)?,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::discover::Kind;
 use crate::settings::Settings;
 use crate::settings::Targets;
+use crate::settings::tailwind::Tailwind;
 
 /// Every setting that changes what a transform produces; built once per build from
 /// [`Settings`]. A new field is part of the cache key by construction.
@@ -36,6 +37,10 @@ pub(crate) struct TransformOptions {
     pub deny_non_literal_imports: bool,
     /// Where Sass looks for what `@use` and `@import` name outside the asset dirs.
     pub sass_load_paths: Vec<std::path::PathBuf>,
+    /// The Tailwind CSS CLI and its entries. Not part of the key: an entry's output depends
+    /// on every file the CLI scans, so it is never cached.
+    #[serde(skip)]
+    pub tailwind: Option<Tailwind>,
 }
 
 impl TransformOptions {
@@ -53,6 +58,7 @@ impl TransformOptions {
             import_map_mode: settings.js_imports == crate::config::JsImports::ImportMap,
             deny_non_literal_imports: settings.deny_non_literal_imports,
             sass_load_paths: settings.sass_load_paths.clone(),
+            tailwind: settings.tailwind.clone(),
         }
     }
 
@@ -67,6 +73,16 @@ impl TransformOptions {
     /// and the full parser is not asked for.
     pub fn js_as_written(&self) -> bool {
         !self.minify && !self.parse_unminified
+    }
+
+    /// The Tailwind set-up, when `logical` is one of its entries.
+    pub fn tailwind_entry(&self, logical: &str) -> Option<&Tailwind> {
+        let tailwind = self.tailwind.as_ref()?;
+        tailwind
+            .entries
+            .iter()
+            .any(|e| e == logical)
+            .then_some(tailwind)
     }
 
     /// Whether a file of `kind` is kept as written: scanned, not parsed. Its transform then

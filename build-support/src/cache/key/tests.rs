@@ -70,6 +70,13 @@ const NOT_SHAPING: &[Change] = &[
     ("asset_dirs", |c| {
         c.asset_dir("vendor");
     }),
+    // A Tailwind entry's transform is never cached; no other file's depends on it.
+    ("tailwind_entries", |c| {
+        c.tailwind("css/app.css");
+    }),
+    ("tailwind_cli", |c| {
+        c.tailwind_cli("node_modules/.bin/tailwindcss");
+    }),
     // Integrity values are taken of the final bytes, after the transforms.
     ("integrity", |c| {
         c.integrity(crate::Integrity::Sha384);
@@ -179,9 +186,11 @@ fn every_config_field_is_classified() {
         integrity: _,
         trusted_release_keys: _,
         sass_load_paths: _,
+        tailwind_entries: _,
+        tailwind_cli: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 32 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 34 + 1);
 }
 
 #[test]

@@ -10,13 +10,15 @@
 //!   stylesheet back, minified or readable, with a source map whenever positions change in a
 //!   way a debugger would notice. Comments never reach the visitor.
 //!
-//! A Sass entry is compiled to CSS first ([`sass`]), then takes the same paths.
+//! A Sass entry is compiled to CSS first ([`sass`]), a Tailwind entry built by the user's CLI
+//! ([`tailwind`]); then each takes the same paths.
 
 pub(super) mod as_written;
 mod inline;
 mod lex;
 mod sass;
 pub(crate) mod scan;
+mod tailwind;
 
 use std::convert::Infallible;
 use std::path::Path;
@@ -48,8 +50,23 @@ pub(crate) fn transform(input: &Input, text: &str) -> Result<Transformed, Diagno
 /// is nowhere, not to the Sass (grass makes no source maps).
 pub(crate) fn transform_sass(input: &Input, text: &str) -> Result<Transformed, Diagnostic> {
     let compiled = sass::compile(input, text)?;
-    // Sass has joined what `@use` and `@import` named; a plain CSS `@import` left in the
-    // output stays a reference (the bundler would read the entry's Sass, not its CSS).
+    let mut out = transform_compiled(input, &compiled.css)?;
+    out.reads.extend(compiled.reads);
+    out.warnings.extend(compiled.warnings);
+    Ok(out)
+}
+
+/// Builds one Tailwind CSS entry with the user's CLI, then rewrites and minifies the output
+/// as a stylesheet.
+pub(crate) fn transform_tailwind(input: &Input) -> Result<Transformed, Diagnostic> {
+    let css = tailwind::build(input)?;
+    transform_compiled(input, &css)
+}
+
+/// A stylesheet that a compiler made from `input`, rewritten and minified. The compiler has
+/// joined what it imports; a plain CSS `@import` left in `css` stays a reference (the bundler
+/// would read the source, not `css`). No map: it would lead to `css`, which is nowhere.
+fn transform_compiled(input: &Input, css: &str) -> Result<Transformed, Diagnostic> {
     let options = TransformOptions {
         inline_css_imports: false,
         ..input.options.clone()
@@ -58,10 +75,8 @@ pub(crate) fn transform_sass(input: &Input, text: &str) -> Result<Transformed, D
         options: &options,
         ..*input
     };
-    let mut out = transform(&css_input, &compiled.css)?.filled(compiled.css.as_bytes());
+    let mut out = transform(&css_input, css)?.filled(css.as_bytes());
     out.map = None;
-    out.reads.extend(compiled.reads);
-    out.warnings.extend(compiled.warnings);
     Ok(out)
 }
 
