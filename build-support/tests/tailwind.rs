@@ -143,3 +143,26 @@ fn what_the_cli_reports_is_the_entrys_error() {
     assert!(error.contains("the Tailwind CSS CLI failed"), "{error}");
     assert!(error.contains("no-such-package"), "{error}");
 }
+
+#[test]
+fn an_entry_that_is_not_a_stylesheet_of_the_build_is_an_error() {
+    let Some((cli, modules)) = cli() else { return };
+    let site = site(&modules);
+    site.write("js/app.js", b"export {};\n");
+    let error = site
+        .config()
+        .tailwind("css/typo.css")
+        .tailwind("js/app.js")
+        .tailwind_cli(&cli)
+        .try_compile()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("Config::tailwind names `css/typo.css`, which is not an asset"),
+        "{error}"
+    );
+    assert!(
+        error.contains("`js/app.js`, which is not a stylesheet"),
+        "{error}"
+    );
+}

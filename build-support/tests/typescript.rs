@@ -233,3 +233,20 @@ fn a_real_typescript_code_base_behaves_as_esbuilds_build_of_it() {
         assert_eq!(query_scenario(&index), expected, "minify={minify}");
     }
 }
+
+#[test]
+fn a_broken_module_is_reported_once_not_again_by_its_importers() {
+    let site = site();
+    site.write(
+        "js/util.ts",
+        b"export const twice = (n: number): number => n *;\n",
+    );
+    let error = site.config().try_compile().unwrap_err().to_string();
+    assert!(error.contains("js/util.ts:1:"), "{error}");
+    assert!(!error.contains("refers to `js/util.ts`"), "{error}");
+    assert_eq!(
+        error.lines().filter(|l| l.contains("js/")).count(),
+        1,
+        "{error}"
+    );
+}

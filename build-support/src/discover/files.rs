@@ -39,6 +39,11 @@ impl Files {
         self.entries.contains_key(logical)
     }
 
+    /// The logical path of every file.
+    pub(crate) fn logicals(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
     /// Where a file of the asset dirs is on disk; `None` for bytes given directly.
     pub(crate) fn path(&self, logical: &str) -> Option<&std::path::Path> {
         match self.entries.get(logical)? {

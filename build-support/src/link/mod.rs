@@ -6,7 +6,7 @@
 
 pub(crate) mod graph;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::error::Diagnostic;
 use crate::reference::replace_all;
@@ -27,7 +27,11 @@ pub(crate) struct Linked {
 /// was chained through), then resolves references. A reference to no asset is an error at its
 /// position, unless the referring file matches `allow_dangling` (kept as written) or
 /// `warn_dangling` (kept, with a warning).
-pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
+pub(crate) fn link(
+    settings: &Settings,
+    mut entries: Vec<Entry>,
+    failed: &BTreeSet<&str>,
+) -> Linked {
     let maps: Vec<Entry> = entries
         .iter_mut()
         .filter_map(|e| {
@@ -95,9 +99,11 @@ pub(crate) fn link(settings: &Settings, mut entries: Vec<Entry>) -> Linked {
                 ),
             )
             .at(r.line, r.column);
-            if warn && !allow {
+            // A source whose transform failed is reported once, by its own error.
+            let reported = !allow && !failed.contains(r.target.as_str());
+            if reported && warn {
                 warnings.push(diagnostic);
-            } else if !allow {
+            } else if reported {
                 problems.push(diagnostic);
             }
             let bytes = replace_all(

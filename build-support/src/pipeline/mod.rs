@@ -113,6 +113,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         .chain(settings.bundles.iter().map(|(name, _)| name.as_str()))
         .collect();
     problems.extend(discover::templates::check(settings, &known));
+    problems.extend(tailwind_entries_checked(settings, &known));
     // Files that need no transform and no variant are hashed while streaming, never held. The
     // others are read by their transform, one at a time per thread. The sizes stamped for the
     // fingerprint decide each file's lane.
@@ -144,7 +145,12 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
     );
     entries.extend(streamed);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));
-    let linked = link::link(settings, entries);
+    // Sources that were read but gave no entry: their transform failed, and said so.
+    let produced: BTreeSet<String> = entries.iter().map(|e| e.logical.clone()).collect();
+    let failed: BTreeSet<&str> = (files.logicals())
+        .filter(|l| !produced.contains(*l) && !discover::is_partial(l))
+        .collect();
+    let linked = link::link(settings, entries, &failed);
     problems.extend(linked.problems);
     if !problems.is_empty() {
         return Err(Error::new(problems));
@@ -225,4 +231,23 @@ fn compiled_sources_lock(settings: &Settings, sources: &[Source]) -> Option<Diag
              reload",
         )
     })
+}
+
+/// Each Tailwind entry must be a stylesheet of the build: one that is not would be silently
+/// left out.
+fn tailwind_entries_checked(settings: &Settings, known: &BTreeSet<&str>) -> Vec<Diagnostic> {
+    let entries = settings.tailwind.iter().flat_map(|t| &t.entries);
+    entries
+        .filter_map(|entry| {
+            let why = if !known.contains(entry.as_str()) {
+                "is not an asset of this build"
+            } else if discover::Kind::of(entry) != discover::Kind::Css {
+                "is not a stylesheet (`.css`)"
+            } else {
+                return None;
+            };
+            let message = format!("Config::tailwind names `{entry}`, which {why}");
+            Some(Diagnostic::new("build.rs", message))
+        })
+        .collect()
 }
