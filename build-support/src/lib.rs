@@ -139,7 +139,7 @@ mod pipeline;
 
 pub use assetlock_contract::dictionary::DeltaCoding;
 pub use compress::Compression;
-pub use config::{Config, JsImports};
+pub use config::{Config, JsImports, Jsx};
 pub use error::{Diagnostic, Error};
 pub use integrity::Integrity;
 pub use output::{Output, Stats};

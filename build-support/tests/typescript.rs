@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
-use assetlock_build::JsImports;
+use assetlock_build::{JsImports, Jsx};
 use support::{
     Site, assert_references_resolve, hashed_path, import_map_line, manifest, run_node, text,
 };
@@ -249,4 +249,79 @@ fn a_broken_module_is_reported_once_not_again_by_its_importers() {
         1,
         "{error}"
     );
+}
+
+/// A TSX component and a JSX page with the classic runtime, and a tiny `h` that renders
+/// elements to HTML text.
+fn jsx_site() -> Site {
+    Site::new(&[
+        (
+            "ui/h.js",
+            "export const Fragment = 'fragment';\n\
+             export function h(tag, props, ...children) {\n\
+             \x20 if (typeof tag === 'function') return tag({ ...props, children });\n\
+             \x20 const inner = children.flat().join('');\n\
+             \x20 return tag === Fragment ? inner : `<${tag}>${inner}</${tag}>`;\n\
+             }\n",
+        ),
+        (
+            "ui/card.tsx",
+            "import { h } from './h.js';\n\
+             export function Card({ title }: { title: string }): string {\n\
+             \x20 return <section><h2>{title}</h2></section>;\n\
+             }\n",
+        ),
+        (
+            "ui/page.jsx",
+            "import { h, Fragment } from './h.js';\n\
+             import { Card } from './card';\n\
+             export const page = <><Card title=\"Hi\" /><p>done</p></>;\n",
+        ),
+    ])
+}
+
+#[test]
+fn jsx_and_tsx_compile_with_the_configured_runtime_and_run() {
+    let site = jsx_site();
+    for minify in [false, true] {
+        let output = site
+            .config()
+            .minify(minify)
+            .jsx(Jsx::classic("h", "Fragment"))
+            .try_compile()
+            .unwrap();
+        let page = hashed_path(&output, "ui/page.jsx");
+        assert!(page.ends_with(".js"), "{page}");
+        assert!(hashed_path(&output, "ui/card.tsx").ends_with(".js"));
+        let module = output.dist_dir().join(page);
+        let code = format!(
+            "const m = await import({:?});\nconsole.log(m.page);",
+            format!("file://{}", module.display())
+        );
+        if let Some(printed) = node_module(&code) {
+            assert_eq!(printed.trim(), "<section><h2>Hi</h2></section><p>done</p>");
+        }
+    }
+}
+
+#[test]
+fn the_automatic_runtime_imports_its_package_by_name() {
+    let site = jsx_site();
+    let output = site
+        .config()
+        .jsx(Jsx::automatic("preact"))
+        .try_compile()
+        .unwrap();
+    let card = text(&output, "ui/card.tsx");
+    assert!(card.contains("from \"preact/jsx-runtime\""), "{card}");
+}
+
+#[test]
+fn a_jsx_module_without_a_runtime_is_an_error_that_names_one() {
+    let error = jsx_site().config().try_compile().unwrap_err().to_string();
+    assert!(
+        error.contains("ui/card.tsx: a JSX module needs a runtime"),
+        "{error}"
+    );
+    assert!(error.contains("Jsx::automatic"), "{error}");
 }

@@ -29,15 +29,18 @@ pub const HASH_LEN: std::ops::RangeInclusive<usize> = 8..=64;
 pub const DELTA_DICTIONARY_LEN: usize = 16;
 
 /// Source extensions the build compiles, and the extension of what it serves instead.
-const COMPILED: [(&str, &str); 4] = [
+const COMPILED: [(&str, &str); 6] = [
     (".ts", ".js"),
     (".mts", ".mjs"),
+    (".tsx", ".js"),
+    (".jsx", ".js"),
     (".scss", ".css"),
     (".sass", ".css"),
 ];
 
-/// The path `logical` is served under before hashing: a TypeScript module (`.ts`, `.mts`) is
-/// served as the JavaScript it compiles to (`.js`, `.mjs`), a Sass stylesheet (`.scss`,
+/// The path `logical` is served under before hashing: a TypeScript or JSX module (`.ts`,
+/// `.mts`, `.tsx`, `.jsx`) is served as the JavaScript it compiles to (`.js`, `.mjs`), a Sass
+/// stylesheet (`.scss`,
 /// `.sass`) as CSS; every other path as it is. A declaration file (`.d.ts`) is not compiled
 /// and keeps its name.
 ///
@@ -171,6 +174,8 @@ mod tests {
         assert_eq!(served_name("js/x.d.mts"), "js/x.d.mts");
         assert_eq!(served_name("video.mts.mp4"), "video.mts.mp4");
         assert_eq!(served_name("css/a.sass"), "css/a.css");
+        assert_eq!(served_name("ui/card.tsx"), "ui/card.js");
+        assert_eq!(served_name("ui/card.jsx"), "ui/card.js");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod deltas;
 mod integrity;
+mod jsx;
 mod modules;
 mod transforms;
 mod trust;
@@ -19,6 +20,7 @@ use assetlock_contract::dictionary::DeltaCoding;
 use crate::compress::Compression;
 use crate::integrity::Integrity;
 
+pub use jsx::Jsx;
 pub use modules::JsImports;
 
 /// What to build and how: the entry point of a build script.
@@ -62,6 +64,7 @@ pub struct Config {
     pub(crate) sass_load_paths: Vec<PathBuf>,
     pub(crate) tailwind_entries: Vec<String>,
     pub(crate) tailwind_cli: Option<PathBuf>,
+    pub(crate) jsx: Option<Jsx>,
     pub(crate) parse_unminified: bool,
     pub(crate) js_imports: JsImports,
     pub(crate) import_aliases: Vec<(String, String)>,
@@ -102,6 +105,7 @@ impl Default for Config {
             sass_load_paths: Vec::new(),
             tailwind_entries: Vec::new(),
             tailwind_cli: None,
+            jsx: None,
             parse_unminified: false,
             js_imports: JsImports::Rewrite,
             import_aliases: Vec::new(),

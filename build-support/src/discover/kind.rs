@@ -7,8 +7,8 @@ use assetlock_contract::naming::served_name;
 pub(crate) enum Kind {
     Css,
     Js,
-    /// TypeScript (`.ts`, `.mts`), compiled to JavaScript; declaration files (`.d.ts`) are
-    /// [`Kind::Other`].
+    /// TypeScript or JSX (`.ts`, `.mts`, `.tsx`, `.jsx`), compiled to JavaScript; declaration
+    /// files (`.d.ts`) are [`Kind::Other`].
     Ts,
     /// Sass (`.scss`, `.sass`), compiled to CSS. A partial (`_name.scss`) is an input of the
     /// entries that use it, never an output ([`is_partial`]).
@@ -27,7 +27,7 @@ impl Kind {
         match extension.as_deref() {
             Some("css") => Kind::Css,
             Some("js" | "mjs") => Kind::Js,
-            Some("ts" | "mts") if compiled() => Kind::Ts,
+            Some("ts" | "mts" | "tsx" | "jsx") if compiled() => Kind::Ts,
             Some("scss" | "sass") if compiled() => Kind::Sass,
             _ => Kind::Other,
         }

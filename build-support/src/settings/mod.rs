@@ -55,6 +55,8 @@ pub(crate) struct Settings {
     pub sass_load_paths: Vec<PathBuf>,
     /// The Tailwind CSS CLI and the entries it builds, when there are any.
     pub tailwind: Option<tailwind::Tailwind>,
+    /// How `.jsx` and `.tsx` compile their elements.
+    pub jsx: Option<crate::config::Jsx>,
     /// Unminified CSS and JS go through the full parsers (`Config::parse_unminified`).
     pub parse_unminified: bool,
     /// How JS modules name each other (`Config::js_imports`).
@@ -236,6 +238,7 @@ impl Settings {
             inline_css_imports: config.inline_css_imports,
             sass_load_paths,
             tailwind,
+            jsx: config.jsx.clone(),
             parse_unminified: config.parse_unminified,
             js_imports: config.js_imports,
             import_aliases: config.import_aliases.clone(),

@@ -37,6 +37,8 @@ pub(crate) struct TransformOptions {
     pub deny_non_literal_imports: bool,
     /// Where Sass looks for what `@use` and `@import` name outside the asset dirs.
     pub sass_load_paths: Vec<std::path::PathBuf>,
+    /// How `.jsx` and `.tsx` compile their elements.
+    pub jsx: Option<crate::config::Jsx>,
     /// The Tailwind CSS CLI and its entries. Not part of the key: an entry's output depends
     /// on every file the CLI scans, so it is never cached.
     #[serde(skip)]
@@ -59,6 +61,7 @@ impl TransformOptions {
             deny_non_literal_imports: settings.deny_non_literal_imports,
             sass_load_paths: settings.sass_load_paths.clone(),
             tailwind: settings.tailwind.clone(),
+            jsx: settings.jsx.clone(),
         }
     }
 

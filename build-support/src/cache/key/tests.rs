@@ -51,6 +51,9 @@ const SHAPING: &[Change] = &[
     ("inline_css_imports", |c| {
         c.inline_css_imports(true);
     }),
+    ("jsx", |c| {
+        c.jsx(crate::Jsx::classic("h", "Fragment"));
+    }),
     ("sass_load_paths", |c| {
         c.sass_load_path("node_modules/bootstrap/scss");
     }),
@@ -188,9 +191,10 @@ fn every_config_field_is_classified() {
         sass_load_paths: _,
         tailwind_entries: _,
         tailwind_cli: _,
+        jsx: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
-    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 34 + 1);
+    assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 35 + 1);
 }
 
 #[test]

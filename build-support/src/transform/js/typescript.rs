@@ -1,4 +1,5 @@
-//! TypeScript: a `.ts` or `.mts` module compiled to the JavaScript it is served as, through
+//! TypeScript and JSX: a `.ts`, `.mts`, `.tsx` or `.jsx` module compiled to the JavaScript it
+//! is served as, through
 //! oxc's transformer, before the JS transform finds its references and prints it.
 //!
 //! - Types, type-only imports and exports are removed; enums and namespaces compiled; syntax
@@ -7,9 +8,10 @@
 //! - Should a transform still import one of oxc's runtime helpers (a bare import of
 //!   `@oxc-project/runtime` that no page could load), that is an error naming the helper, not
 //!   a broken module.
-//! - An import is looked up as TypeScript does among the assets: `./x.js` names `x.ts` when only
-//!   that exists, and `./x` names `x.ts`, `x.js`, `x/index.ts` or `x/index.js`. What the lookup
-//!   saw is listed in the result's reads, so a cached result goes stale when it changes.
+//! - An import is looked up as TypeScript does among the assets: `./x.js` names `x.ts` (or
+//!   `x.tsx`) when only that exists, and `./x` names `x.ts`, `x.tsx`, `x.js`, `x.jsx` or the
+//!   same under `x/index`. What the lookup saw is listed in the result's reads, so a cached
+//!   result goes stale when it changes.
 
 use std::path::Path;
 
@@ -17,7 +19,9 @@ use oxc::allocator::Allocator;
 use oxc::ast::ast::{Program, Statement};
 use oxc::semantic::SemanticBuilder;
 use oxc::span::SourceType;
-use oxc::transformer::{EnvOptions, TransformOptions, Transformer};
+use oxc::transformer::{EnvOptions, JsxOptions, JsxRuntime, TransformOptions, Transformer};
+
+use crate::config::Jsx;
 
 use crate::discover::Files;
 use crate::error::Diagnostic;
@@ -28,15 +32,16 @@ use crate::transform::position::LineIndex;
 /// The module oxc's transformer imports its helpers from.
 const HELPERS: &str = "@oxc-project/runtime";
 
-/// How a TypeScript file is parsed: `.mts` as a module; `.ts` as a module when it has module
-/// syntax, a classic script otherwise (as `.js` is).
+/// How a TypeScript or JSX file is parsed: `.mts` as a module; the others as a module when
+/// they have module syntax, a classic script otherwise (as `.js` is).
 pub(super) fn source_type(logical: &str) -> SourceType {
     let js = if logical.ends_with(".mts") {
         SourceType::mjs()
     } else {
         SourceType::unambiguous()
     };
-    js.with_typescript(true)
+    js.with_typescript(!logical.ends_with(".jsx"))
+        .with_jsx(logical.ends_with(".jsx") || logical.ends_with(".tsx"))
 }
 
 /// Compiles a parsed TypeScript program to JavaScript in place, lowering syntax the targets
@@ -58,6 +63,7 @@ pub(super) fn compile<'a>(
     }
     let options = TransformOptions {
         env: lowering(input),
+        jsx: jsx(input, program)?,
         ..TransformOptions::default()
     };
     let scoping = semantic.semantic.into_scoping();
@@ -77,6 +83,40 @@ pub(super) fn compile<'a>(
         )),
         None => Ok(()),
     }
+}
+
+/// How the elements of a JSX module compile: the configured runtime; a module with JSX and
+/// no runtime configured is an error that asks for one.
+fn jsx(input: &Input, program: &Program) -> Result<JsxOptions, Diagnostic> {
+    let runtime = match &input.options.jsx {
+        Some(Jsx::Classic {
+            pragma,
+            pragma_frag,
+        }) => JsxOptions {
+            runtime: JsxRuntime::Classic,
+            pragma: Some(pragma.clone()),
+            pragma_frag: Some(pragma_frag.clone()),
+            ..JsxOptions::default()
+        },
+        Some(Jsx::Automatic { import_source }) => JsxOptions {
+            runtime: JsxRuntime::Automatic,
+            import_source: Some(import_source.clone()),
+            ..JsxOptions::default()
+        },
+        None if program.source_type.is_jsx() => {
+            return Err(Diagnostic::new(
+                input.display,
+                "a JSX module needs a runtime: `Config::jsx(Jsx::automatic(\"preact\"))` or \
+                 `Config::jsx(Jsx::classic(\"h\", \"Fragment\"))`",
+            ));
+        }
+        None => JsxOptions::default(),
+    };
+    Ok(JsxOptions {
+        // No `displayName` guessing or React Refresh: output as the source says.
+        display_name_plugin: false,
+        ..runtime
+    })
 }
 
 /// The syntax lowered for the targets: what oxc lowers in place. Class fields and private
@@ -145,26 +185,30 @@ impl Lookup<'_> {
 }
 
 /// The files TypeScript tries for a specifier naming `target` that is not there, in its order:
-/// the source of a `.js`/`.mjs` name, else the name with an extension, else a folder's index.
+/// the sources of a `.js`/`.mjs`/`.jsx` name, else the name with an extension, else a folder's
+/// index.
 fn candidates(target: &str) -> Vec<String> {
-    if let Some(stem) = target.strip_suffix(".js") {
-        return vec![format!("{stem}.ts")];
+    const SOURCES: [(&str, &[&str]); 3] = [
+        (".js", &[".ts", ".tsx"]),
+        (".mjs", &[".mts"]),
+        (".jsx", &[".tsx"]),
+    ];
+    for (served, sources) in SOURCES {
+        if let Some(stem) = target.strip_suffix(served) {
+            return sources.iter().map(|s| format!("{stem}{s}")).collect();
+        }
     }
-    if let Some(stem) = target.strip_suffix(".mjs") {
-        return vec![format!("{stem}.mts")];
-    }
-    let index = |name: &str| match target {
-        "" => name.to_string(),
-        dir => format!("{dir}/{name}"),
+    const EXTENSIONS: [&str; 4] = [".ts", ".tsx", ".js", ".jsx"];
+    let index = match target {
+        "" => "index".to_string(),
+        dir => format!("{dir}/index"),
     };
-    let mut found = Vec::new();
-    if !target.is_empty() {
-        found.push(format!("{target}.ts"));
-        found.push(format!("{target}.js"));
-    }
-    found.push(index("index.ts"));
-    found.push(index("index.js"));
-    found
+    let named = (!target.is_empty()).then_some(target);
+    named
+        .into_iter()
+        .chain([index.as_str()])
+        .flat_map(|base| EXTENSIONS.iter().map(move |e| format!("{base}{e}")))
+        .collect()
 }
 
 #[cfg(test)]

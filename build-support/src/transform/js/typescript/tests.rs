@@ -13,18 +13,23 @@ const UTIL: (&str, &str) = ("js/util.ts", "export const x: number = 1;\n");
 
 #[test]
 fn typescript_looks_for_sources_of_what_it_imports() {
-    assert_eq!(candidates("js/util.js"), ["js/util.ts"]);
+    assert_eq!(candidates("js/util.js"), ["js/util.ts", "js/util.tsx"]);
     assert_eq!(candidates("js/w.mjs"), ["js/w.mts"]);
+    assert_eq!(candidates("ui/c.jsx"), ["ui/c.tsx"]);
     assert_eq!(
         candidates("js/util"),
         [
             "js/util.ts",
+            "js/util.tsx",
             "js/util.js",
+            "js/util.jsx",
             "js/util/index.ts",
-            "js/util/index.js"
+            "js/util/index.tsx",
+            "js/util/index.js",
+            "js/util/index.jsx"
         ]
     );
-    assert_eq!(candidates(""), ["index.ts", "index.js"]);
+    assert_eq!(candidates("")[..2], ["index.ts", "index.tsx"]);
 }
 
 #[test]
