@@ -144,19 +144,14 @@ fn every_minified_js_output_parses_in_node() {
 
 /// Runs `script` in node with `ORIGINAL` and `MINIFIED` set to two files; it prints JSON.
 fn node_json(script: &str, original: &Path, minified: &Path) -> serde_json::Value {
-    let out = Command::new("node")
-        .arg("-e")
-        .arg(script)
-        .env("ORIGINAL", original)
-        .env("MINIFIED", minified)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let printed = support::output_of(
+        Command::new("node")
+            .arg("-e")
+            .arg(script)
+            .env("ORIGINAL", original)
+            .env("MINIFIED", minified),
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&printed).unwrap()
 }
 
 /// Copies a built asset to a `.cjs` file so node loads it as CommonJS.

@@ -83,7 +83,8 @@ fn an_error_in_a_partial_names_the_partial_line_and_column() {
         b"@mixin rounded {\n  border-radius: ;\n}\n",
     );
     let error = site.config().try_compile().unwrap_err().to_string();
-    assert!(error.contains("css/_mixins.scss:2:"), "{error}");
+    // Named as the entry is, by its path on disk.
+    assert!(error.contains("/assets/css/_mixins.scss:2:"), "{error}");
 }
 
 #[test]

@@ -11,25 +11,18 @@ pub fn root() -> PathBuf {
 /// The real-world corpus that `bench/fetch-corpus.sh` fetches, when complete; otherwise
 /// `None`, with [`crate::tools::available`]'s message (a failure in strict mode).
 pub fn corpus() -> Option<PathBuf> {
-    let dir = root().join("bench/corpus");
-    let complete = dir.join(".complete").exists();
-    crate::tools::available(
-        "the real-world corpus",
-        complete,
-        "run bench/fetch-corpus.sh",
-    )
-    .then_some(dir)
+    fetched("bench/corpus", "the real-world corpus")
 }
 
 /// The source code bases that `bench/fetch-corpus.sh` fetches beside the corpus (TypeScript
-/// libraries the build compiles), when complete; otherwise `None`, as [`corpus`].
+/// and Sass that the build compiles), when complete; otherwise `None`, as [`corpus`].
 pub fn corpus_sources() -> Option<PathBuf> {
-    let dir = root().join("bench/corpus-sources");
+    fetched("bench/corpus-sources", "the corpus of sources")
+}
+
+/// A folder of the workspace that `bench/fetch-corpus.sh` fills, once it marked it complete.
+fn fetched(relative: &str, what: &str) -> Option<PathBuf> {
+    let dir = root().join(relative);
     let complete = dir.join(".complete").exists();
-    crate::tools::available(
-        "the corpus of sources",
-        complete,
-        "run bench/fetch-corpus.sh",
-    )
-    .then_some(dir)
+    crate::tools::available(what, complete, "run bench/fetch-corpus.sh").then_some(dir)
 }

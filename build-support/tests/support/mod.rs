@@ -90,10 +90,12 @@ pub fn import_map_line(output: &Output) -> String {
 
 /// Runs Node.js with `args` and returns what it printed; a failure shows what it said.
 pub fn run_node<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let out = std::process::Command::new("node")
-        .args(args)
-        .output()
-        .unwrap();
+    output_of(std::process::Command::new("node").args(args))
+}
+
+/// What `command` printed; a failure shows what it said.
+pub fn output_of(command: &mut std::process::Command) -> String {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
         "{}",

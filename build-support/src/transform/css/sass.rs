@@ -73,15 +73,20 @@ fn problem(input: &Input, error: grass_compiler::Error) -> Diagnostic {
     }
 }
 
-/// A diagnostic at `loc`: the entry's display path, or the partial's own path.
+/// A diagnostic at `loc`, in the file it names.
 fn located(input: &Input, loc: &SpanLoc, message: impl Into<String>) -> Diagnostic {
-    let file = loc.file.name();
-    let path = if file == input.logical {
-        input.display
-    } else {
-        file
-    };
+    let path = display(input.display, input.logical, loc.file.name());
     Diagnostic::new(path, message).at(loc.begin.line as u32 + 1, loc.begin.column as u32 + 1)
+}
+
+/// How diagnostics name `file`, a logical path (or an absolute one, in a load path): as the
+/// entry's own display path names the entry (`assets/css/_colors.scss` beside
+/// `assets/css/site.scss`).
+fn display(entry_display: &str, entry_logical: &str, file: &str) -> String {
+    match entry_display.strip_suffix(entry_logical) {
+        Some(dir) if !std::path::Path::new(file).is_absolute() => format!("{dir}{file}"),
+        _ => file.to_string(),
+    }
 }
 
 /// The file system the compiler sees: the build's assets under their logical paths (the
@@ -153,12 +158,7 @@ struct Collect<'a> {
 
 impl Collect<'_> {
     fn push(&self, location: SpanLoc, message: String) {
-        let file = location.file.name();
-        let path = if file == self.logical {
-            self.display
-        } else {
-            file
-        };
+        let path = display(self.display, self.logical, location.file.name());
         let at = (
             location.begin.line as u32 + 1,
             location.begin.column as u32 + 1,
