@@ -33,6 +33,9 @@ pub struct Manifest {
     preloads: &'static [&'static [&'static Asset]],
     /// Live dev mode: the source dirs whose current bytes are served; empty when locked.
     live: &'static [&'static str],
+    /// Live dev mode: the build script that compiles TypeScript, Sass and Tailwind CSS
+    /// sources, as `assetlock_contract::live::Compiler` text; empty when there is none.
+    live_compiler: &'static str,
     /// The deploy keys whose signed release records this build trusts.
     trusted_keys: &'static [&'static str],
 }
@@ -55,6 +58,7 @@ impl Manifest {
             import_map: r#"{"imports":{},"integrity":{}}"#,
             preloads: &[],
             live: &[],
+            live_compiler: "",
             trusted_keys: &[],
         }
     }
@@ -66,6 +70,27 @@ impl Manifest {
         Manifest {
             live: roots,
             ..self
+        }
+    }
+
+    /// Live dev mode: the build script that compiles the sources a browser cannot read as
+    /// they are (`assetlock_contract::live::Compiler` text). Generated code calls it only in
+    /// live builds run by cargo.
+    #[doc(hidden)]
+    pub const fn __with_live_compiler(self, compiler: &'static str) -> Manifest {
+        Manifest {
+            live_compiler: compiler,
+            ..self
+        }
+    }
+
+    /// The live build's compiler (empty when locked or when there is none).
+    #[doc(hidden)]
+    pub fn __live_compiler(&self) -> &'static str {
+        if self.is_live() {
+            self.live_compiler
+        } else {
+            ""
         }
     }
 

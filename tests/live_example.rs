@@ -95,5 +95,85 @@ async fn a_stylesheet_edit_shows_in_the_open_page_without_reload_or_restart() {
         .filter(|e| e["level"] == "SEVERE")
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+
+    compiled_sources(&page, &root, &app).await;
     page.close().await;
+}
+
+/// The page of compiled sources, live: a Sass partial and a template scanned by Tailwind CSS
+/// are edited and the page's stylesheets are swapped in place; a TypeScript module is edited
+/// and the page reloads with it. Each edit shows without a rebuild or a restart.
+async fn compiled_sources(page: &Page, root: &str, app: &std::path::Path) {
+    let tailwind = app.join("node_modules/.bin/tailwindcss").is_file();
+    assetlock_test_support::tools::available(
+        "the example app's Tailwind CSS CLI",
+        tailwind,
+        "npm install in example-app",
+    );
+    page.driver
+        .open(&page.session, &format!("{root}compiled"))
+        .await;
+    let ran = "return document.body.dataset.panelRan === 'yes';";
+    assert!(
+        page.driver
+            .wait_for(&page.session, ran, Duration::from_secs(10))
+            .await,
+        "the live TypeScript module did not run"
+    );
+    let border = "return getComputedStyle(document.querySelector('.panel')).borderTopColor;";
+    assert_eq!(page.run(border).await, "rgb(95, 61, 196)");
+    page.run(
+        "window.notReloaded = true;
+         const p = document.createElement('p');
+         p.id = 'added';
+         p.className = 'text-[#2b8a3e]';
+         document.body.append(p);",
+    )
+    .await;
+    // Let the change stream connect before editing.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    example_app::edit(
+        &app.join("assets/css/_tokens.scss"),
+        "$accent: #5f3dc4;",
+        "$accent: rgb(201, 42, 42);",
+    );
+    let swapped = "getComputedStyle(document.querySelector('.panel')).borderTopColor \
+                   === 'rgb(201, 42, 42)'";
+    shown(page, "a Sass partial edit", swapped).await;
+
+    if tailwind {
+        // A class no file used before, added to a template the CLI scans.
+        example_app::edit(
+            &app.join("templates/compiled.html"),
+            "<p><a href=\"/\">",
+            "<p class=\"text-[#2b8a3e]\"><a href=\"/\">",
+        );
+        let added = "getComputedStyle(document.getElementById('added')).color \
+                     === 'rgb(43, 138, 62)'";
+        shown(page, "a Tailwind CSS class added to a template", added).await;
+    }
+    assert_eq!(page.run("return window.notReloaded === true;").await, true);
+
+    example_app::edit(
+        &app.join("assets/js/sources.ts"),
+        "by the build.",
+        "by the build, live.",
+    );
+    let reloaded = "document.getElementById('panel-status').textContent.includes('live.') \
+                    && window.notReloaded !== true";
+    shown(page, "a TypeScript module edit", reloaded).await;
+}
+
+/// Waits up to 5 s for `condition` (a JavaScript expression) to hold in the page, and prints
+/// how long it took from now.
+async fn shown(page: &Page, what: &str, condition: &str) {
+    let started = Instant::now();
+    let script = format!("return {condition};");
+    let shown = page
+        .driver
+        .wait_for(&page.session, &script, Duration::from_secs(5))
+        .await;
+    assert!(shown, "{what}: not shown within 5 s");
+    eprintln!("{what} -> visible: {} ms", started.elapsed().as_millis());
 }

@@ -68,6 +68,60 @@ pub(crate) fn build_vars() -> Vec<(String, String)> {
     vars
 }
 
+/// This build script's program and what to run it again with: the variables cargo set for it
+/// (but its jobserver, which is gone by then) and the `ASSETLOCK_*` settings. `None` when this
+/// process is not a build script run by cargo.
+pub(crate) fn build_script() -> Option<(PathBuf, Vec<(String, String)>)> {
+    const CARGO_VARS: &[&str] = &[
+        "OUT_DIR",
+        "TARGET",
+        "HOST",
+        "NUM_JOBS",
+        "OPT_LEVEL",
+        "DEBUG",
+        "PROFILE",
+        "RUSTDOC",
+    ];
+    const PREFIXES: &[&str] = &["CARGO", "DEP_", "RUSTC", "ASSETLOCK_"];
+    let program = std::env::current_exe().ok()?;
+    let named = program.file_name()?.to_string_lossy().into_owned();
+    if !in_build_script() || !named.starts_with("build-script-") {
+        return None;
+    }
+    let live = [
+        assetlock_contract::live::COMPILE,
+        assetlock_contract::live::OUTPUT,
+        assetlock_contract::live::DIR,
+    ];
+    let mut vars: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(name, value)| {
+            let name = name.into_string().ok()?;
+            let wanted =
+                CARGO_VARS.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p));
+            let unwanted = name == "CARGO_MAKEFLAGS" || live.contains(&name.as_str());
+            if !wanted || unwanted {
+                return None;
+            }
+            Some((name, value.into_string().ok()?))
+        })
+        .collect();
+    vars.sort();
+    Some((program, vars))
+}
+
+/// A live server's request to compile one source (see `assetlock_contract::live`): its
+/// logical path, the file to write the result to, and the folder that replaces the asset dirs.
+pub(crate) fn live_request() -> Option<(String, PathBuf, Option<PathBuf>)> {
+    use assetlock_contract::live;
+    let logical = std::env::var(live::COMPILE).ok()?;
+    let output = std::env::var_os(live::OUTPUT).map(PathBuf::from)?;
+    Some((
+        logical,
+        output,
+        std::env::var_os(live::DIR).map(PathBuf::from),
+    ))
+}
+
 /// Whether the crate the build script belongs to is compiled with debug assertions
 /// (`CARGO_CFG_DEBUG_ASSERTIONS`, which cargo sets from the profile being built, not from how
 /// the script itself was compiled).

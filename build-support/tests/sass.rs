@@ -261,8 +261,10 @@ fn same_but_rounding(a: &str, b: &str) -> Option<usize> {
     Some(differing)
 }
 
+/// In a build script run by cargo, live mode compiles them on request instead
+/// (`tests/fixture-live/tests/compiled.rs`).
 #[test]
-fn a_live_build_with_sass_is_built_locked() {
+fn a_live_build_with_sass_outside_a_build_script_is_built_locked() {
     let site = site();
     let output = site.config().live(true).try_compile().unwrap();
     assert!(manifest(&output)["live"].as_bool() != Some(true));

@@ -137,8 +137,10 @@ fn a_declaration_file_is_not_compiled() {
     assert!(path.ends_with(".ts"), "{path}");
 }
 
+/// In a build script run by cargo, live mode compiles them on request instead
+/// (`tests/fixture-live/tests/compiled.rs`).
 #[test]
-fn a_live_build_with_typescript_is_built_locked_and_says_so() {
+fn a_live_build_with_typescript_outside_a_build_script_is_built_locked_and_says_so() {
     let site = site();
     let output = site.config().live(true).try_compile().unwrap();
     let live = |output: &assetlock_build::Output| manifest(output)["live"].as_bool() == Some(true);

@@ -36,6 +36,10 @@ pub const DIST: &str = "assetlock/dist";
 /// The pack of embedded builds, relative to the out dir and to [`GENERATED`].
 pub const PACK: &str = "assetlock/pack.bin";
 
+/// A live build's compiler (see [`live`](crate::live)), relative to the out dir and to
+/// [`GENERATED`], which includes it.
+pub const LIVE_COMPILER: &str = "assetlock/live-compiler";
+
 /// The folder of everything assetlock keeps beside the assets, relative to the prefix. No
 /// hashed path can start with it: logical paths starting with a dot are never assets.
 pub const META_DIR: &str = ".assetlock/";

@@ -10,6 +10,7 @@
 //! - [`naming`]: how a hashed path is made, and how a key of that shape is recognised;
 //! - [`url`]: how hashed paths become URLs and how URLs map back to paths;
 //! - [`dictionary`]: compression-dictionary deltas between releases (RFC 9842);
+//! - [`live`]: how a live dev server has the build script compile a source on request;
 //! - [`manifest`] (feature `json`): the `manifest.json` and release-record schema;
 //! - [`signature`] (feature `json`): signed release records and deploy events;
 //! - [`unknown_asset`]: the error for a name the build does not have, with a suggestion.
@@ -30,6 +31,7 @@ pub mod dictionary;
 mod encoding;
 mod key;
 pub mod layout;
+pub mod live;
 #[cfg(feature = "json")]
 pub mod manifest;
 pub mod mime;

@@ -62,6 +62,29 @@ async fn index() -> impl IntoResponse {
     }
 }
 
+/// The page of compiled sources: a Sass stylesheet with a partial, a TypeScript module that
+/// imports another, and Tailwind CSS utilities when the project's CLI is installed.
+#[derive(Template)]
+#[template(path = "compiled.html")]
+struct CompiledPage {
+    import_map: html::ImportMap<'static>,
+    /// The Tailwind CSS stylesheet's tag, when the build made one (build.rs).
+    tailwind: Option<String>,
+}
+
+async fn compiled() -> impl IntoResponse {
+    let page = CompiledPage {
+        import_map: html::import_map(&MANIFEST),
+        tailwind: MANIFEST
+            .get("css/tailwind.css")
+            .map(|css| html::stylesheet(css).to_string()),
+    };
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
 /// A page rendered at run time by minijinja: its template names assets as strings, which
 /// `build.rs` checks (`Config::templates("pages")`), so a typo fails the build here too.
 async fn about() -> impl IntoResponse {
@@ -104,6 +127,7 @@ pub fn app_with(fallback: Option<Fallback>) -> Router {
             get(index).layer(PreloadLinks::new(&MANIFEST, [main_module()])),
         )
         .route("/about", get(about))
+        .route("/compiled", get(compiled))
         .merge(assets.into_router())
         .layer(middleware::map_response(no_store_errors))
 }

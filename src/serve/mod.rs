@@ -295,6 +295,28 @@ impl ServeAssets {
         )
     }
 
+    /// [`ServeAssets::respond`] for a live manifest, on a thread of its own; the embedded and
+    /// fallback answers as usual for a path live mode does not serve.
+    #[cfg(debug_assertions)]
+    fn respond_live_apart<B>(&self, request: Request<B>) -> ResponseFuture {
+        let (parts, _) = request.into_parts();
+        let (tx, rx) = futures::channel::oneshot::channel();
+        let service = self.clone();
+        std::thread::spawn(move || {
+            let path = parts.uri.path();
+            let live = service.respond_live(&parts.method, path, &parts.headers);
+            let _ = tx.send(live.ok_or(parts));
+        });
+        let service = self.clone();
+        Box::pin(async move {
+            match rx.await {
+                Ok(Ok(response)) => Ok(response),
+                Ok(Err(parts)) => service.call_locked(Request::from_parts(parts, ())).await,
+                Err(_) => Ok(service.not_found()),
+            }
+        })
+    }
+
     /// A release binary has no live mode.
     #[cfg(not(debug_assertions))]
     fn respond_live(&self, _: &Method, _: &str, _: &HeaderMap) -> Option<Response<Body>> {
@@ -360,12 +382,21 @@ impl<B> Service<Request<B>> for ServeAssets {
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let path = request.uri().path();
-        if self.scope == Scope::Hashed
-            && let Some(response) = self.respond_live(request.method(), path, request.headers())
-        {
-            return Box::pin(std::future::ready(Ok(response)));
+        // Live answers read files and may run a compile: on a thread of their own, never on
+        // the async runtime's.
+        #[cfg(debug_assertions)]
+        if self.scope == Scope::Hashed && self.manifest.is_live() {
+            return self.respond_live_apart(request);
         }
+        self.call_locked(request)
+    }
+}
+
+impl ServeAssets {
+    /// The service's answer for everything but live mode: an embedded asset or public file,
+    /// the bucket fallback, or 404.
+    fn call_locked<B>(&self, request: Request<B>) -> ResponseFuture {
+        let path = request.uri().path();
         let found = match self.scope {
             Scope::Hashed => self.find(path),
             Scope::Public => self.find_public(path),

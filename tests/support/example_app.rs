@@ -17,7 +17,8 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// A copy of the example app's crate at `dir` (replaced if present), as package `package`,
-/// with each `(file, from, to)` of `edits` applied to its assets. Its binary is
+/// with each `(file, from, to)` of `edits` applied to its assets, and the app's installed
+/// `node_modules` (the Tailwind CSS CLI) linked in when there is one. Its binary is
 /// `target_dir()/debug/<package>`; the library keeps its name, so the app's code is unchanged.
 pub fn copy(dir: &Path, package: &str, edits: &[(&str, &str, &str)]) {
     let ws = workspace();
@@ -25,6 +26,12 @@ pub fn copy(dir: &Path, package: &str, edits: &[(&str, &str, &str)]) {
     std::fs::create_dir_all(dir).unwrap();
     for part in ["build.rs", "src", "templates", "pages", "assets"] {
         assetlock_test_support::tree::copy(&ws.join("example-app").join(part), &dir.join(part));
+    }
+    // The Tailwind CSS CLI, where `npm install` put it: the copy's build.rs uses it as the
+    // app's does.
+    let modules = ws.join("example-app/node_modules");
+    if modules.is_dir() {
+        std::os::unix::fs::symlink(&modules, dir.join("node_modules")).unwrap();
     }
     for (file, from, to) in edits {
         edit(&dir.join("assets").join(file), from, to);

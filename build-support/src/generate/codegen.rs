@@ -81,7 +81,7 @@ pub(crate) fn render(
     assets: &[Built],
     bytes: Bytes,
     modules: &Modules,
-    live_roots: &[String],
+    live_call: &str,
     trusted_keys: &[PublicKey],
 ) -> String {
     let mut out = String::new();
@@ -96,7 +96,7 @@ pub(crate) fn render(
     writeln!(
         w,
         "pub static MANIFEST: ::assetlock::Manifest = ::assetlock::Manifest::__new(\n    {build_id:?},\n    {url_prefix:?},\n    &__assetlock_manifest::ASSETS,\n    &__assetlock_manifest::BY_LOGICAL,\n    &__assetlock_manifest::BY_PATH,\n)\n.__with_modules(__assetlock_manifest::IMPORT_MAP, &__assetlock_manifest::PRELOADS){}{};",
-        super::live::call(live_roots),
+        live_call,
         trusted_keys_call(trusted_keys)
     )
     .unwrap();

@@ -19,23 +19,25 @@ use assetlock_contract::layout;
 use crate::name::built::Built;
 use crate::settings::Settings;
 
-/// `manifest.json` and the generated code, with where each goes.
+/// `manifest.json`, the generated code and, in a live build run by cargo, the live compiler
+/// it includes, with where each goes.
 pub(crate) fn render(
     settings: &Settings,
     build_id: &str,
     assets: &[Built],
     bytes: codegen::Bytes,
-) -> [(PathBuf, Vec<u8>); 2] {
+) -> Vec<(PathBuf, Vec<u8>)> {
     let live_roots = if settings.live {
         live::roots(settings)
     } else {
         Vec::new()
     };
+    let compiler = settings.live_compiler.as_ref().filter(|_| settings.live);
     let js_modules = codegen::Modules {
         import_map: modules::import_map(settings.mount_path(), &settings.import_aliases, assets),
         preloads: modules::preload_closures(assets),
     };
-    [
+    let mut files = vec![
         (
             settings.out_dir.join(layout::MANIFEST_JSON),
             manifest::render(settings, build_id, assets).into_bytes(),
@@ -48,10 +50,15 @@ pub(crate) fn render(
                 assets,
                 bytes,
                 &js_modules,
-                &live_roots,
+                &live::call(&live_roots, compiler.is_some()),
                 &settings.trusted_keys,
             )
             .into_bytes(),
         ),
-    ]
+    ];
+    if let Some(compiler) = compiler {
+        let path = settings.out_dir.join(layout::LIVE_COMPILER);
+        files.push((path, compiler.render().into_bytes()));
+    }
+    files
 }

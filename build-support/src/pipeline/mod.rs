@@ -9,6 +9,7 @@
 //! them in order and on the thread pool; [`unoptimised`] is the hint a slow build gets.
 
 mod lanes;
+mod live;
 mod unoptimised;
 
 use std::collections::BTreeSet;
@@ -36,7 +37,24 @@ impl Config {
     /// Every problem of the build at once: missing asset dirs, unreadable files, escaping
     /// symlinks, non-UTF-8 names, duplicate logical paths, hashed-name collisions, invalid
     /// settings, and failures to write the outputs.
+    ///
+    /// # Live mode
+    ///
+    /// A server in live dev mode runs the build script again to compile one TypeScript, Sass
+    /// or Tailwind CSS source when a page asks for it (`assetlock_contract::live`). This call
+    /// then compiles that source, writes the answer for the server and ends the process: the
+    /// rest of the build script does not run.
     pub fn try_compile(&self) -> Result<Output, Error> {
+        if let Some((logical, output, dir)) = cargo::live_request() {
+            let code = match live::answer(self, &logical, &output, dir) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("cannot write {}: {e}", output.display());
+                    1
+                }
+            };
+            std::process::exit(code);
+        }
         let settings = Settings::resolve(self).map_err(Error::new)?;
         let identity = fingerprint::identity(self, settings.previous_releases.as_ref());
         run(&settings, identity)
@@ -214,9 +232,13 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
 }
 
 /// Live mode serves sources as they are, which a browser cannot use when they are TypeScript,
-/// Sass or a Tailwind entry: a live build with such a source is built locked instead, and
-/// says so.
+/// Sass or a Tailwind entry. A server compiles them by running the build script again; a live
+/// build with such a source and no build script to run (a tool calling `try_compile`) is built
+/// locked instead, and says so.
 fn compiled_sources_lock(settings: &Settings, sources: &[Source]) -> Option<Diagnostic> {
+    if settings.live_compiler.is_some() {
+        return None;
+    }
     let tailwind = settings.tailwind.as_ref().and_then(|t| t.entries.first());
     let compiled = sources.iter().map(|s| &s.logical).find(|logical| {
         let kind = discover::Kind::of(logical);
@@ -226,9 +248,9 @@ fn compiled_sources_lock(settings: &Settings, sources: &[Source]) -> Option<Diag
     settings.live.then(|| {
         Diagnostic::new(
             source,
-            "live mode is off for this build: TypeScript, Sass and Tailwind CSS are compiled by \
-             the build, so an edit shows after the next build (`cargo run` again), not on \
-             reload",
+            "live mode is off for this build: TypeScript, Sass and Tailwind CSS are compiled in \
+             live mode by running the build script again, and this build is not run by cargo \
+             as one",
         )
     })
 }

@@ -6,6 +6,7 @@
 //! - [`trust`]: the trusted deploy keys.
 //! - [`variants`]: the precompressed variants and their levels.
 
+mod live;
 pub(crate) mod tailwind;
 mod targets;
 mod trust;
@@ -72,6 +73,9 @@ pub(crate) struct Settings {
     /// Live dev mode: `ASSETLOCK_LIVE`, else `Config::live`, else on in dev profiles; never
     /// in release.
     pub live: bool,
+    /// In a live build run by cargo: the build script, as a live server runs it again to
+    /// compile a TypeScript, Sass or Tailwind CSS source on request.
+    pub live_compiler: Option<assetlock_contract::live::Compiler>,
     /// Variants to make, with their levels; empty for none.
     pub precompress: Vec<(Compression, u32)>,
     /// Earlier releases to make deltas against (`ASSETLOCK_PREVIOUS_RELEASES`, else
@@ -244,6 +248,7 @@ impl Settings {
             import_aliases: config.import_aliases.clone(),
             deny_non_literal_imports: config.deny_non_literal_imports,
             release,
+            live_compiler: live.then(|| live::compiler(config)).flatten(),
             live,
             previous_releases,
             delta_codings: config.delta_codings.clone(),

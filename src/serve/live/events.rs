@@ -1,13 +1,16 @@
-//! The change stream: server-sent events naming the URL of each asset whose source changed.
+//! The change stream: server-sent events naming the URL of each asset whose source changed,
+//! or, for a compiled source, any file its last compile read (a Sass partial, an imported
+//! module, a template the Tailwind CSS CLI scanned).
 //!
-//! A thread per connection polls the sources' modification times every
+//! A thread per connection polls the files' modification times every
 //! [`POLL`]; with a handful of connections in development that costs less than a file-system
 //! watcher's dependencies, and it behaves the same on every platform and file system.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use axum::body::Body;
 use futures::StreamExt;
@@ -15,6 +18,7 @@ use futures::channel::mpsc;
 use http::Response;
 use http::header::{self, HeaderValue};
 
+use super::compile::{self, Stamp};
 use crate::Manifest;
 
 /// How often the sources are checked.
@@ -50,8 +54,14 @@ fn watch(manifest: &'static Manifest, dir: Option<&Path>, tx: &mpsc::UnboundedSe
         std::thread::sleep(POLL);
         quiet += POLL;
         let now = stamps(manifest, dir);
-        for ((url, before), (_, after)) in seen.iter().zip(&now) {
-            if before != after {
+        for (url, paths) in &now.watched {
+            // A file watched for the first time (a compile read it since) is no change.
+            let changed = paths.iter().any(|path| {
+                seen.files
+                    .get(path)
+                    .is_some_and(|was| *was != now.files[path])
+            });
+            if changed {
                 quiet = Duration::ZERO;
                 if tx.unbounded_send(format!("data: {url}\n\n")).is_err() {
                     return;
@@ -68,19 +78,30 @@ fn watch(manifest: &'static Manifest, dir: Option<&Path>, tx: &mpsc::UnboundedSe
     }
 }
 
-/// Each asset's URL and its source's (modification time, length).
-fn stamps(
-    manifest: &'static Manifest,
-    dir: Option<&Path>,
-) -> Vec<(&'static str, Option<(SystemTime, u64)>)> {
-    manifest
+/// What one poll saw: each asset's URL with the files it depends on, and their stamps.
+struct Seen {
+    watched: Vec<(&'static str, Vec<PathBuf>)>,
+    files: HashMap<PathBuf, Stamp>,
+}
+
+fn stamps(manifest: &'static Manifest, dir: Option<&Path>) -> Seen {
+    let watched: Vec<(&'static str, Vec<PathBuf>)> = manifest
         .iter()
         .filter(|a| !manifest.__is_public(a))
         .map(|asset| {
-            let stamp = super::source(manifest, dir, asset)
-                .and_then(|p| std::fs::metadata(p).ok())
-                .and_then(|m| Some((m.modified().ok()?, m.len())));
-            (asset.url(), stamp)
+            // A source that is gone is watched where it was first looked for.
+            let first = manifest.__live_roots().first().map(PathBuf::from);
+            let source = super::source(manifest, dir, asset)
+                .or_else(|| Some(first?.join(asset.logical_path())));
+            let mut paths: Vec<PathBuf> = source.into_iter().collect();
+            paths.extend(compile::depends(manifest, dir, asset));
+            (asset.url(), paths)
         })
-        .collect()
+        .collect();
+    let files = watched
+        .iter()
+        .flat_map(|(_, paths)| paths)
+        .map(|path| (path.clone(), compile::stamp(path)))
+        .collect();
+    Seen { watched, files }
 }

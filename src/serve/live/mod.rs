@@ -3,8 +3,10 @@
 //! Compiled only with `debug_assertions`, and used only when the build generated a live
 //! manifest (`Config::live` in a debug profile): a release binary holds none of it. Request
 //! paths are looked up in the manifest first, so only files the build knew are ever read, and
-//! a path can never leave the source dirs.
+//! a path can never leave the source dirs. TypeScript, Sass and Tailwind CSS sources are
+//! [`compile`]d by the build script first.
 
+mod compile;
 mod events;
 
 use std::fmt::Write;
@@ -78,15 +80,23 @@ pub(super) fn source(manifest: &Manifest, dir: Option<&Path>, asset: &Asset) -> 
 }
 
 fn asset_response(
-    manifest: &Manifest,
+    manifest: &'static Manifest,
     dir: Option<&Path>,
     asset: &Asset,
     policy: &Policy,
     method: &Method,
     headers: &HeaderMap,
 ) -> Response<Body> {
-    let Some(bytes) = source(manifest, dir, asset).and_then(|path| std::fs::read(path).ok()) else {
-        return response::plain(policy, StatusCode::NOT_FOUND, "not found\n");
+    let bytes = if compile::is_compiled(manifest, asset) {
+        match compile::output(manifest, dir, asset) {
+            Ok(output) => output.into_bytes(),
+            Err(error) => compile::error_body(asset.content_type(), &error).into_bytes(),
+        }
+    } else {
+        match source(manifest, dir, asset).and_then(|path| std::fs::read(path).ok()) {
+            Some(bytes) => bytes,
+            None => return response::plain(policy, StatusCode::NOT_FOUND, "not found\n"),
+        }
     };
     let sha256 = Sha256::digest(&bytes)
         .iter()

@@ -1,0 +1,3 @@
+import { twice } from "./util";
+
+export const answer: number = twice(21);
