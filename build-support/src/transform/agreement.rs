@@ -19,6 +19,10 @@ pub(crate) const TREES: &[&str] = &[
     "example-app/assets",
 ];
 
+/// Files of the trees that are not what their name says: a Tailwind CSS entry is CSS only once
+/// the Tailwind CLI has built it.
+const NOT_PLAIN: &[&str] = &["example-app/assets/css/tailwind.css"];
+
 pub(crate) fn files(dir: &Path, kind: Kind, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -28,7 +32,9 @@ pub(crate) fn files(dir: &Path, kind: Kind, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             files(&path, kind, out);
-        } else if Kind::of(&path.to_string_lossy()) == kind {
+        } else if Kind::of(&path.to_string_lossy()) == kind
+            && !NOT_PLAIN.iter().any(|p| path.ends_with(p))
+        {
             out.push(path);
         }
     }
