@@ -8,6 +8,8 @@ fn main() {
         .templates("pages")
         .public("favicon.ico")
         .public("robots.txt")
+        // The stylesheet, module and font the ui-kit crate ships, under `_/ui-kit/`.
+        .dependency_assets("ui-kit")
         // The site shows what production serves (hashed URLs, integrity, `immutable`), in
         // every profile: `ASSETLOCK_LIVE=1 cargo run -p example-app` turns on the dev loop.
         .live(false);

@@ -36,6 +36,14 @@ pub const DIST: &str = "assetlock/dist";
 /// The pack of embedded builds, relative to the out dir and to [`GENERATED`].
 pub const PACK: &str = "assetlock/pack.bin";
 
+/// The marker of a library crate's build (its name and version, one per line), relative to
+/// the out dir: its `asset_url!` then looks the URL up in the app's manifest at run time.
+pub const LIBRARY: &str = "assetlock/library";
+
+/// Live mode's folder of links to dependency crates' asset files, relative to the out dir: one
+/// more source dir of the live server.
+pub const LIVE_MOUNTS: &str = "assetlock/mounts";
+
 /// A live build's compiler (see [`live`](crate::live)), relative to the out dir and to
 /// [`GENERATED`], which includes it.
 pub const LIVE_COMPILER: &str = "assetlock/live-compiler";

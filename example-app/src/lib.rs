@@ -20,6 +20,10 @@ struct Index {
     build_id: &'static str,
     import_map: html::ImportMap<'static>,
     preloads: Vec<html::Tag<'static>>,
+    /// A component of the ui-kit crate: its stylesheet tag and its markup, rendered by the
+    /// crate's own code at the URLs this app serves.
+    ui_kit_head: String,
+    picker: String,
 }
 
 /// The page's entry module.
@@ -55,6 +59,8 @@ async fn index() -> impl IntoResponse {
                 .map(|m| html::modulepreload(m)),
         )
         .collect(),
+        ui_kit_head: ui_kit::head(),
+        picker: ui_kit::picker("picker"),
     };
     match page.render() {
         Ok(html) => Html(html).into_response(),

@@ -41,6 +41,10 @@ async fn page_loads_cleanly_in_headless_chromium() {
                  fontCheck: document.fonts.check('16px "KaTeX Main"'),
                  bodyFont: getComputedStyle(document.body).fontFamily,
                  moduleRan: document.body.dataset.moduleRan,
+                 uiKitMounted: document.getElementById('picker').dataset.uiKit,
+                 uiKitBorder: getComputedStyle(document.getElementById('picker')).borderTopStyle,
+                 uiKitFont: [...document.fonts].some(f => f.family.includes('UI Kit') && f.status === 'loaded'),
+                 uiKitIntegrity: [...document.querySelectorAll('link[rel="stylesheet"][href*="/_/ui-kit/"]')].map(l => l.integrity),
                  status: document.getElementById('status').textContent,
                  moduleLogo: document.getElementById('module-logo').complete && document.getElementById('module-logo').naturalWidth > 0,
                  resources: performance.getEntriesByType('resource').map(r => ({ name: r.name, status: r.responseStatus })),
@@ -54,6 +58,18 @@ async fn page_loads_cleanly_in_headless_chromium() {
         "{report:#}"
     );
     assert_eq!(report["moduleRan"], "yes", "{report:#}");
+    // The ui-kit crate's stylesheet (with its integrity), module and font, served by the app.
+    let ui_kit = example_app::MANIFEST
+        .get("_/ui-kit/css/picker.css")
+        .unwrap();
+    assert_eq!(
+        report["uiKitIntegrity"],
+        serde_json::json!([ui_kit.integrity()]),
+        "{report:#}"
+    );
+    assert_eq!(report["uiKitMounted"], "mounted", "{report:#}");
+    assert_eq!(report["uiKitBorder"], "dashed", "{report:#}");
+    assert_eq!(report["uiKitFont"], true, "{report:#}");
     assert!(
         report["status"]
             .as_str()

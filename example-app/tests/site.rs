@@ -188,19 +188,21 @@ async fn the_page_has_the_import_map_and_preloads_its_module_graph_in_tags_and_h
     let main = MANIFEST.get("js/main.js").unwrap();
     let greet = MANIFEST.get("js/greet.js").unwrap();
     let lazy = MANIFEST.get("js/lazy.js").unwrap();
-    // main.js imports greet.js statically and lazy.js with import(): only greet is preloaded.
+    let picker = MANIFEST.get("_/ui-kit/js/picker.js").unwrap();
+    // main.js imports greet.js and ui-kit's picker.js statically and lazy.js with import():
+    // only the static ones are preloaded.
     assert_eq!(
         MANIFEST
             .preloads(main)
             .iter()
             .map(|a| a.logical_path())
             .collect::<Vec<_>>(),
-        ["js/greet.js"]
+        ["js/greet.js", "_/ui-kit/js/picker.js"]
     );
     let link = response.headers()["link"].to_str().unwrap().to_owned();
     assert_eq!(
         link,
-        assetlock::html::link_header(&[main, greet]).to_string()
+        assetlock::html::link_header(&[main, greet, picker]).to_string()
     );
     let html = response.text().await.unwrap();
     assert!(html.contains(&assetlock::html::import_map(&MANIFEST).to_string()));

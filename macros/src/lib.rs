@@ -157,10 +157,31 @@ fn expand(input: TokenStream, name: &str, field: Field, accessor: &str) -> Token
         }
     };
     let span = literal.span();
-    match lookup::find(&literal.value(), field) {
-        Ok(url) => LitStr::new(&url, span).into_token_stream().into(),
-        Err(message) => compile_error(span, &message),
+    match (lookup::find(&literal.value(), field), lookup::library()) {
+        (Ok(own), Some((name, version))) => library_lookup(&name, &version, &literal, &own, field),
+        (Ok(url), None) => LitStr::new(&url, span).into_token_stream().into(),
+        (Err(message), _) => compile_error(span, &message),
     }
+}
+
+/// In a library crate (`Config::library`): the value in the app's manifest, looked up once at
+/// run time, or `own` (the library's own build's) without an app.
+fn library_lookup(
+    name: &str,
+    version: &str,
+    literal: &LitStr,
+    own: &str,
+    field: Field,
+) -> TokenStream {
+    let span = literal.span();
+    let integrity = field == Field::Integrity;
+    quote_spanned!(span=> {
+        static VALUE: ::std::sync::OnceLock<&'static str> = ::std::sync::OnceLock::new();
+        *VALUE.get_or_init(|| {
+            ::assetlock::__private::library_asset(#name, #version, #literal, #own, #integrity)
+        })
+    })
+    .into()
 }
 
 fn compile_error(span: Span, message: &str) -> TokenStream {

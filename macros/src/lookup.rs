@@ -57,6 +57,15 @@ pub fn own_manifest() -> Result<PathBuf, String> {
     Ok(Path::new(&out_dir).join(layout::MANIFEST_JSON))
 }
 
+/// The name and version of this crate when its build is a library's (`Config::library`): its
+/// assets' URLs are then the app's, found at run time.
+pub fn library() -> Option<(String, String)> {
+    let out_dir = std::env::var_os("OUT_DIR")?;
+    let text = std::fs::read_to_string(Path::new(&out_dir).join(layout::LIBRARY)).ok()?;
+    let mut lines = text.lines();
+    Some((lines.next()?.to_string(), lines.next()?.to_string()))
+}
+
 fn lookup(table: &Table, logical: &str, field: Field) -> Result<String, String> {
     if let Some(entry) = table.get(logical) {
         return Ok(entry[field as usize].clone());

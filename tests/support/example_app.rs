@@ -58,6 +58,7 @@ minijinja = {{ version = "3.1", default-features = false, features = ["builtins"
 axum = {{ version = "0.8", default-features = false, features = ["http1", "tokio", "query"] }}
 tokio = {{ version = "1", features = ["rt-multi-thread", "macros", "net", "fs", "sync", "time"] }}
 tracing-subscriber = {{ version = "0.3", default-features = false, features = ["fmt", "env-filter", "ansi"] }}
+ui-kit = {{ path = {ui_kit:?} }}
 
 [build-dependencies]
 assetlock-build = {{ path = {build:?} }}
@@ -66,6 +67,7 @@ assetlock-build = {{ path = {build:?} }}
 "#,
         ws = ws.display().to_string(),
         build = ws.join("build-support").display().to_string(),
+        ui_kit = ws.join("examples/ui-kit").display().to_string(),
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(ws.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();

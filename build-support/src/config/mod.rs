@@ -5,6 +5,7 @@
 //! - [`deltas`], [`integrity`], [`modules`], [`transforms`], [`trust`]: the setters of one
 //!   concern each, with their enums.
 
+mod crates;
 mod deltas;
 mod integrity;
 mod jsx;
@@ -75,6 +76,8 @@ pub struct Config {
     pub(crate) delta_codings: Vec<DeltaCoding>,
     pub(crate) integrity: Integrity,
     pub(crate) trusted_release_keys: Vec<String>,
+    pub(crate) library: bool,
+    pub(crate) dependency_assets: Vec<String>,
 }
 
 impl Default for Config {
@@ -115,6 +118,8 @@ impl Default for Config {
             delta_codings: vec![DeltaCoding::Dcz],
             integrity: Integrity::Sha256,
             trusted_release_keys: Vec::new(),
+            library: false,
+            dependency_assets: Vec::new(),
         }
     }
 }

@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 use crate::discover::Files;
 use crate::error::Diagnostic;
 use crate::settings::Settings;
+use crate::settings::crates::NAMESPACE;
 
 /// A file found in an asset dir.
 #[derive(Clone, Debug)]
@@ -27,8 +28,20 @@ pub(crate) struct Source {
 pub(crate) fn discover(settings: &Settings) -> (Vec<Source>, Vec<Diagnostic>) {
     let mut found: BTreeMap<String, Source> = BTreeMap::new();
     let mut problems = Vec::new();
-    for dir in &settings.asset_dirs {
-        for source in walk_dir(settings, dir, &mut problems) {
+    let own = settings.asset_dirs.iter().map(|dir| (dir, ""));
+    let mounted = (settings.crates.mounts.iter()).map(|m| (&m.dir, m.prefix.as_str()));
+    for (dir, prefix) in own.chain(mounted) {
+        for source in walk_dir(settings, dir, prefix, &mut problems) {
+            if prefix.is_empty() && source.logical.starts_with(NAMESPACE) {
+                problems.push(Diagnostic::new(
+                    &source.display,
+                    format!(
+                        "`{NAMESPACE}` is the folder of dependency crates' assets \
+                         (Config::dependency_assets): move this file elsewhere"
+                    ),
+                ));
+                continue;
+            }
             if let Some(first) = found.get(&source.logical) {
                 problems.push(Diagnostic::new(
                     &source.display,
@@ -55,7 +68,14 @@ pub(crate) fn index_all(sources: &[(Source, u64)]) -> Files {
     files
 }
 
-fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Source> {
+/// The files of `dir`, their logical paths under `prefix` (a dependency crate's namespace, or
+/// nothing).
+fn walk_dir(
+    settings: &Settings,
+    dir: &Path,
+    prefix: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
     let display_dir = settings.display(dir);
     let root = match dir.canonicalize() {
         Ok(root) if root.is_dir() => root,
@@ -117,7 +137,7 @@ fn walk_dir(settings: &Settings, dir: &Path, problems: &mut Vec<Diagnostic>) -> 
             continue;
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let Some(logical) = logical_path(relative) else {
+        let Some(logical) = logical_path(relative).map(|l| format!("{prefix}{l}")) else {
             problems.push(Diagnostic::new(
                 display,
                 "file name is not valid UTF-8; rename it so it can appear in a URL",

@@ -1,6 +1,10 @@
 //! Emitting: writes the outputs under the out dir (the artifact dir, the pack and the files
 //! [`generate`] rendered), touching only files whose content changed.
 
+mod mounts;
+
+pub(crate) use mounts::live_mounts;
+
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -40,6 +44,10 @@ pub(crate) fn emit_all(
         if let Err(e) = fs::write_if_changed(&path, &contents) {
             problems.push(write_error(&path, e));
         }
+    }
+    if settings.library.is_none() {
+        // A crate that was a library earlier: its macros must not expand as a library's.
+        let _ = std::fs::remove_file(settings.out_dir.join(layout::LIBRARY));
     }
     if !problems.is_empty() {
         return Err(Error::new(problems));

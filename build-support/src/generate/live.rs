@@ -7,10 +7,15 @@ use crate::settings::Settings;
 
 /// A Rust expression for each source dir: relative to the including crate's root when inside
 /// it (the usual case), so that the generated code holds no absolute path of the machine.
+/// With dependency crates' assets, the folder of links to their files comes last (made by the
+/// emit stage).
 pub(crate) fn roots(settings: &Settings) -> Vec<String> {
+    let mounts =
+        (!settings.crates.mounts.is_empty()).then(|| settings.out_dir.join(layout::LIVE_MOUNTS));
     settings
         .asset_dirs
         .iter()
+        .chain(&mounts)
         .map(|dir| match dir.strip_prefix(&settings.crate_root) {
             Ok(relative) => format!(
                 "::core::concat!(::core::env!(\"CARGO_MANIFEST_DIR\"), {:?})",

@@ -8,6 +8,7 @@
 //! - [`live`]: the live dev mode call of the generated code.
 
 pub(crate) mod codegen;
+mod crates;
 mod live;
 mod manifest;
 pub(crate) mod modules;
@@ -56,6 +57,13 @@ pub(crate) fn render(
             .into_bytes(),
         ),
     ];
+    if !settings.crates.mounts.is_empty() {
+        files[1].1.extend_from_slice(crates::REGISTER.as_bytes());
+    }
+    if let Some(library) = &settings.library {
+        let path = settings.out_dir.join(layout::LIBRARY);
+        files.push((path, crates::marker(library).into_bytes()));
+    }
     if let Some(compiler) = compiler {
         let path = settings.out_dir.join(layout::LIVE_COMPILER);
         files.push((path, compiler.render().into_bytes()));

@@ -81,6 +81,11 @@ fn run(settings: &Settings, identity: String) -> Result<Output, Error> {
     for dir in settings.sass_load_paths.iter().chain(tailwind_sources) {
         cargo::rerun_if_changed(dir);
     }
+    // Dependency crates' assets, and the lock file, which changes when one of them does.
+    let mounted = settings.crates.mounts.iter().map(|m| &m.dir);
+    for path in mounted.chain(&settings.crates.lock_file) {
+        cargo::rerun_if_changed(path);
+    }
     if let Some((dir, _)) = &settings.previous_releases {
         // The records, not the whole copy: a new release adds a record.
         let records = dir.join(assetlock_contract::layout::RELEASES);
@@ -212,6 +217,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
     }
     if settings.live {
         name::live::unlock(settings, &mut assets);
+        emit::live_mounts(settings, &sources);
     }
     let mut warnings = linked.warnings;
     warnings.extend(live_off);

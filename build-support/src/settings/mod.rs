@@ -6,6 +6,7 @@
 //! - [`trust`]: the trusted deploy keys.
 //! - [`variants`]: the precompressed variants and their levels.
 
+pub(crate) mod crates;
 mod live;
 pub(crate) mod tailwind;
 mod targets;
@@ -76,6 +77,11 @@ pub(crate) struct Settings {
     /// In a live build run by cargo: the build script, as a live server runs it again to
     /// compile a TypeScript, Sass or Tailwind CSS source on request.
     pub live_compiler: Option<assetlock_contract::live::Compiler>,
+    /// Dependency crates' asset dirs, each under its namespace (`Config::dependency_assets`).
+    pub crates: crates::Crates,
+    /// This crate's name and version, when it is a library shipping assets
+    /// (`Config::library`).
+    pub library: Option<crates::Library>,
     /// Variants to make, with their levels; empty for none.
     pub precompress: Vec<(Compression, u32)>,
     /// Earlier releases to make deltas against (`ASSETLOCK_PREVIOUS_RELEASES`, else
@@ -109,7 +115,7 @@ impl Settings {
                 "OUT_DIR is not set: run from a build script, or set Config::out_dir",
             ));
         }
-        if config.asset_dirs.is_empty() {
+        if config.asset_dirs.is_empty() && !config.library {
             problems.push(Diagnostic::new(
                 CONFIG,
                 "no asset dir configured: call Config::asset_dir(\"assets\")",
@@ -149,6 +155,8 @@ impl Settings {
         // profile decides.
         let assertions = !cargo::in_build_script() || cargo::debug_assertions();
         let live = match cargo::user_flag("ASSETLOCK_LIVE") {
+            // A library's build serves nothing: the app's decides.
+            Ok(_) if config.library => false,
             Ok(flag) => !release && assertions && flag.or(config.live).unwrap_or(dev),
             Err(problem) => {
                 problems.push(problem);
@@ -178,11 +186,34 @@ impl Settings {
             .iter()
             .map(|dir| crate_root.join(dir))
             .collect();
-        let asset_dirs: Vec<PathBuf> = config
+        let mut asset_dirs: Vec<PathBuf> = config
             .asset_dirs
             .iter()
             .map(|dir| crate_root.join(dir))
             .collect();
+        let library = match config.library {
+            true => crates::library(&mut problems).map(|(library, dirs)| {
+                if asset_dirs.is_empty() {
+                    asset_dirs = dirs;
+                } else if asset_dirs != dirs {
+                    problems.push(Diagnostic::new(
+                        CONFIG,
+                        "Config::library: the asset dirs differ from the ones Cargo.toml \
+                         publishes (`[package.metadata.assetlock]` `assets`), which apps read; \
+                         leave out Config::asset_dir",
+                    ));
+                }
+                library
+            }),
+            false => None,
+        };
+        let crates = crates::resolve(config, &mut problems);
+        // A library's own build names its assets where an app serves them (its tests have
+        // no app to ask).
+        let url_prefix = match &library {
+            Some(library) => format!("{url_prefix}{}{}/", crates::NAMESPACE, library.name),
+            None => url_prefix,
+        };
         let precompress = match cargo::user_flag("ASSETLOCK_PRECOMPRESS") {
             // Live mode serves the sources as they are: variants would be stale at once.
             Ok(_) if live => Vec::new(),
@@ -249,6 +280,8 @@ impl Settings {
             deny_non_literal_imports: config.deny_non_literal_imports,
             release,
             live_compiler: live.then(|| live::compiler(config)).flatten(),
+            crates,
+            library,
             live,
             previous_releases,
             delta_codings: config.delta_codings.clone(),

@@ -192,6 +192,10 @@ fn every_config_field_is_classified() {
         tailwind_entries: _,
         tailwind_cli: _,
         jsx: _,
+        // Both need cargo (`cargo metadata`): tested by tests/crates.rs. A library's URL prefix
+        // reaches the transforms as `mount_path`, which is in the key.
+        library: _,
+        dependency_assets: _,
     } = Config::new();
     // `url_prefix` is in both lists: its path shapes output, its origin does not.
     assert_eq!(SHAPING.len() + NOT_SHAPING.len(), 35 + 1);
