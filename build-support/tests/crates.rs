@@ -30,8 +30,9 @@ fn kit(dir: &Path, version: &str, color: &str, lib: &str) {
         "[package]\nname = \"kit\"\nversion = \"{version}\"\nedition = \"2024\"\n\
          description = \"a kit\"\nlicense = \"MIT\"\n\n\
          [package.metadata.assetlock]\nassets = [\"assets\"]\n\n\
-         [dependencies]\nassetlock = {{ path = {:?} }}\n\n\
-         [build-dependencies]\nassetlock-build = {{ path = {:?} }}\n\n[workspace]\n",
+         [dependencies]\nassetlock = {{ path = {:?}, version = \"0.1.0\" }}\n\n\
+         [build-dependencies]\nassetlock-build = {{ path = {:?}, version = \"0.1.0\" }}\n\n\
+         [workspace]\n",
         ws.display().to_string(),
         ws.join("build-support").display().to_string(),
     );
@@ -44,7 +45,10 @@ fn kit(dir: &Path, version: &str, color: &str, lib: &str) {
                 "fn main() {\n    assetlock_build::Config::new().library().compile();\n}\n",
             ),
             ("src/lib.rs", lib),
-            ("assets/css/kit.css", &format!(".kit {{ color: {color}; }}\n")),
+            (
+                "assets/css/kit.css",
+                &format!(".kit {{ color: {color}; }}\n"),
+            ),
             ("assets/js/kit.js", "export const kit = 1;\n"),
         ],
     );
@@ -116,7 +120,11 @@ fn artifact(name: &str, prefix: &str) -> String {
     let dirs = std::fs::read_dir(target_dir().join("debug/build")).unwrap();
     let dist = dirs
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("{name}-")))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{name}-"))
+        })
         .map(|e| e.path().join("out/assetlock/dist"))
         .filter(|p| p.exists())
         .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
@@ -172,7 +180,11 @@ fn the_librarys_code_renders_the_url_and_integrity_the_app_serves() {
     assert!(css.contains(&format!("../_/kit/css/{file}")), "{css}");
     // The library's own build, alone, names the same file under its namespace.
     let kit_alone = cargo(&tmp.path().join("kit"), &["test", "--quiet"], &[]);
-    assert!(kit_alone.status.success(), "{}", String::from_utf8_lossy(&kit_alone.stderr));
+    assert!(
+        kit_alone.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kit_alone.stderr)
+    );
 }
 
 #[test]
@@ -202,8 +214,14 @@ fn main() {
     let lines = run("assetlock_e2e_kit_versions");
     assert_eq!(lines[0], lines[2], "{lines:?}");
     assert_eq!(lines[1], lines[3], "{lines:?}");
-    assert!(lines[0].starts_with("/assets/_/kit@0.2.0/css/kit."), "{lines:?}");
-    assert!(lines[1].starts_with("/assets/_/kit@0.1.0/css/kit."), "{lines:?}");
+    assert!(
+        lines[0].starts_with("/assets/_/kit@0.2.0/css/kit."),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("/assets/_/kit@0.1.0/css/kit."),
+        "{lines:?}"
+    );
     assert_ne!(lines[0].rsplit('/').next(), lines[1].rsplit('/').next());
 }
 
@@ -212,8 +230,23 @@ fn a_packaged_library_is_read_from_its_read_only_package() {
     let tmp = tempfile::tempdir().unwrap();
     let source = tmp.path().join("kit");
     kit(&source, "0.2.0", "green", KIT_LIB);
-    let packaged = cargo(&source, &["package", "--no-verify", "--allow-dirty"], &[]);
-    assert!(packaged.status.success(), "{}", String::from_utf8_lossy(&packaged.stderr));
+    // Without a lock file: the published crate names assetlock by version, which is not on
+    // this machine's crates.io index.
+    let packaged = cargo(
+        &source,
+        &[
+            "package",
+            "--no-verify",
+            "--allow-dirty",
+            "--exclude-lockfile",
+        ],
+        &[],
+    );
+    assert!(
+        packaged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&packaged.stderr)
+    );
     let crate_file = target_dir().join("package/kit-0.2.0.crate");
     let unpacked = tmp.path().join("registry");
     std::fs::create_dir_all(&unpacked).unwrap();
@@ -230,7 +263,8 @@ fn a_packaged_library_is_read_from_its_read_only_package() {
     assert!(package.join("assets/css/kit.css").is_file());
     read_only(&package, true);
     let app_dir = tmp.path().join("app");
-    let patch = format!("\n[patch.crates-io]\nkit = {{ path = {:?} }}\n", package.display().to_string());
+    // This workspace's assetlock stands in for the published one.
+    let patch = patches(&[("kit", &package)]);
     app(
         &app_dir,
         "assetlock_e2e_kit_packaged",
@@ -241,22 +275,49 @@ fn a_packaged_library_is_read_from_its_read_only_package() {
     );
     let output = build(&app_dir);
     read_only(&package, false);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let lines = run("assetlock_e2e_kit_packaged");
     assert_eq!(lines[0], lines[2], "{lines:?}");
     assert!(lines[0].starts_with("/assets/_/kit/css/kit."), "{lines:?}");
 }
 
+/// A `[patch.crates-io]` table: this workspace's assetlock crates for the published ones, and
+/// `extra` (name, path).
+fn patches(extra: &[(&str, &Path)]) -> String {
+    let ws = workspace();
+    let mut table = format!(
+        "\n[patch.crates-io]\nassetlock = {{ path = {:?} }}\nassetlock-build = {{ path = {:?} }}\n",
+        ws.display().to_string(),
+        ws.join("build-support").display().to_string(),
+    );
+    for (name, path) in extra {
+        table.push_str(&format!(
+            "{name} = {{ path = {:?} }}\n",
+            path.display().to_string()
+        ));
+    }
+    table
+}
+
 fn read_only(dir: &Path, on: bool) {
     let mode = if on { "a-w" } else { "u+w" };
-    let status = Command::new("chmod").args(["-R", mode]).arg(dir).status().unwrap();
+    let status = Command::new("chmod")
+        .args(["-R", mode])
+        .arg(dir)
+        .status()
+        .unwrap();
     assert!(status.success());
 }
 
 #[test]
 fn a_typo_in_a_library_or_in_the_app_fails_its_build_with_a_suggestion() {
     let tmp = tempfile::tempdir().unwrap();
-    let typo = "pub fn stylesheet() -> &'static str {\n    assetlock::asset_url!(\"css/kti.css\")\n}\n";
+    let typo =
+        "pub fn stylesheet() -> &'static str {\n    assetlock::asset_url!(\"css/kti.css\")\n}\n";
     let lib = tmp.path().join("kit");
     kit(&lib, "0.2.0", "red", typo);
     let output = build(&lib);
@@ -269,9 +330,17 @@ fn a_typo_in_a_library_or_in_the_app_fails_its_build_with_a_suggestion() {
 
     let tmp = tempfile::tempdir().unwrap();
     kit(&tmp.path().join("kit"), "0.2.0", "red", KIT_LIB);
-    let main = "fn main() {\n    println!(\"{}\", assetlock::asset_url!(\"_/kit/css/kti.css\"));\n}\n";
+    let main =
+        "fn main() {\n    println!(\"{}\", assetlock::asset_url!(\"_/kit/css/kti.css\"));\n}\n";
     let app_dir = tmp.path().join("app");
-    app(&app_dir, "assetlock_e2e_kit_typo", "kit = { path = \"../kit\" }", main, "", "");
+    app(
+        &app_dir,
+        "assetlock_e2e_kit_typo",
+        "kit = { path = \"../kit\" }",
+        main,
+        "",
+        "",
+    );
     let output = build(&app_dir);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
@@ -285,7 +354,14 @@ fn a_typo_in_a_library_or_in_the_app_fails_its_build_with_a_suggestion() {
 fn a_crate_that_is_no_dependency_or_publishes_nothing_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let app_dir = tmp.path().join("app");
-    app(&app_dir, "assetlock_e2e_kit_none", "", "fn main() {}\n", "", "");
+    app(
+        &app_dir,
+        "assetlock_e2e_kit_none",
+        "",
+        "fn main() {}\n",
+        "",
+        "",
+    );
     let output = build(&app_dir);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
@@ -294,8 +370,21 @@ fn a_crate_that_is_no_dependency_or_publishes_nothing_is_an_error() {
         "{stderr}"
     );
     // An app's own file under `_/` would shadow a crate's.
+    kit(&tmp.path().join("kit"), "0.2.0", "red", KIT_LIB);
+    let app_dir = tmp.path().join("app-2");
+    app(
+        &app_dir,
+        "assetlock_e2e_kit_own",
+        "kit = { path = \"../kit\" }",
+        "fn main() {}\n",
+        "",
+        "",
+    );
     write(&app_dir, &[("assets/_/kit/x.css", "a{}")]);
     let output = build(&app_dir);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("is the folder of dependency crates' assets"), "{stderr}");
+    assert!(
+        stderr.contains("is the folder of dependency crates' assets"),
+        "{stderr}"
+    );
 }

@@ -32,7 +32,14 @@ pub(super) fn answer(
     output: &Path,
     dir: Option<PathBuf>,
 ) -> std::io::Result<()> {
-    let compiled = Settings::resolve(config)
+    // Dependency crates' assets are found through `cargo metadata`, which takes longer than
+    // most compiles: only a crate's own source needs them. A reference from the app's source
+    // to one of them is kept as written, which is its live URL.
+    let mut config = config.clone();
+    if !logical.starts_with(crate::settings::crates::NAMESPACE) {
+        config.dependency_assets.clear();
+    }
+    let compiled = Settings::resolve(&config)
         .map_err(lines)
         .and_then(|mut settings| {
             if let Some(dir) = dir {
