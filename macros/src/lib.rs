@@ -26,6 +26,10 @@ use lookup::Field;
 /// ```
 ///
 /// For a path known only at run time, use `MANIFEST.get(path)`.
+///
+/// In a library crate that ships its assets (`Config::library`), the name is checked the same
+/// way, and the macro expands to an expression (not `const`) that gives, at run time, the URL
+/// the app serves the asset at (see `Config::dependency_assets`).
 #[proc_macro]
 pub fn asset_url(input: TokenStream) -> TokenStream {
     expand(input, "asset_url", Field::Url, "url()")
