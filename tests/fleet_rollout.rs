@@ -310,6 +310,12 @@ async fn phase(
             assets.filter_map(|url| Some(format!("/assets/{}", url.split_once("/assets/")?.1))),
         );
     }
+    // The ui-kit crate's stylesheet, module and font, served with the app's own.
+    let shipped = paths.iter().filter(|p| p.starts_with("/assets/_/ui-kit/"));
+    assert!(
+        shipped.count() >= 3,
+        "{name}: ui-kit's assets not loaded: {paths:#?}"
+    );
     let requests = balancer.asset_requests();
     let failed: Vec<_> = requests
         .iter()
