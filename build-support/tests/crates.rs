@@ -178,6 +178,22 @@ fn the_librarys_code_renders_the_url_and_integrity_the_app_serves() {
     let css = artifact("assetlock_e2e_kit_app", "css/app.");
     let file = lines[0].rsplit('/').next().unwrap();
     assert!(css.contains(&format!("../_/kit/css/{file}")), "{css}");
+    // The library moves its assets to another published dir, with an edit: the app's next
+    // build finds them there (its kept `cargo metadata` answer is stale).
+    let kit_dir = tmp.path().join("kit");
+    std::fs::rename(kit_dir.join("assets"), kit_dir.join("static")).unwrap();
+    std::fs::write(
+        kit_dir.join("static/css/kit.css"),
+        ".kit { color: teal; }\n",
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(kit_dir.join("Cargo.toml")).unwrap();
+    let manifest = manifest.replace("assets = [\"assets\"]", "assets = [\"static\"]");
+    std::fs::write(kit_dir.join("Cargo.toml"), manifest).unwrap();
+    built(&app_dir);
+    let moved = run("assetlock_e2e_kit_app");
+    assert_ne!(moved[0], lines[0], "{moved:?}");
+    assert_eq!(moved[0], moved[2], "{moved:?}");
     // The library's own build, alone, names the same file under its namespace.
     let kit_alone = cargo(&tmp.path().join("kit"), &["test", "--quiet"], &[]);
     assert!(

@@ -45,11 +45,121 @@ pub(crate) struct Crates {
 }
 
 /// The mounts of the crates `config` names; a problem for a name that is no dependency, or a
-/// dependency that publishes no assets.
-pub(super) fn resolve(config: &Config, problems: &mut Vec<Diagnostic>) -> Crates {
+/// dependency that publishes no assets. `cargo metadata` takes most of a second, so its answer
+/// is kept in `out_dir` and reused while the lock file and the manifests it read are unchanged.
+pub(super) fn resolve(
+    config: &Config,
+    crate_root: &Path,
+    out_dir: Option<&Path>,
+    problems: &mut Vec<Diagnostic>,
+) -> Crates {
     if config.dependency_assets.is_empty() {
         return Crates::default();
     }
+    let cache = out_dir.map(|dir| dir.join(CACHE));
+    let key = cache_key(config, crate_root);
+    if let Some(crates) = cache.as_deref().and_then(|path| cached(path, &key)) {
+        return crates;
+    }
+    let before = problems.len();
+    let crates = resolve_uncached(config, problems);
+    if let (Some(path), true) = (&cache, problems.len() == before) {
+        let _ = std::fs::create_dir_all(path.parent().unwrap_or(path));
+        let _ = std::fs::write(path, render_cache(&key, &crates));
+    }
+    crates
+}
+
+/// Where the answer is kept, relative to the out dir.
+const CACHE: &str = "assetlock/crates";
+
+/// What the answer depends on beside the mounted crates' manifests: the names asked for, the
+/// lock file (the first one up from the crate root) and the crate's own manifest.
+fn cache_key(config: &Config, crate_root: &Path) -> String {
+    let lock = crate_root
+        .ancestors()
+        .map(|dir| dir.join("Cargo.lock"))
+        .find(|path| path.is_file());
+    let stamps = [lock, Some(crate_root.join("Cargo.toml"))].map(|path| match path {
+        Some(path) => format!("{}={}", path.display(), stamp(&path)),
+        None => "-".to_string(),
+    });
+    format!(
+        "{}|{}",
+        config.dependency_assets.join(","),
+        stamps.join("|")
+    )
+}
+
+/// A file's length and modification time, as text.
+fn stamp(path: &Path) -> String {
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{modified}", meta.len())
+        }
+        Err(_) => "gone".to_string(),
+    }
+}
+
+/// One line per field: the key, the lock file, each mount, and each mounted crate's manifest
+/// with its stamp.
+fn render_cache(key: &str, crates: &Crates) -> String {
+    let mut out = format!("key\t{key}\n");
+    if let Some(lock) = &crates.lock_file {
+        out.push_str(&format!("lock\t{}\n", lock.display()));
+    }
+    for mount in &crates.mounts {
+        out.push_str(&format!(
+            "mount\t{}\t{}\n",
+            mount.prefix,
+            mount.dir.display()
+        ));
+        if let Some(manifest) = manifest_of(&mount.dir) {
+            out.push_str(&format!(
+                "watch\t{}\t{}\n",
+                manifest.display(),
+                stamp(&manifest)
+            ));
+        }
+    }
+    out
+}
+
+/// The manifest of the crate an asset dir belongs to: the first `Cargo.toml` up from it.
+fn manifest_of(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|path| path.is_file())
+}
+
+/// The kept answer, when its key is `key` and no manifest it read has changed.
+fn cached(path: &Path, key: &str) -> Option<Crates> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut crates = Crates::default();
+    let mut keyed = false;
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["key", kept] => keyed = *kept == key,
+            ["lock", lock] => crates.lock_file = Some(PathBuf::from(lock)),
+            ["mount", prefix, dir] => crates.mounts.push(Mount {
+                dir: PathBuf::from(dir),
+                prefix: (*prefix).to_string(),
+            }),
+            ["watch", manifest, was] if stamp(Path::new(manifest)) == *was => {}
+            _ => return None,
+        }
+    }
+    let present = crates.mounts.iter().all(|m| m.dir.is_dir());
+    (keyed && present).then_some(crates)
+}
+
+fn resolve_uncached(config: &Config, problems: &mut Vec<Diagnostic>) -> Crates {
     let metadata = match metadata(false) {
         Ok(metadata) => metadata,
         Err(problem) => {

@@ -207,7 +207,7 @@ impl Settings {
             }),
             false => None,
         };
-        let crates = crates::resolve(config, &mut problems);
+        let crates = crates::resolve(config, &crate_root, out_dir.as_deref(), &mut problems);
         // A library's own build names its assets where an app serves them (its tests have
         // no app to ask).
         let url_prefix = match &library {
