@@ -102,6 +102,18 @@ fn built(dir: &Path) {
     );
 }
 
+/// Builds the crate at `dir`, which must fail with `message` in cargo's output.
+fn fails_with(dir: &Path, message: &str) {
+    let output = build(dir);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "the build of {} passed",
+        dir.display()
+    );
+    assert!(stderr.contains(message), "{stderr}");
+}
+
 /// Runs the app's binary; its stdout lines.
 fn run(name: &str) -> Vec<String> {
     let output = Command::new(target_dir().join("debug").join(name))
@@ -336,12 +348,9 @@ fn a_typo_in_a_library_or_in_the_app_fails_its_build_with_a_suggestion() {
         "pub fn stylesheet() -> &'static str {\n    assetlock::asset_url!(\"css/kti.css\")\n}\n";
     let lib = tmp.path().join("kit");
     kit(&lib, "0.2.0", "red", typo);
-    let output = build(&lib);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
-    assert!(
-        stderr.contains("no asset named `css/kti.css`; did you mean `css/kit.css`?"),
-        "{stderr}"
+    fails_with(
+        &lib,
+        "no asset named `css/kti.css`; did you mean `css/kit.css`?",
     );
 
     let tmp = tempfile::tempdir().unwrap();
@@ -357,12 +366,9 @@ fn a_typo_in_a_library_or_in_the_app_fails_its_build_with_a_suggestion() {
         "",
         "",
     );
-    let output = build(&app_dir);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
-    assert!(
-        stderr.contains("no asset named `_/kit/css/kti.css`; did you mean `_/kit/css/kit.css`?"),
-        "{stderr}"
+    fails_with(
+        &app_dir,
+        "no asset named `_/kit/css/kti.css`; did you mean `_/kit/css/kit.css`?",
     );
 }
 
@@ -378,12 +384,9 @@ fn a_crate_that_is_no_dependency_or_publishes_nothing_is_an_error() {
         "",
         "",
     );
-    let output = build(&app_dir);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
-    assert!(
-        stderr.contains("Config::dependency_assets names `kit`, which is not a dependency"),
-        "{stderr}"
+    fails_with(
+        &app_dir,
+        "Config::dependency_assets names `kit`, which is not a dependency",
     );
     // An app's own file under `_/` would shadow a crate's.
     kit(&tmp.path().join("kit"), "0.2.0", "red", KIT_LIB);
@@ -397,10 +400,5 @@ fn a_crate_that_is_no_dependency_or_publishes_nothing_is_an_error() {
         "",
     );
     write(&app_dir, &[("assets/_/kit/x.css", "a{}")]);
-    let output = build(&app_dir);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("is the folder of dependency crates' assets"),
-        "{stderr}"
-    );
+    fails_with(&app_dir, "is the folder of dependency crates' assets");
 }

@@ -210,9 +210,32 @@ fn resolve_uncached(config: &Config, problems: &mut Vec<Diagnostic>) -> Crates {
     crates
 }
 
-/// The name, version and published asset dirs of the crate being built, for
-/// `Config::library`.
-pub(super) fn library(problems: &mut Vec<Diagnostic>) -> Option<(Library, Vec<PathBuf>)> {
+/// With `Config::library`, the crate's name and version, and its asset dirs: the ones its
+/// `Cargo.toml` publishes, which `asset_dirs` must be empty or equal to.
+pub(super) fn library_dirs(
+    config: &Config,
+    asset_dirs: &mut Vec<PathBuf>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Library> {
+    if !config.library {
+        return None;
+    }
+    let (library, dirs) = library(problems)?;
+    if asset_dirs.is_empty() {
+        *asset_dirs = dirs;
+    } else if *asset_dirs != dirs {
+        problems.push(Diagnostic::new(
+            CONFIG,
+            "Config::library: the asset dirs differ from the ones Cargo.toml publishes \
+             (`[package.metadata.assetlock]` `assets`), which apps read; leave out \
+             Config::asset_dir",
+        ));
+    }
+    Some(library)
+}
+
+/// The name, version and published asset dirs of the crate being built.
+fn library(problems: &mut Vec<Diagnostic>) -> Option<(Library, Vec<PathBuf>)> {
     let metadata = metadata(true).map_err(|p| problems.push(p)).ok()?;
     let own = cargo::cargo_path("CARGO_MANIFEST_PATH")?;
     let package = packages(&metadata).find(|p| same_file(p, &own))?;

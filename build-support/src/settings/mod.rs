@@ -191,22 +191,7 @@ impl Settings {
             .iter()
             .map(|dir| crate_root.join(dir))
             .collect();
-        let library = match config.library {
-            true => crates::library(&mut problems).map(|(library, dirs)| {
-                if asset_dirs.is_empty() {
-                    asset_dirs = dirs;
-                } else if asset_dirs != dirs {
-                    problems.push(Diagnostic::new(
-                        CONFIG,
-                        "Config::library: the asset dirs differ from the ones Cargo.toml \
-                         publishes (`[package.metadata.assetlock]` `assets`), which apps read; \
-                         leave out Config::asset_dir",
-                    ));
-                }
-                library
-            }),
-            false => None,
-        };
+        let library = crates::library_dirs(config, &mut asset_dirs, &mut problems);
         let crates = crates::resolve(config, &crate_root, out_dir.as_deref(), &mut problems);
         // A library's own build names its assets where an app serves them (its tests have
         // no app to ask).

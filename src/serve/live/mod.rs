@@ -8,6 +8,7 @@
 
 mod compile;
 mod events;
+mod service;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
