@@ -60,13 +60,21 @@ fn key(manifest: &'static Manifest, dir: Option<&Path>, asset: &Asset) -> Key {
     }
 }
 
-/// The live build's compiler, when it has one.
-fn compiler(manifest: &Manifest) -> Option<Compiler> {
+/// The live build's compiler, when it has one: parsed once per manifest, as the change stream
+/// asks for it on every poll.
+fn compiler(manifest: &Manifest) -> Option<Arc<Compiler>> {
+    type Parsed = HashMap<usize, Option<Arc<Compiler>>>;
+    static PARSED: Mutex<Option<Parsed>> = Mutex::new(None);
     let text = manifest.__live_compiler();
     if text.is_empty() {
         return None;
     }
-    Compiler::parse(text).ok()
+    let mut parsed = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
+    let parsed = parsed.get_or_insert_with(HashMap::new);
+    let entry = parsed.entry(text.as_ptr() as usize);
+    entry
+        .or_insert_with(|| Compiler::parse(text).ok().map(Arc::new))
+        .clone()
 }
 
 /// Whether `asset` is compiled before it is served: a TypeScript or Sass source (its served
