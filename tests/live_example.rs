@@ -88,12 +88,7 @@ async fn a_stylesheet_edit_shows_in_the_open_page_without_reload_or_restart() {
     );
     eprintln!("edit -> visible: {} ms", elapsed.as_millis());
     assert_eq!(page.run("return window.notReloaded === true;").await, true);
-    let errors: Vec<Value> = page
-        .console()
-        .await
-        .into_iter()
-        .filter(|e| e["level"] == "SEVERE")
-        .collect();
+    let errors = page.errors().await;
     assert!(errors.is_empty(), "{errors:#?}");
 
     compiled_sources(&page, &root, &app).await;

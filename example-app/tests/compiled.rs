@@ -91,12 +91,7 @@ async fn the_page_runs_its_typescript_and_shows_its_sass_and_tailwind_styles_in_
         assert_eq!(report["twColor"], "rgb(24, 100, 171)", "{report:#}");
         assert_eq!(report["twBackground"], "rgb(231, 245, 255)", "{report:#}");
     }
-    let errors: Vec<serde_json::Value> = page
-        .console()
-        .await
-        .into_iter()
-        .filter(|e| e["level"] == "SEVERE")
-        .collect();
+    let errors = page.errors().await;
     assert!(errors.is_empty(), "{errors:#?}");
     page.close().await;
 }

@@ -210,6 +210,15 @@ impl Page {
         self.driver.console(&self.session).await
     }
 
+    /// The console's errors so far (entries of level `SEVERE`).
+    pub async fn errors(&self) -> Vec<Value> {
+        let entries = self.console().await;
+        entries
+            .into_iter()
+            .filter(|e| e["level"] == "SEVERE")
+            .collect()
+    }
+
     /// Ends the session.
     pub async fn close(self) {
         self.driver.end(&self.session).await;
