@@ -1,5 +1,7 @@
 use std::path::Path;
 
+use assetlock_build::Images;
+
 fn main() {
     let mut config = assetlock_build::Config::new();
     config
@@ -10,6 +12,13 @@ fn main() {
         .public("robots.txt")
         // The stylesheet, module and font the ui-kit crate ships, under `_/ui-kit/`.
         .dependency_assets("ui-kit")
+        // The photo, resized to 320 and 640 pixels and encoded in AVIF and WebP besides JPEG,
+        // with a blurred placeholder: `html::picture` writes the `<picture>`.
+        .images(
+            Images::new("img/*.jpg")
+                .widths([320, 640])
+                .placeholder(true),
+        )
         // The site shows what production serves (hashed URLs, integrity, `immutable`), in
         // every profile: `ASSETLOCK_LIVE=1 cargo run -p example-app` turns on the dev loop.
         .live(false);

@@ -5,6 +5,7 @@ use std::io;
 
 use crate::Encoding;
 use crate::dist::Contents;
+use crate::image::Image;
 pub use assetlock_contract::dictionary::DeltaCoding;
 
 /// One asset of this build: a file of the asset dirs after rewriting, minification and hashing.
@@ -32,6 +33,7 @@ pub struct Asset {
     size: u64,
     variants: &'static [Variant],
     deltas: &'static [Delta],
+    image: Option<&'static Image>,
     contents: Contents,
 }
 
@@ -101,8 +103,15 @@ impl Asset {
             size,
             variants,
             deltas: &[],
+            image: None,
             contents,
         }
+    }
+
+    #[doc(hidden)]
+    pub const fn __with_image(mut self, image: &'static Image) -> Asset {
+        self.image = Some(image);
+        self
     }
 
     #[doc(hidden)]
@@ -177,6 +186,20 @@ impl Asset {
             .iter()
             .filter(|d| d.dictionary() == dictionary)
             .min_by_key(|d| d.size)
+    }
+
+    /// The image's intrinsic size, variants and placeholder; `None` for an asset that is no
+    /// image, or an SVG whose root element gives no size.
+    ///
+    /// ```
+    /// # mod demo { assetlock::__doc_manifest!(); }
+    /// # use demo::MANIFEST;
+    /// let logo = MANIFEST.get("img/logo.svg").unwrap().image().unwrap();
+    /// assert_eq!((logo.width(), logo.height()), (16, 16));
+    /// assert!(MANIFEST.get("css/app.css").unwrap().image().is_none());
+    /// ```
+    pub const fn image(&self) -> Option<&'static Image> {
+        self.image
     }
 
     /// The variant in `encoding`, if the build kept one.
@@ -325,6 +348,7 @@ impl fmt::Debug for Asset {
             .field("content_type", &self.content_type())
             .field("variants", &self.variants)
             .field("deltas", &self.deltas)
+            .field("image", &self.image)
             .finish_non_exhaustive()
     }
 }

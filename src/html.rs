@@ -36,8 +36,10 @@ use std::fmt;
 
 use crate::Asset;
 
+mod images;
 mod modules;
 
+pub use images::{ImagePreload, Picture, image_preload, img, picture};
 pub use modules::{ImportMap, LinkHeader, import_map, link_header, module_graph};
 
 /// An HTML tag for one asset; see the [module docs](self) for the attribute rules.

@@ -146,6 +146,7 @@ mod asset;
 mod dist;
 mod encoding;
 pub mod html;
+mod image;
 mod macros;
 mod manifest;
 #[cfg(feature = "minijinja")]
@@ -161,7 +162,8 @@ pub mod __private;
 pub use asset::{Asset, Delta, DeltaCoding, Variant};
 #[doc(hidden)]
 pub use assetlock_macros::{__asset_integrity_in, __asset_url_in};
-pub use assetlock_macros::{asset_integrity, asset_url, export_asset_macros};
+pub use assetlock_macros::{asset_dimensions, asset_integrity, asset_url, export_asset_macros};
 pub use dist::DIST_ENV;
 pub use encoding::{Encoding, negotiate};
+pub use image::Image;
 pub use manifest::Manifest;

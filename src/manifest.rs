@@ -222,6 +222,20 @@ impl Manifest {
         (asset.logical_path() == logical_path).then_some(asset)
     }
 
+    /// The intrinsic size, variants and placeholder of the image at this logical path
+    /// ([`Asset::image`]); `None` for a path that is no asset or no image with a size.
+    ///
+    /// ```
+    /// # mod demo { assetlock::__doc_manifest!(); }
+    /// # use demo::MANIFEST;
+    /// let photo = MANIFEST.image("img/photo.png").unwrap();
+    /// let style = format!("aspect-ratio: {} / {}", photo.width(), photo.height());
+    /// assert_eq!(style, "aspect-ratio: 64 / 48");
+    /// ```
+    pub fn image(&self, logical_path: &str) -> Option<&'static crate::Image> {
+        self.get(logical_path)?.image()
+    }
+
     /// The asset served at `url`: a full URL as [`Asset::url`] gives it, the same URL's path
     /// (without a CDN host), or a hashed path. Percent-encoded and plain forms both match.
     pub fn by_url(&self, url: &str) -> Option<&'static Asset> {

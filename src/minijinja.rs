@@ -29,7 +29,7 @@
 //! assert!(err.to_string().contains("did you mean `css/app.css`?"));
 //! ```
 
-use minijinja::value::Value;
+use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind};
 
 use crate::html::{self, Tag};
@@ -43,6 +43,9 @@ use crate::{Asset, Manifest};
 /// | `asset_integrity(path)` | its Subresource Integrity value |
 /// | `stylesheet(path)`, `module_script(path)`, `script(path)` | the tag ([`html`]) |
 /// | `modulepreload(path)`, `preload(path)` | the preload tag ([`html`]) |
+/// | `asset_picture(path, alt=, sizes=, class=, priority=)` | [`html::picture`] |
+/// | `asset_img(path, alt=, sizes=, class=, priority=)` | [`html::img`] |
+/// | `image_preload(path, sizes=)` | [`html::image_preload`] |
 ///
 /// Tags are marked safe (they are escaped already), URLs and integrity values are plain
 /// strings the engine escapes as usual. An unknown name is a render error worded as the
@@ -55,6 +58,60 @@ pub fn add_to(env: &mut Environment<'_>, manifest: &'static Manifest) {
     tag(env, "script", manifest, html::script);
     tag(env, "modulepreload", manifest, html::modulepreload);
     tag(env, "preload", manifest, html::preload);
+    picture(env, "asset_picture", manifest, html::picture);
+    picture(env, "asset_img", manifest, html::img);
+    let preload = move |path: &str, kwargs: Kwargs| {
+        let asset = find(manifest, path)?;
+        let mut tag = html::image_preload(asset);
+        let sizes: Option<String> = kwargs.get("sizes")?;
+        kwargs.assert_all_used()?;
+        if let Some(sizes) = &sizes {
+            tag = tag.sizes(sizes);
+        }
+        Ok::<_, Error>(Value::from_safe_string(tag.to_string()))
+    };
+    env.add_function("image_preload", preload);
+    env.add_filter("image_preload", preload);
+}
+
+/// An image function: the path, then `alt`, `sizes`, `class` and `priority` by name.
+///
+/// ```
+/// # mod demo { assetlock::__doc_manifest!(); }
+/// # use demo::MANIFEST;
+/// let mut env = minijinja::Environment::new();
+/// assetlock::minijinja::add_to(&mut env, &MANIFEST);
+/// let template = r#"{{ asset_picture("img/photo.png", alt="A photo", priority=true) }}"#;
+/// let html = env.render_str(template, ()).unwrap();
+/// assert!(html.contains(r#"alt="A photo""#) && html.contains(r#"fetchpriority="high""#));
+/// ```
+fn picture(
+    env: &mut Environment<'_>,
+    name: &'static str,
+    manifest: &'static Manifest,
+    render: fn(&'static Asset) -> html::Picture<'static>,
+) {
+    let f = move |path: &str, kwargs: Kwargs| {
+        let asset = find(manifest, path)?;
+        let alt: Option<String> = kwargs.get("alt")?;
+        let sizes: Option<String> = kwargs.get("sizes")?;
+        let class: Option<String> = kwargs.get("class")?;
+        let priority: Option<bool> = kwargs.get("priority")?;
+        kwargs.assert_all_used()?;
+        let mut tag = render(asset).alt(alt.as_deref().unwrap_or(""));
+        if let Some(sizes) = &sizes {
+            tag = tag.sizes(sizes);
+        }
+        if let Some(class) = &class {
+            tag = tag.class(class);
+        }
+        if priority == Some(true) {
+            tag = tag.priority();
+        }
+        Ok::<_, Error>(Value::from_safe_string(tag.to_string()))
+    };
+    env.add_function(name, f);
+    env.add_filter(name, f);
 }
 
 fn text(

@@ -8,5 +8,6 @@ pub mod built;
 pub mod compile_crates;
 pub mod floor;
 pub mod scan;
+pub mod ssim;
 pub mod stages;
 pub mod timing;

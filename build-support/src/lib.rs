@@ -38,11 +38,14 @@
 //!    to the referring file, keeping `?query` and `#fragment`. Release profiles also minify
 //!    (with name mangling for JS, keeping `/*!`, `@license` and `@preserve` comments) and write
 //!    a source map per file, chained through the file's own map when it has one.
-//! 3. **Hash** in dependency order: a file's hash covers its final bytes, so changing a font
+//! 3. **Images**: every image's size is read from its header; with the `images` feature, the
+//!    images [`Config::images`] names get AVIF, WebP and fallback variants at several widths
+//!    (each an asset of its own) and, if asked, a placeholder.
+//! 4. **Hash** in dependency order: a file's hash covers its final bytes, so changing a font
 //!    changes the hash of every stylesheet that uses it. Import cycles are hashed as one.
-//! 4. **Precompress** text-like assets with gzip, zstd and brotli (best levels in release, fast
+//! 5. **Precompress** text-like assets with gzip, zstd and brotli (best levels in release, fast
 //!    ones in debug), keeping a variant only when it saves 5 % or more.
-//! 5. **Emit** `$OUT_DIR/assetlock/dist/` (hashed files and variants), `manifest.json` and the
+//! 6. **Emit** `$OUT_DIR/assetlock/dist/` (hashed files and variants), `manifest.json` and the
 //!    generated `assetlock.rs`.
 //!
 //! Minification and compression results live in a persistent cache (by default
@@ -124,6 +127,8 @@ pub mod transform;
 mod transform;
 // Transforms and codecs, looked up before they run.
 mod cache;
+// Every image's size; the variants and placeholders of the images `Config::images` names.
+mod images;
 // References resolved, files hashed in dependency order.
 mod link;
 // Hashed names, URLs and integrity values.
@@ -139,7 +144,7 @@ mod pipeline;
 
 pub use assetlock_contract::dictionary::DeltaCoding;
 pub use compress::Compression;
-pub use config::{Config, JsImports, Jsx};
+pub use config::{Config, ImageFormat, Images, JsImports, Jsx};
 pub use error::{Diagnostic, Error};
 pub use integrity::Integrity;
 pub use output::{Output, Stats};

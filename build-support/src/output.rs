@@ -44,6 +44,9 @@ pub struct Stats {
     pub cache_hits: usize,
     /// Corrupt or truncated cache entries found, dropped and recomputed.
     pub cache_recovered: usize,
+    /// Images whose variants were decoded and encoded, not taken from the cache
+    /// (`Config::images`).
+    pub images_encoded: usize,
     /// Nothing the build reads had changed since the last build into the same out dir: it
     /// answered from its fingerprint, without reading or hashing an asset.
     pub unchanged: bool,

@@ -35,6 +35,7 @@ const STAGES: &[&str] = &[
     "fingerprint",
     "transform",
     "cache",
+    "images",
     "link",
     "name",
     "precompress",

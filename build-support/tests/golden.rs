@@ -9,7 +9,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use assetlock_build::Compression;
+use assetlock_build::{Compression, Images};
 use support::{Site, fixture};
 
 use assetlock_test_support::workspace::root as workspace;
@@ -20,6 +20,11 @@ fn golden_build() -> Site {
         .minify(false)
         .precompress([Compression::Gzip])
         .compression_level(Compression::Gzip, 9)
+        .images(
+            Images::new("img/photo.png")
+                .widths([32, 64])
+                .placeholder(true),
+        )
         .try_compile()
         .unwrap();
     site

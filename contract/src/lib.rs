@@ -10,6 +10,7 @@
 //! - [`naming`]: how a hashed path is made, and how a key of that shape is recognised;
 //! - [`url`]: how hashed paths become URLs and how URLs map back to paths;
 //! - [`dictionary`]: compression-dictionary deltas between releases (RFC 9842);
+//! - [`image`]: how the variants of an image are named;
 //! - [`live`]: how a live dev server has the build script compile a source on request;
 //! - [`manifest`] (feature `json`): the `manifest.json` and release-record schema;
 //! - [`signature`] (feature `json`): signed release records and deploy events;
@@ -29,6 +30,7 @@
 
 pub mod dictionary;
 mod encoding;
+pub mod image;
 mod key;
 pub mod layout;
 pub mod live;

@@ -71,6 +71,27 @@ pub struct AssetJson {
     /// dictionary; absent when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deltas: Vec<DeltaJson>,
+    /// An image's size and variants; absent for other assets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageJson>,
+}
+
+/// What the build knows of an image: its intrinsic size, and for an image named by
+/// `assetlock_build::Config::images`, its variants and placeholder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageJson {
+    /// Width in CSS pixels, as a browser shows it (EXIF orientation applied).
+    pub width: u32,
+    /// Height in CSS pixels.
+    pub height: u32,
+    /// The logical paths of the resized and re-encoded copies, each an asset of the same
+    /// manifest with its own `image` entry ([`crate::image::variant_logical`]), sorted by
+    /// format then width.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<String>,
+    /// A tiny blurred preview, a `data:` URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
 }
 
 /// A delta of an asset against an earlier release's version of it: what a returning visitor
@@ -158,6 +179,13 @@ impl ManifestJson {
                     ));
                 }
                 check_path(logical, &delta.path)?;
+            }
+            let variants = asset.image.iter().flat_map(|image| &image.variants);
+            if let Some(missing) = variants.into_iter().find(|v| !self.assets.contains_key(*v)) {
+                return Err(format!(
+                    "{logical}: image variant `{}` is not an asset of the manifest",
+                    missing.escape_debug()
+                ));
             }
         }
         Ok(())
@@ -288,6 +316,33 @@ mod tests {
             let error = ManifestJson::parse(text.replacen(from, to, 1).as_bytes()).unwrap_err();
             assert!(error.starts_with("a: "), "{error}");
         }
+    }
+
+    #[test]
+    fn image_variants_are_assets_of_the_manifest() {
+        let asset = |path: &str, image: &str| {
+            format!(
+                r#""url": "/{path}", "path": "{path}", "size": 9, "sha256": "00",
+                "integrity": "x", "content_type": "image/png", "image": {image}"#
+            )
+        };
+        let text = format!(
+            r#"{{"format": 1, "build_id": "b", "url_prefix": "/", "assets": {{
+            "a.png": {{{}}}, "a.png@8w.avif": {{{}}}}}}}"#,
+            asset(
+                "a.1.png",
+                r#"{"width": 16, "height": 9, "variants": ["a.png@8w.avif"]}"#
+            ),
+            asset("a.png@8w.2.avif", r#"{"width": 8, "height": 5}"#),
+        );
+        let manifest = ManifestJson::parse(text.as_bytes()).unwrap();
+        let image = manifest.assets["a.png"].image.as_ref().unwrap();
+        assert_eq!((image.width, image.height), (16, 9));
+        let error = ManifestJson::parse(text.replace("@8w.avif\"]", "@9w.avif\"]").as_bytes());
+        assert_eq!(
+            error.unwrap_err(),
+            "a.png: image variant `a.png@9w.avif` is not an asset of the manifest"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use askama::Template;
 use assetlock::serve::{Fallback, PreloadLinks, ServeAssets, no_store_errors};
 use assetlock::{Asset, html};
 use axum::http::StatusCode;
+use axum::http::header::LINK;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Router, middleware};
@@ -24,11 +25,39 @@ struct Index {
     /// crate's own code at the URLs this app serves.
     ui_kit_head: String,
     picker: String,
+    /// The photo as `<picture>`: AVIF and WebP sources at two widths, the JPEG fallback with
+    /// its size (no layout shift) and a blurred placeholder, and its preload.
+    photo: String,
+    photo_preload: String,
+    photo_size: (u32, u32),
 }
+
+/// How wide the photo is shown: the page's column, at most 36em.
+pub const PHOTO_SIZES: &str = "(min-width: 40em) 36em, 100vw";
+
+/// The photo's size, read from the file by the build and checked at compile time.
+const PHOTO_SIZE: (u32, u32) = assetlock::asset_dimensions!("img/rocket.jpg");
 
 /// The page's entry module.
 fn main_module() -> &'static Asset {
     checked(assetlock::asset_url!("js/main.js"))
+}
+
+fn photo_asset() -> &'static Asset {
+    checked(assetlock::asset_url!("img/rocket.jpg"))
+}
+
+/// The page's largest image: loaded at once, with high priority.
+fn photo() -> html::Picture<'static> {
+    html::picture(photo_asset())
+        .alt("A Falcon 9 rocket lifting off")
+        .sizes(PHOTO_SIZES)
+        .priority()
+}
+
+/// The preload of the variant the photo's `<picture>` picks.
+fn photo_preload() -> html::ImagePreload<'static> {
+    html::image_preload(photo_asset()).sizes(PHOTO_SIZES)
 }
 
 /// An asset by a name checked at compile time: `asset_url!` fails to compile for an unknown
@@ -61,9 +90,13 @@ async fn index() -> impl IntoResponse {
         .collect(),
         ui_kit_head: ui_kit::head(),
         picker: ui_kit::picker("picker"),
+        photo: photo().to_string(),
+        photo_preload: photo_preload().to_string(),
+        photo_size: PHOTO_SIZE,
     };
     match page.render() {
-        Ok(html) => Html(html).into_response(),
+        // The photo's preload as a header too, for a CDN's 103 Early Hints.
+        Ok(html) => ([(LINK, photo_preload().link_header())], Html(html)).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }

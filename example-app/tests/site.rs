@@ -4,16 +4,22 @@ mod support;
 
 use example_app::MANIFEST;
 
-/// Every `/assets/...` URL in a page's attributes (the import map's keys are module names, not
-/// URLs to fetch).
+/// Every `/assets/...` URL in a page's attributes, each candidate of a `srcset` apart (the
+/// import map's keys are module names, not URLs to fetch).
 fn asset_urls(html: &str) -> Vec<String> {
     let start = html.find(r#"<script type="importmap">"#).unwrap();
     let end = start + html[start..].find("</script>").unwrap();
     let html = format!("{}{}", &html[..start], &html[end..]);
     html.match_indices("\"/assets/")
-        .map(|(i, _)| {
+        .flat_map(|(i, _)| {
             let rest = &html[i + 1..];
-            rest[..rest.find('"').unwrap()].to_string()
+            let value = &rest[..rest.find('"').unwrap()];
+            // `url 320w, url 640w`: the URL of each candidate.
+            value
+                .split(", ")
+                .filter_map(|candidate| candidate.split_whitespace().next())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -28,7 +34,15 @@ async fn every_asset_url_of_the_page_returns_the_manifest_bytes() {
         .await
         .unwrap();
     let urls = asset_urls(&html);
-    for logical in ["css/site.css", "js/main.js", "img/logo.svg"] {
+    for logical in [
+        "css/site.css",
+        "js/main.js",
+        "img/logo.svg",
+        "img/rocket.jpg",
+        "img/rocket.jpg@320w.avif",
+        "img/rocket.jpg@640w.webp",
+        "img/rocket.jpg@320w.jpg",
+    ] {
         let url = MANIFEST.get(logical).unwrap().url();
         assert!(
             urls.iter().any(|u| u == url),
@@ -199,11 +213,18 @@ async fn the_page_has_the_import_map_and_preloads_its_module_graph_in_tags_and_h
             .collect::<Vec<_>>(),
         ["js/greet.js", "_/ui-kit/js/picker.js"]
     );
-    let link = response.headers()["link"].to_str().unwrap().to_owned();
-    assert_eq!(
-        link,
-        assetlock::html::link_header(&[main, greet, picker]).to_string()
-    );
+    let links: Vec<String> = (response.headers().get_all("link").iter())
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    // The photo's preload, with the srcset and sizes of its most preferred format, then the
+    // modules'.
+    let photo = assetlock::html::image_preload(MANIFEST.get("img/rocket.jpg").unwrap())
+        .sizes(example_app::PHOTO_SIZES)
+        .link_header();
+    assert!(photo.contains("rel=preload; as=image; imagesrcset=\"/assets/img/rocket.jpg@320w."));
+    assert!(photo.contains(r#"type="image/avif""#), "{photo}");
+    let modules = assetlock::html::link_header(&[main, greet, picker]).to_string();
+    assert_eq!(links, [photo, modules]);
     let html = response.text().await.unwrap();
     assert!(html.contains(&assetlock::html::import_map(&MANIFEST).to_string()));
     assert!(html.contains(&assetlock::html::modulepreload(greet).to_string()));

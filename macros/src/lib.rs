@@ -56,6 +56,41 @@ pub fn asset_integrity(input: TokenStream) -> TokenStream {
     expand(input, "asset_integrity", Field::Integrity, "integrity()")
 }
 
+/// The width and height of an image asset, checked at compile time: a `(u32, u32)` of the
+/// size browsers show it at (EXIF orientation applied; an SVG's from its root element).
+///
+/// ```ignore
+/// const HERO: (u32, u32) = assetlock::asset_dimensions!("img/hero.jpg"); // (1600, 900)
+/// ```
+///
+/// An asset that is no image, or an SVG whose root element gives no size, does not compile.
+#[proc_macro]
+pub fn asset_dimensions(input: TokenStream) -> TokenStream {
+    let Ok(literal) = syn::parse::<LitStr>(input) else {
+        return compile_error(
+            Span::call_site(),
+            "asset_dimensions! takes one string literal naming an image, like \
+             `asset_dimensions!(\"img/hero.jpg\")`; at run time use `MANIFEST.image(path)`",
+        );
+    };
+    let span = literal.span();
+    let found = lookup::find(&literal.value(), Field::Dimensions);
+    let dimensions = found.and_then(|d| {
+        let (w, h) = d.split_once(',').ok_or_else(|| {
+            format!(
+                "`{}` has no dimensions: it is not an image, or an SVG whose root element \
+                 gives no size (`width`/`height` in pixels or a `viewBox`)",
+                literal.value()
+            )
+        })?;
+        Ok((w.parse::<u32>().unwrap_or(0), h.parse::<u32>().unwrap_or(0)))
+    });
+    match dimensions {
+        Ok((width, height)) => quote_spanned!(span=> (#width, #height)).into(),
+        Err(message) => compile_error(span, &message),
+    }
+}
+
 /// Exports this crate's assets to the other crates of a workspace: defines `asset_url!` and
 /// `asset_integrity!` at this crate's root, bound to this crate's manifest, with the same
 /// compile-time check.

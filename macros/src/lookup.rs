@@ -14,10 +14,12 @@ use assetlock_contract::unknown_asset;
 pub enum Field {
     Url,
     Integrity,
+    /// `width,height` of an image; empty for another asset.
+    Dimensions,
 }
 
-/// Logical path -> (URL, integrity), as read from one `manifest.json`.
-type Table = HashMap<String, [String; 2]>;
+/// Logical path -> (URL, integrity, dimensions), as read from one `manifest.json`.
+type Table = HashMap<String, [String; 3]>;
 
 /// A table is cached per file, keyed by its size and mtime, so a long-lived proc-macro server
 /// (rust-analyzer) notices a rebuilt manifest while one rustc process reads it once.
@@ -108,6 +110,11 @@ fn read(path: &Path) -> Result<Table, String> {
     Ok(manifest
         .assets
         .into_iter()
-        .map(|(logical, asset)| (logical, [asset.url, asset.integrity]))
+        .map(|(logical, asset)| {
+            let dimensions = (asset.image)
+                .map(|i| format!("{},{}", i.width, i.height))
+                .unwrap_or_default();
+            (logical, [asset.url, asset.integrity, dimensions])
+        })
         .collect())
 }

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-pub(crate) use assetlock_contract::manifest::{AssetJson, DeltaJson, ManifestJson, VariantJson};
+pub(crate) use assetlock_contract::manifest::{
+    AssetJson, DeltaJson, ImageJson, ManifestJson, VariantJson,
+};
 
 use crate::Manifest;
 
@@ -44,6 +46,14 @@ pub(crate) fn from_manifest(manifest: &Manifest) -> ManifestJson {
                         sha256: d.sha256().to_owned(),
                     })
                     .collect(),
+                image: asset.image().map(|image| ImageJson {
+                    width: image.width(),
+                    height: image.height(),
+                    variants: (image.variants().iter())
+                        .map(|v| v.logical_path().to_owned())
+                        .collect(),
+                    placeholder: image.placeholder().map(str::to_owned),
+                }),
             };
             (asset.logical_path().to_owned(), json)
         })

@@ -83,6 +83,46 @@ const BROTLI_LIBRARIES: &[Library] = &[
     },
 ];
 
+/// The crates whose code shapes an image's variants and placeholder: the decoders (`image`
+/// and the codec crates it uses), the resizer and the encoders. libwebp's own version is read
+/// from the linked library and keyed too ([`image`]).
+#[cfg_attr(not(feature = "images"), allow(dead_code))]
+pub(crate) const IMAGE_LIBRARIES: &[Library] = &[
+    THIS_CRATE,
+    Library {
+        name: "image",
+        version: "0.25.10",
+    },
+    Library {
+        name: "zune-jpeg",
+        version: "0.5.15",
+    },
+    Library {
+        name: "png",
+        version: "0.18.1",
+    },
+    Library {
+        name: "image-webp",
+        version: "0.2.4",
+    },
+    Library {
+        name: "fast_image_resize",
+        version: "6.1.0",
+    },
+    Library {
+        name: "ravif",
+        version: "0.13.0",
+    },
+    Library {
+        name: "rav1e",
+        version: "0.8.1",
+    },
+    Library {
+        name: "libwebp-sys",
+        version: "0.14.4",
+    },
+];
+
 /// The crates whose code shapes a `coding` variant.
 pub(crate) fn compression_libraries(coding: Compression) -> &'static [Library] {
     match coding {
@@ -122,6 +162,13 @@ pub(crate) fn compress(coding: Compression, level: u32, sha256: [u8; 32]) -> [u8
         &level.to_string(),
         sha256,
     )
+}
+
+/// The key of an image's variants and placeholder: `settings` (the rule's options and
+/// libwebp's version) and the image's bytes.
+#[cfg_attr(not(feature = "images"), allow(dead_code))]
+pub(crate) fn image(settings: &str, input_sha256: [u8; 32]) -> [u8; 32] {
+    derive("image", IMAGE_LIBRARIES, settings, input_sha256)
 }
 
 /// The key of the `coding` delta of the bytes whose SHA-256 is `target` against the

@@ -2,11 +2,12 @@
 //! Running a build is an `impl Config` of the pipeline; this module imports only leaves.
 //!
 //! - this module: [`Config`], its defaults and the setters of what to build and where.
-//! - [`deltas`], [`integrity`], [`modules`], [`transforms`], [`trust`]: the setters of one
+//! - [`deltas`], [`images`], [`integrity`], [`modules`], [`transforms`], [`trust`]: the setters of one
 //!   concern each, with their enums.
 
 mod crates;
 mod deltas;
+mod images;
 mod integrity;
 mod jsx;
 mod modules;
@@ -21,6 +22,7 @@ use assetlock_contract::dictionary::DeltaCoding;
 use crate::compress::Compression;
 use crate::integrity::Integrity;
 
+pub use images::{ImageFormat, Images};
 pub use jsx::Jsx;
 pub use modules::JsImports;
 
@@ -78,6 +80,7 @@ pub struct Config {
     pub(crate) trusted_release_keys: Vec<String>,
     pub(crate) library: bool,
     pub(crate) dependency_assets: Vec<String>,
+    pub(crate) images: Vec<Images>,
 }
 
 impl Default for Config {
@@ -120,6 +123,7 @@ impl Default for Config {
             trusted_release_keys: Vec::new(),
             library: false,
             dependency_assets: Vec::new(),
+            images: Vec::new(),
         }
     }
 }

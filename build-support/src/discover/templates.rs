@@ -27,6 +27,9 @@ pub(crate) const FUNCTIONS: &[&str] = &[
     "script",
     "modulepreload",
     "preload",
+    "asset_picture",
+    "asset_img",
+    "image_preload",
 ];
 
 /// Checks every file under the template dirs against `known` logical paths.

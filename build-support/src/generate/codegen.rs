@@ -106,7 +106,7 @@ pub(crate) fn render(
     writeln!(w, "    #[allow(unused_imports)]").unwrap();
     writeln!(
         w,
-        "    use ::assetlock::{{Asset, Delta, DeltaCoding, Encoding, Variant}};\n"
+        "    use ::assetlock::{{Asset, Delta, DeltaCoding, Encoding, Image, Variant}};\n"
     )
     .unwrap();
     writeln!(w, "    const NO_VARIANTS: &[Variant] = &[];").unwrap();
@@ -186,6 +186,7 @@ pub(crate) fn render(
         }
         rows.push(identity);
     }
+    render_images(w, assets);
     writeln!(w, "\n    pub static ASSETS: [Asset; {}] = [", assets.len()).unwrap();
     for (i, (asset, identity)) in assets.iter().zip(rows).enumerate() {
         let sha = asset.sha256_hex();
@@ -207,9 +208,13 @@ pub(crate) fn render(
             true => String::new(),
             false => format!(".__with_deltas(&DELTAS_{i})"),
         };
+        let image = match asset.image {
+            Some(_) => format!(".__with_image(&IMAGE_{i})"),
+            None => String::new(),
+        };
         writeln!(
             w,
-            "        Asset::__new({text:?}, {ends}, {}, {variants}, {identity}){deltas},",
+            "        Asset::__new({text:?}, {ends}, {}, {variants}, {identity}){deltas}{image},",
             asset.size
         )
         .unwrap();
@@ -220,6 +225,30 @@ pub(crate) fn render(
     render_index(w, "BY_PATH", assets.iter().map(|a| a.hashed_path.as_str()));
     writeln!(w, "}}").unwrap();
     out
+}
+
+/// One `IMAGE_<i>` static per image asset: its size, its variants (as references into
+/// `ASSETS`) and its placeholder.
+fn render_images(w: &mut String, assets: &[Built]) {
+    let index: std::collections::HashMap<&str, usize> = assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.logical.as_str(), i))
+        .collect();
+    for (i, asset) in assets.iter().enumerate() {
+        let Some(image) = &asset.image else { continue };
+        let mut code = format!("Image::__new({}, {})", image.width, image.height);
+        let variants: Vec<String> = (image.variants.iter())
+            .filter_map(|v| Some(format!("&ASSETS[{}]", index.get(v.as_str())?)))
+            .collect();
+        if !variants.is_empty() {
+            write!(code, ".__with_variants(&[{}])", variants.join(", ")).unwrap();
+        }
+        if let Some(placeholder) = &image.placeholder {
+            write!(code, ".__with_placeholder({placeholder:?})").unwrap();
+        }
+        writeln!(w, "    static IMAGE_{i}: Image = {code};").unwrap();
+    }
 }
 
 /// The import map and the preload table: one slice of assets per asset, or an empty table when

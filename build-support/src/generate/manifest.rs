@@ -1,7 +1,9 @@
 //! `manifest.json`: the build's assets for tools that are not written in Rust, in the
 //! contract's schema.
 
-use assetlock_contract::manifest::{AssetJson, DeltaJson, FORMAT, ManifestJson, VariantJson};
+use assetlock_contract::manifest::{
+    AssetJson, DeltaJson, FORMAT, ImageJson, ManifestJson, VariantJson,
+};
 
 use crate::hash;
 use crate::name::built::Built;
@@ -44,6 +46,12 @@ pub(crate) fn render(settings: &Settings, build_id: &str, assets: &[Built]) -> S
                         sha256: hash::hex(&d.sha256),
                     })
                     .collect(),
+                image: a.image.as_ref().map(|image| ImageJson {
+                    width: image.width,
+                    height: image.height,
+                    variants: image.variants.clone(),
+                    placeholder: image.placeholder.clone(),
+                }),
             };
             (a.logical.clone(), asset)
         })

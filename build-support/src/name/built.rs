@@ -25,6 +25,8 @@ pub(crate) struct Built {
     pub deltas: Vec<BuiltDelta>,
     /// Logical paths of the JS modules this one imports statically.
     pub imports: Vec<String>,
+    /// An image's size, variants and placeholder ([`crate::images`]).
+    pub image: Option<crate::images::ImageMeta>,
 }
 
 /// The bytes of one artifact file: in memory, or a source file of the streaming lane with its

@@ -58,6 +58,7 @@ pub(crate) fn name(
         sha256: hashed.sha256,
         variants: Vec::new(),
         deltas: Vec::new(),
+        image: None,
         imports: Vec::new(),
     }
 }
@@ -197,6 +198,7 @@ mod tests {
             variants: Vec::new(),
             deltas: Vec::new(),
             imports: Vec::new(),
+            image: None,
         };
         let problems = check_collisions(&[built("a.css"), built("b.css")]);
         assert_eq!(problems.len(), 1);

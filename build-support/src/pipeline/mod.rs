@@ -4,7 +4,8 @@
 //! Resolve the [`settings`](crate::settings), [`discover`] the files, answer from the
 //! [`fingerprint`] when nothing changed, then send each file down one of two [`lanes`]: read
 //! and [`transform`](crate::transform)ed through the [`cache`](crate::cache), or hashed while
-//! streaming. Then [`link`], hash ([`link::graph`]), [`name`], [`precompress`] (variants and
+//! streaming. Read every image's size and make the variants of the named ones ([`images`]).
+//! Then [`link`], hash ([`link::graph`]), [`name`], [`precompress`] (variants and
 //! deltas), check the names, [`generate`](crate::generate) and [`emit`]. This module only runs
 //! them in order and on the thread pool; [`unoptimised`] is the hint a slow build gets.
 
@@ -27,7 +28,7 @@ use crate::name::built::Built;
 use crate::output::{Output, Stats};
 use crate::settings::Settings;
 use crate::transform::TransformOptions;
-use crate::{cargo, emit, fingerprint, link, name, precompress};
+use crate::{cargo, emit, fingerprint, images, link, name, precompress};
 
 impl Config {
     /// Runs the pipeline, printing nothing but `cargo::rerun-if-*` directives.
@@ -167,6 +168,9 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
             .filter_map(|e| Some((e.logical.clone(), e.digest?))),
     );
     entries.extend(streamed);
+    let mut images = images::run(settings, &stages, &sources);
+    problems.append(&mut images.problems);
+    entries.append(&mut images.entries);
     entries.sort_by(|a, b| a.logical.cmp(&b.logical));
     // Sources that were read but gave no entry: their transform failed, and said so.
     let produced: BTreeSet<String> = entries.iter().map(|e| e.logical.clone()).collect();
@@ -193,6 +197,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
                 .collect();
             Built {
                 imports,
+                image: images.meta.get(&entry.logical).cloned(),
                 ..name::name(settings, entry.logical, hashed, entry.stream)
             }
         })
@@ -220,6 +225,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         emit::live_mounts(settings, &sources);
     }
     let mut warnings = linked.warnings;
+    warnings.append(&mut images.warnings);
     warnings.extend(live_off);
     warnings.extend(unoptimised::warning(settings, &stages));
     let stats = Stats {
@@ -227,6 +233,7 @@ fn run_stages(settings: &Settings, identity: String) -> Result<Output, Error> {
         compressed: stages.compressed.load(Ordering::Relaxed),
         cache_hits: stages.cache.counters.hits.load(Ordering::Relaxed),
         cache_recovered: stages.cache.counters.recovered.load(Ordering::Relaxed),
+        images_encoded: images.encoded,
         unchanged: false,
     };
     let output = emit::emit_all(settings, assets, warnings, stats);

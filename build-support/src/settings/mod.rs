@@ -7,6 +7,7 @@
 //! - [`variants`]: the precompressed variants and their levels.
 
 pub(crate) mod crates;
+pub(crate) mod images;
 mod live;
 pub(crate) mod tailwind;
 mod targets;
@@ -92,6 +93,8 @@ pub(crate) struct Settings {
     /// The deploy keys whose signed releases this build trusts
     /// (`ASSETLOCK_TRUSTED_RELEASE_KEYS`, else `Config::trusted_release_keys`).
     pub trusted_keys: Vec<PublicKey>,
+    /// The images that get variants (`Config::images`); none in live builds.
+    pub images: Vec<images::ImageRule>,
     /// Worker threads: `Config::threads`, else cargo's `NUM_JOBS`, else one per core.
     pub threads: usize,
 }
@@ -225,6 +228,7 @@ impl Settings {
             .filter(|_| !live && config.delta_releases > 0)
             .map(|dir| (crate_root.join(dir), config.delta_releases));
         let trusted_keys = trust::trusted_keys(config, &mut problems);
+        let images = images::resolve(config, live, &mut problems);
         let template_dirs = config
             .template_dirs
             .iter()
@@ -252,6 +256,7 @@ impl Settings {
             warn_dangling,
             precompress,
             threads,
+            images,
             cache_dir,
             cache_max_bytes: config.cache_size,
             bundles: config.bundles.clone(),

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cargo;
+pub mod images;
 
 use std::path::{Path, PathBuf};
 
