@@ -118,6 +118,21 @@ mod tests {
         }
     }
 
+    /// Run by `cargo test -p assetlock-build` (CI tests with every feature on).
+    #[cfg(not(feature = "images"))]
+    #[test]
+    fn rules_without_the_feature_are_an_error_naming_it() {
+        let mut config = Config::new();
+        config.images(Images::new("*.jpg"));
+        let mut problems = Vec::new();
+        assert!(resolve(&config, false, &mut problems).is_empty());
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("the `images` feature of assetlock-build")
+        );
+    }
+
     #[test]
     fn an_image_is_never_enlarged() {
         assert_eq!(rule(&[640, 1280, 1920]).widths_for(1000), [640, 1000]);
