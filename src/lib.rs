@@ -97,6 +97,10 @@
 //!   bytes, the Subresource Integrity value, the `Content-Type`, and the precompressed variants
 //!   keyed by their `Content-Encoding` token (`br`, `zstd`, `gzip`), each with its file path,
 //!   size and SHA-256.
+//! - `image` (images only): the `width` and `height` browsers show it at, and for an image
+//!   `assetlock_build::Config::images` names, its `variants` (the logical paths of its resized
+//!   AVIF, WebP and fallback copies, each an asset with its own `image` entry) and its
+//!   `placeholder` (a `data:` URL); see [`Image`].
 //!
 //! # 5. Upload
 //!

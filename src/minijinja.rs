@@ -1,5 +1,5 @@
 //! The manifest in [minijinja](https://docs.rs/minijinja) templates: `asset_url`,
-//! `asset_integrity` and the [`html`](crate::html) tags as functions and as filters.
+//! `asset_integrity` and the [`html`] tags as functions and as filters.
 //!
 //! Templates rendered at run time name assets as strings. Add the template dir to the build
 //! (`assetlock_build::Config::templates("templates")`) and every literal name is checked when
