@@ -61,9 +61,19 @@ tracing-subscriber = {{ version = "0.3", default-features = false, features = ["
 ui-kit = {{ path = {ui_kit:?} }}
 
 [build-dependencies]
-assetlock-build = {{ path = {build:?} }}
+assetlock-build = {{ path = {build:?}, features = ["images"] }}
 
 [workspace]
+
+# As the workspace's: the photo's encoders optimised in the build script.
+[profile.dev.package.rav1e]
+opt-level = 3
+[profile.dev.package.libwebp-sys]
+opt-level = 3
+[profile.dev.package.fast_image_resize]
+opt-level = 3
+[profile.dev.package.zune-jpeg]
+opt-level = 3
 "#,
         ws = ws.display().to_string(),
         build = ws.join("build-support").display().to_string(),
