@@ -19,7 +19,10 @@ fn bad_images_are_each_reported_with_their_name_in_one_build_without_exhausting_
     config.images(Images::new("img/*"));
     let error = error_of(&mut config);
     for (file, why) in [
-        ("img/fake.jpg", "this image"),
+        (
+            "img/fake.jpg",
+            "this image is not a JPEG, PNG or WebP image",
+        ),
         (
             "img/truncated.png",
             "cannot be decoded (truncated or corrupt?)",

@@ -71,10 +71,16 @@ pub(crate) fn decode(bytes: &[u8], max_pixels: u64) -> Result<Decoded, String> {
     let orientation = decoder.orientation().map_err(describe)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(describe)?;
     image.apply_orientation(orientation);
-    let opaque = !image.color().has_alpha() || image.to_rgba8().pixels().all(|p| p.0[3] == 255);
-    let pixels = match opaque {
-        true => DynamicImage::ImageRgb8(image.to_rgb8()),
-        false => DynamicImage::ImageRgba8(image.to_rgba8()),
+    // An alpha channel that is opaque everywhere is dropped: the encoders then store none.
+    let pixels = match image.color().has_alpha() {
+        false => DynamicImage::ImageRgb8(image.to_rgb8()),
+        true => {
+            let rgba = image.to_rgba8();
+            match rgba.pixels().all(|p| p.0[3] == 255) {
+                true => DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(rgba).to_rgb8()),
+                false => DynamicImage::ImageRgba8(rgba),
+            }
+        }
     };
     Ok(Decoded { format, pixels })
 }
