@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::dest::Service;
 pub(crate) use super::store_error::{CREDENTIAL_SOURCES, describe, refused};
 use super::store_error::{auth_failure, last_cause, no_credentials, tidy, unreachable};
 
@@ -21,11 +22,23 @@ enum Kind {
     /// `manifest.json` cannot be read or is not a format-1 manifest.
     Manifest { path: PathBuf, message: String },
     /// The object store refused the credentials.
-    Auth { what: String, code: Option<String> },
-    /// No credentials were found in any of the places the AWS client looks.
-    NoCredentials { what: String, detail: String },
+    Auth {
+        what: String,
+        code: Option<String>,
+        service: Service,
+    },
+    /// No credentials were found in any of the places the store's client looks.
+    NoCredentials {
+        what: String,
+        detail: String,
+        service: Service,
+    },
     /// The store's endpoint did not answer.
-    Unreachable { what: String, detail: String },
+    Unreachable {
+        what: String,
+        detail: String,
+        service: Service,
+    },
     /// A store operation other than an object upload failed.
     Store { what: String, message: String },
     /// Some objects could not be uploaded; no release record was written.
@@ -85,20 +98,31 @@ impl Error {
 
     /// An object-store error while doing `what`; rejected credentials get their own message,
     /// without the server's response body (which may echo the access key id).
-    pub(crate) fn store(what: impl Into<String>, error: &object_store::Error) -> Error {
+    /// The messages name what to check on `service`.
+    pub(crate) fn store(
+        service: Service,
+        what: impl Into<String>,
+        error: &object_store::Error,
+    ) -> Error {
         let what = what.into();
         let text = error.to_string();
         let kind = if no_credentials(&text) {
             Kind::NoCredentials {
                 what,
                 detail: last_cause(&text),
+                service,
             }
         } else if let Some(code) = auth_failure(error) {
-            Kind::Auth { what, code }
+            Kind::Auth {
+                what,
+                code,
+                service,
+            }
         } else if unreachable(&text) {
             Kind::Unreachable {
                 what,
                 detail: last_cause(&text),
+                service,
             }
         } else {
             Kind::Store {
@@ -193,25 +217,37 @@ impl fmt::Display for Error {
         match &self.kind {
             Kind::Usage(message) => f.write_str(message),
             Kind::Manifest { path, message } => write!(f, "{}: {message}", path.display()),
-            Kind::Auth { what, code } => {
+            Kind::Auth {
+                what,
+                code,
+                service,
+            } => {
                 write!(f, "{what}: the object store refused the credentials")?;
                 if let Some(code) = code {
                     write!(f, " ({code})")?;
                 }
-                f.write_str(
-                    "; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN \
-                     for temporary credentials)",
+                write!(f, "; {}", service.auth_hint())
+            }
+            Kind::NoCredentials {
+                what,
+                detail,
+                service,
+            } => {
+                let (name, sources) = service.credential_sources();
+                write!(
+                    f,
+                    "{what}: no {name} credentials found (the instance metadata service: \
+                     {detail}); looked in {sources}"
                 )
             }
-            Kind::NoCredentials { what, detail } => write!(
+            Kind::Unreachable {
+                what,
+                detail,
+                service,
+            } => write!(
                 f,
-                "{what}: no AWS credentials found (the instance metadata service: {detail}); looked \
-                 in {CREDENTIAL_SOURCES}"
-            ),
-            Kind::Unreachable { what, detail } => write!(
-                f,
-                "{what}: the object store did not answer ({detail}); check AWS_ENDPOINT_URL \
-                 (or the region, AWS_REGION) and the network"
+                "{what}: the object store did not answer ({detail}); {}",
+                service.unreachable_hint()
             ),
             Kind::Store { what, message } => write!(f, "{what}: {message}"),
             Kind::Upload { failures, total } => {
@@ -289,7 +325,7 @@ mod tests {
             path: "k".into(),
             source: "body with AKIDEXAMPLE".into(),
         };
-        let error = Error::store("listing s3://b/p", &error);
+        let error = Error::store(Service::S3, "listing s3://b/p", &error);
         assert!(error.is_auth());
         let text = error.to_string();
         assert!(text.contains("refused the credentials"), "{text}");

@@ -81,7 +81,11 @@ impl Lease {
         let path = dest.key(&self.key).map_err(Error::prune)?;
         match dest.store().delete(&path).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(Error::store(format!("deleting lease {}", self.key), &e)),
+            Err(e) => Err(Error::store(
+                dest.service(),
+                format!("deleting lease {}", self.key),
+                &e,
+            )),
         }
     }
 }
@@ -106,7 +110,7 @@ pub(crate) async fn wait_for_prunes(dest: &Destination, key: &str) -> Result<Sys
         .store()
         .head(&path)
         .await
-        .map_err(|e| Error::store(format!("checking {key}"), &e))?;
+        .map_err(|e| Error::store(dest.service(), format!("checking {key}"), &e))?;
     let (written, seen) = (SystemTime::from(written.last_modified), Instant::now());
     loop {
         let leases = Listing::fetch_under(dest, layout::PRUNES).await?;

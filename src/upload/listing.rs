@@ -40,7 +40,7 @@ impl Listing {
         while let Some(meta) = stream
             .try_next()
             .await
-            .map_err(|e| Error::store(format!("listing {dest}"), &e))?
+            .map_err(|e| Error::store(dest.service(), format!("listing {dest}"), &e))?
         {
             if let Some(relative) = dest.relative(&meta.location) {
                 let listed = Listed {

@@ -35,7 +35,7 @@ pub(crate) async fn put_object(dest: &Destination, object: &Object) -> Result<Ou
     }
     let bytes = object.load().await?;
     let attributes = match dest.keeps_headers() {
-        true => headers::attributes(object),
+        true => headers::attributes(object, dest.service()),
         false => Attributes::new(),
     };
     let Some(multipart) = multipart else {

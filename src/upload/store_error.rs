@@ -41,9 +41,16 @@ pub(crate) const CREDENTIAL_SOURCES: &str = "AWS_ACCESS_KEY_ID + AWS_SECRET_ACCE
     (AWS_METADATA_ENDPOINT; AWS_EC2_METADATA_DISABLED=true skips it)";
 
 /// Whether the store failed while looking for credentials: with no static keys the client
-/// falls back to the instance metadata service, whose token and role requests then fail.
+/// falls back to the instance metadata service, whose token and role requests then fail
+/// (EC2's, or the metadata server of Google Cloud).
 pub(crate) fn no_credentials(text: &str) -> bool {
-    text.contains("/latest/api/token") || text.contains("/latest/meta-data/iam")
+    [
+        "/latest/api/token",
+        "/latest/meta-data/iam",
+        "/computeMetadata/",
+    ]
+    .iter()
+    .any(|path| text.contains(path))
 }
 
 /// Whether the request never got an answer: connection refused, DNS, TLS, time-out.

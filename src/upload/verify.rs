@@ -7,6 +7,7 @@ use object_store::{Attributes, GetOptions, ObjectStoreExt};
 use sha2::{Digest, Sha256};
 
 use super::cors;
+use super::dest::Service;
 use super::error::{Failure, describe, refused};
 use super::headers;
 use super::listing::Listing;
@@ -77,7 +78,11 @@ pub(crate) async fn verify(
             }
             Err(Miss::Refused(error)) => {
                 meter.finish();
-                return Err(Error::store(format!("checking {dest}"), &error));
+                return Err(Error::store(
+                    dest.service(),
+                    format!("checking {dest}"),
+                    &error,
+                ));
             }
         }
     }
@@ -109,7 +114,7 @@ async fn check_object(
     let size = match dest.keeps_headers() {
         true => {
             let (size, attributes) = head(dest, &object.key).await?;
-            wrong.extend(wrong_headers(object, &attributes));
+            wrong.extend(wrong_headers(object, &attributes, dest.service()));
             size
         }
         false => listed.size,
@@ -137,8 +142,11 @@ async fn get(dest: &Destination, key: &str) -> Result<bytes::Bytes, Error> {
     let path = dest.key(key).map_err(Error::usage)?;
     let what = || format!("reading {key}");
     let result = dest.store().get(&path).await;
-    let result = result.map_err(|e| Error::store(what(), &e))?;
-    result.bytes().await.map_err(|e| Error::store(what(), &e))
+    let result = result.map_err(|e| Error::store(dest.service(), what(), &e))?;
+    result
+        .bytes()
+        .await
+        .map_err(|e| Error::store(dest.service(), what(), &e))
 }
 
 /// The SHA-256 of an object's bytes, hashed as they stream in.
@@ -157,9 +165,9 @@ async fn content_sha256(dest: &Destination, key: &str) -> Result<String, Miss> {
     Ok(crate::dist::hex(&hasher.finalize()))
 }
 
-fn wrong_headers(object: &Object, attributes: &Attributes) -> Vec<String> {
+fn wrong_headers(object: &Object, attributes: &Attributes, service: Service) -> Vec<String> {
     let mut wrong = Vec::new();
-    for (attribute, expected) in headers::expected(object) {
+    for (attribute, expected) in headers::expected(object, service) {
         let found = attributes.get(&attribute).map(|v| v.as_ref());
         if found != expected {
             wrong.push(format!(

@@ -1,8 +1,11 @@
 //! Where objects go: an object store and a key prefix. `target` reads the `DEST` argument,
-//! `aws_env` and `azure` make the stores from the environment.
+//! `aws_env`, `azure` and `gcs` make the stores from the environment, `service` says what each
+//! kind of store needs.
 
 mod aws_env;
 mod azure;
+mod gcs;
+mod service;
 mod target;
 
 use std::fmt;
@@ -10,12 +13,14 @@ use std::sync::Arc;
 
 use object_store::ObjectStore;
 use object_store::aws::AmazonS3Builder;
+use object_store::gcp::GoogleCloudStorageBuilder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 
 use super::Error;
 use super::multipart::Multipart;
 use super::redact::redact;
+pub(crate) use service::Service;
 pub(crate) use target::Target;
 
 /// An object store and the key prefix the build's objects go under.
@@ -65,6 +70,7 @@ pub struct Destination {
     multipart: Option<Arc<Multipart>>,
     /// The directory of a `file://` destination.
     local_root: Option<std::path::PathBuf>,
+    service: Service,
 }
 
 impl Destination {
@@ -88,6 +94,7 @@ impl Destination {
             headers: true,
             multipart: None,
             local_root: None,
+            service: Service::Other,
         })
     }
 
@@ -108,6 +115,36 @@ impl Destination {
         let multipart = Multipart::new(&builder, Arc::clone(&store)).map_err(Error::usage)?;
         let mut dest = Destination::new(store, prefix)?;
         dest.multipart = Some(Arc::new(multipart));
+        dest.service = Service::S3;
+        Ok(dest)
+    }
+
+    /// Objects under `prefix` of the Google Cloud Storage bucket `builder` describes. Like
+    /// [`Destination::new`]; every object goes up in one PUT with `x-goog-if-generation-match: 0`
+    /// (create-only, up to Cloud Storage's 5 TiB), and objects stored with a
+    /// `Content-Encoding` also carry `Cache-Control: no-transform`, without which Cloud Storage
+    /// serves a gzip object decompressed to clients that do not ask for gzip.
+    ///
+    /// ```
+    /// use assetlock::upload::Destination;
+    /// use assetlock::upload::object_store::gcp::GoogleCloudStorageBuilder;
+    ///
+    /// let gcs = GoogleCloudStorageBuilder::new()
+    ///     .with_bucket_name("my-bucket")
+    ///     .with_service_account_path("deploy-key.json");
+    /// let dest = Destination::gcs(gcs, "assets");
+    /// # let _ = dest;
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A configuration object_store rejects (an unreadable key file), or a malformed prefix.
+    pub fn gcs(builder: GoogleCloudStorageBuilder, prefix: &str) -> Result<Destination, Error> {
+        let store = builder
+            .build()
+            .map_err(|e| Error::usage(redact(&e.to_string())))?;
+        let mut dest = Destination::new(Arc::new(store), prefix)?;
+        dest.service = Service::Gcs;
         Ok(dest)
     }
 
@@ -130,7 +167,12 @@ impl Destination {
     /// `AWS_ALLOW_HTTP=true` for an `http://` endpoint) or an AWS profile;
     /// `az://container/prefix` with the Azure Storage variables (`AZURE_STORAGE_ACCOUNT_NAME`
     /// with `AZURE_STORAGE_ACCOUNT_KEY`, a SAS or a service principal, as object_store reads
-    /// them; `AZURE_STORAGE_USE_EMULATOR=true` for Azurite); or `file:///dir` for a local
+    /// them; `AZURE_STORAGE_USE_EMULATOR=true` for Azurite); `gs://bucket/prefix` with the
+    /// Google Cloud credentials of the environment (a service account key in
+    /// `GOOGLE_SERVICE_ACCOUNT`, `GOOGLE_SERVICE_ACCOUNT_KEY` or
+    /// `GOOGLE_APPLICATION_CREDENTIALS`, gcloud's application default credentials, or the
+    /// metadata server; `GOOGLE_BASE_URL` or `STORAGE_EMULATOR_HOST` for another endpoint);
+    /// or `file:///dir` for a local
     /// directory (which stores bytes but no headers: the web server in front of it sets them).
     ///
     /// Requests are retried with exponential backoff on errors worth retrying.
@@ -150,7 +192,14 @@ impl Destination {
             }
             Target::Azure { container, prefix } => {
                 let store = azure::from_env(container)?;
-                let dest = Destination::new(Arc::new(store), prefix.as_ref())?;
+                let mut dest = Destination::new(Arc::new(store), prefix.as_ref())?;
+                dest.service = Service::Azure;
+                Ok(dest.named(url))
+            }
+            Target::Gcs { bucket, prefix } => {
+                let builder = gcs::builder_from_env(bucket)?;
+                let dest = Destination::gcs(builder, prefix.as_ref())
+                    .map_err(|e| Error::usage(format!("{url}: {e}")))?;
                 Ok(dest.named(url))
             }
             Target::File { prefix } => Ok(Destination {
@@ -160,6 +209,7 @@ impl Destination {
                 name: String::new(),
                 headers: false,
                 multipart: None,
+                service: Service::Local,
             }
             .named(url)),
         }
@@ -197,6 +247,11 @@ impl Destination {
 
     pub(crate) fn keeps_headers(&self) -> bool {
         self.headers
+    }
+
+    /// Which kind of store this is.
+    pub(crate) fn service(&self) -> Service {
+        self.service
     }
 
     /// Signed S3 requests of our own, for an S3 destination.

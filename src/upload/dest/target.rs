@@ -7,11 +7,13 @@ use object_store::path::Path;
 pub(crate) enum Target {
     S3 { bucket: String, prefix: Path },
     Azure { container: String, prefix: Path },
+    Gcs { bucket: String, prefix: Path },
     File { prefix: Path },
 }
 
 impl Target {
-    /// Parses `s3://bucket/prefix`, `az://container/prefix` (or `azure://`) or `file:///dir`.
+    /// Parses `s3://bucket/prefix`, `az://container/prefix` (or `azure://`),
+    /// `gs://bucket/prefix` or `file:///dir`.
     pub(crate) fn parse(url: &str) -> Result<Target, String> {
         if let Some(rest) = url.strip_prefix("s3://") {
             let (bucket, prefix) = bucket_and_prefix(url, rest, "s3://bucket/prefix")?;
@@ -19,6 +21,9 @@ impl Target {
         } else if let Some(rest) = url.strip_prefix("az://").or(url.strip_prefix("azure://")) {
             let (container, prefix) = bucket_and_prefix(url, rest, "az://container/prefix")?;
             Ok(Target::Azure { container, prefix })
+        } else if let Some(rest) = url.strip_prefix("gs://") {
+            let (bucket, prefix) = bucket_and_prefix(url, rest, "gs://bucket/prefix")?;
+            Ok(Target::Gcs { bucket, prefix })
         } else if let Some(rest) = url.strip_prefix("file://") {
             if !rest.starts_with('/') {
                 return Err(format!(
@@ -29,8 +34,8 @@ impl Target {
             Ok(Target::File { prefix })
         } else {
             Err(format!(
-                "unsupported destination `{url}`: use s3://bucket/prefix, az://container/prefix \
-                 or file:///dir"
+                "unsupported destination `{url}`: use s3://bucket/prefix, az://container/prefix, \
+                 gs://bucket/prefix or file:///dir"
             ))
         }
     }
@@ -81,6 +86,21 @@ mod tests {
             assert_eq!(target, expected, "{url}");
         }
         assert!(Target::parse("az:///x").unwrap_err().contains("no bucket"));
+    }
+
+    #[test]
+    fn gcs_url_gives_bucket_and_prefix() {
+        let target = Target::parse("gs://site-assets/a/b/").unwrap();
+        let expected = Target::Gcs {
+            bucket: "site-assets".into(),
+            prefix: Path::from("a/b"),
+        };
+        assert_eq!(target, expected);
+        assert!(
+            Target::parse("gs:///x")
+                .unwrap_err()
+                .contains("gs://bucket/prefix")
+        );
     }
 
     #[test]

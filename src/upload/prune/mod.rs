@@ -219,7 +219,7 @@ pub(crate) async fn read_releases(
                 // Deleted since the LIST by a prune running at the same time, which found the
                 // release dropped: so it is.
                 Err(object_store::Error::NotFound { .. }) => return Ok(None),
-                Err(e) => return Err(Error::store(what(), &e)),
+                Err(e) => return Err(Error::store(dest.service(), what(), &e)),
             };
             let release = Release::parse(&bytes)
                 .map_err(|e| Error::prune(format!("release record {key} cannot be read: {e}")))?;

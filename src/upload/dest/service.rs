@@ -1,0 +1,75 @@
+//! Which kind of store a destination is: what its users are told when credentials or the
+//! endpoint fail, and which headers its objects need beyond the usual ones.
+
+/// The object storage service behind a destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Service {
+    /// Amazon S3 or an S3-compatible store (`s3://`).
+    S3,
+    /// Azure Blob Storage (`az://`).
+    Azure,
+    /// Google Cloud Storage (`gs://`).
+    Gcs,
+    /// A local directory (`file://`).
+    Local,
+    /// A store the caller built ([`super::Destination::new`]).
+    Other,
+}
+
+/// Where Google's client libraries and object_store look for credentials, in order.
+pub(crate) const GCS_CREDENTIAL_SOURCES: &str = "GOOGLE_SERVICE_ACCOUNT (or \
+    GOOGLE_SERVICE_ACCOUNT_PATH, a service account key file), GOOGLE_SERVICE_ACCOUNT_KEY (the \
+    key itself), GOOGLE_APPLICATION_CREDENTIALS, ~/.config/gcloud/application_default_credentials.json \
+    (gcloud auth application-default login), then the metadata server of Compute Engine, GKE or \
+    Cloud Run (NO_GCE_CHECK=true skips it)";
+
+impl Service {
+    /// What to check when the store refused the credentials.
+    pub(crate) fn auth_hint(self) -> &'static str {
+        match self {
+            Service::Azure => {
+                "check AZURE_STORAGE_ACCOUNT_NAME with AZURE_STORAGE_ACCOUNT_KEY, the SAS \
+                 (AZURE_STORAGE_SAS_KEY) or the service principal, and its role on the container"
+            }
+            Service::Gcs => {
+                "check the service account key (GOOGLE_SERVICE_ACCOUNT, \
+                 GOOGLE_SERVICE_ACCOUNT_KEY or GOOGLE_APPLICATION_CREDENTIALS) and its role on \
+                 the bucket (Storage Object Admin, or Creator and Viewer)"
+            }
+            Service::S3 | Service::Local | Service::Other => {
+                "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for \
+                 temporary credentials)"
+            }
+        }
+    }
+
+    /// What to check when the endpoint did not answer.
+    pub(crate) fn unreachable_hint(self) -> &'static str {
+        match self {
+            Service::Azure => {
+                "check AZURE_STORAGE_ACCOUNT_NAME (or AZURITE_BLOB_STORAGE_URL) and the network"
+            }
+            Service::Gcs => "check GOOGLE_BASE_URL (or STORAGE_EMULATOR_HOST) and the network",
+            Service::S3 | Service::Local | Service::Other => {
+                "check AWS_ENDPOINT_URL (or the region, AWS_REGION) and the network"
+            }
+        }
+    }
+
+    /// The service's name and where its client looks for credentials, for a message that says
+    /// none were found.
+    pub(crate) fn credential_sources(self) -> (&'static str, &'static str) {
+        match self {
+            Service::Gcs => ("Google Cloud", GCS_CREDENTIAL_SOURCES),
+            _ => ("AWS", super::super::store_error::CREDENTIAL_SOURCES),
+        }
+    }
+
+    /// Whether objects stored with a `Content-Encoding` need `Cache-Control: no-transform` to
+    /// be served as stored: Cloud Storage otherwise decompresses a gzip object for a client
+    /// whose request lacks `Accept-Encoding: gzip` (decompressive transcoding), and the bytes
+    /// served would no longer be the bytes uploaded.
+    pub(crate) fn needs_no_transform(self) -> bool {
+        self == Service::Gcs
+    }
+}
