@@ -75,7 +75,13 @@ fn zero_concurrency_is_a_usage_error() {
 #[test]
 fn unsupported_destination_is_a_usage_error_naming_the_schemes() {
     let error = usage_error(&["ftp://host/dir"]).to_string();
-    for scheme in ["s3://bucket/prefix", "az://container/prefix", "file:///dir"] {
+    let schemes = [
+        "s3://bucket/prefix",
+        "az://container/prefix",
+        "gs://bucket/prefix",
+        "file:///dir",
+    ];
+    for scheme in schemes {
         assert!(error.contains(scheme), "{error}");
     }
 }

@@ -39,6 +39,9 @@ Examples:
   AZURE_STORAGE_ACCOUNT_NAME=myaccount AZURE_STORAGE_ACCOUNT_KEY=... \\
     upload-assets az://my-container/assets
 
+  # Google Cloud Storage (a bucket and a prefix in it), as a service account
+  GOOGLE_APPLICATION_CREDENTIALS=deploy-key.json upload-assets gs://my-bucket/assets
+
   # A local directory served by a web server
   upload-assets file:///srv/www/assets
 
@@ -58,11 +61,15 @@ Environment:
   AZURE_STORAGE_ACCOUNT_NAME with AZURE_STORAGE_ACCOUNT_KEY, AZURE_STORAGE_SAS_KEY or
   AZURE_CLIENT_ID + AZURE_CLIENT_SECRET + AZURE_TENANT_ID (az://),
   AZURE_STORAGE_USE_EMULATOR=true (Azurite),
+  GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_SERVICE_ACCOUNT or GOOGLE_SERVICE_ACCOUNT_KEY (gs://;
+  else gcloud's application default credentials or the metadata server), GOOGLE_BASE_URL or
+  STORAGE_EMULATOR_HOST (another endpoint), GOOGLE_ALLOW_HTTP=true (http:// endpoints),
   ASSETLOCK_SIGNING_KEY (the deploy key, when --signing-key is not given)
 
 On S3, objects of 64 MiB or more go up as multipart uploads (16 MiB parts), completed with
 If-None-Match: * so that they too never replace a stored object. On Azure every object goes up
-in one Put Blob with If-None-Match: * (up to 5,000 MiB).
+in one Put Blob with If-None-Match: * (up to 5,000 MiB), and on Cloud Storage in one PUT with
+x-goog-if-generation-match: 0, where encoded objects also carry Cache-Control: no-transform.
 
 Exit status: 0 on success, 1 on a failed upload, verify or prune, 2 on a usage error.";
 
@@ -84,7 +91,8 @@ Exit status: 0 on success, 1 on a failed upload, verify or prune, 2 on a usage e
 #[command(name = "upload-assets", version, about = ABOUT, long_about = None, after_help = EXAMPLES)]
 #[command(group(clap::ArgGroup::new("keeps").args(["prune", "pull_releases"]).multiple(true)))]
 pub struct Args {
-    /// Where to upload: s3://bucket/prefix, az://container/prefix or file:///absolute/dir.
+    /// Where to upload: s3://bucket/prefix, az://container/prefix, gs://bucket/prefix or
+    /// file:///absolute/dir.
     #[arg(value_name = "DEST", value_parser = parse_dest,
           required_unless_present = "new_signing_key")]
     dest: Option<String>,

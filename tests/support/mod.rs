@@ -5,9 +5,11 @@ pub mod azurite;
 pub mod deltas;
 pub mod example_app;
 pub mod fixture;
+pub mod gcs;
 pub mod moto;
 pub mod pipeline;
 pub mod s3;
+pub mod stores;
 pub mod synthetic;
 
 use assetlock::upload::object_store::path::Path;
