@@ -113,3 +113,13 @@ async fn an_azure_pipeline_pulls_the_last_release_and_a_server_sends_a_delta_aga
     let url = format!("az://{}/{PREFIX}", container);
     stores::delta_and_identity_through_the_fallback(&dest, &url).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rolling_deploy_reads_both_releases_from_azure_through_the_fallback() {
+    let Some(container) = container_or_skip().await else {
+        return;
+    };
+    let dest = destination(&container, PREFIX);
+    let url = format!("az://{container}/{PREFIX}");
+    stores::both_releases_are_served_by_every_server_through_the_fallback(&dest, &url).await;
+}

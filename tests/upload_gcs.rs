@@ -237,3 +237,13 @@ async fn a_key_of_another_service_account_is_refused_with_what_to_check() {
     assert!(!text.contains("AWS_"), "{text}");
     assert!(stored(store(&bucket).as_ref(), PREFIX).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rolling_deploy_reads_both_releases_from_cloud_storage_through_the_fallback() {
+    let Some(bucket) = bucket_or_skip() else {
+        return;
+    };
+    let dest = destination(&bucket, PREFIX);
+    let url = format!("gs://{bucket}/{PREFIX}");
+    stores::both_releases_are_served_by_every_server_through_the_fallback(&dest, &url).await;
+}

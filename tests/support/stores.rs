@@ -149,3 +149,72 @@ pub async fn delta_and_identity_through_the_fallback(dest: &Destination, url: &s
         std::fs::read(identity).unwrap()
     );
 }
+
+/// A rolling deploy behind one origin: releases 1 and 2 uploaded to `dest`, two servers (the
+/// old and the new binary's stand-ins) falling back to `url`, and every URL of both releases,
+/// identity and gzip, asked of both at once: each answer is 200 with the bytes built.
+#[cfg(feature = "fallback")]
+pub async fn both_releases_are_served_by_every_server_through_the_fallback(
+    dest: &Destination,
+    url: &str,
+) {
+    let gzip = |text: &str| {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap()
+    };
+    let mut releases = Vec::new();
+    for color in ["#123456", "#654321"] {
+        let css = format!("body {{ color: {color} }}\n");
+        let mut files = fixture::SITE.to_vec();
+        files[0] = ("css/app.css", &css);
+        let build = fixture::build(&files);
+        build.add_variant("css/app.css", "gzip", ".gz", &gzip(&css));
+        run(&build.source(), dest, &quiet(Options::upload()))
+            .await
+            .unwrap();
+        releases.push(build);
+    }
+    let mut servers = Vec::new();
+    for _ in 0..2 {
+        let fallback = assetlock::serve::Fallback::from_url(url).unwrap();
+        servers.push(super::serve_with_fallback(fallback).await);
+    }
+
+    let client = reqwest::Client::new();
+    let mut asks = Vec::new();
+    for build in &releases {
+        let manifest = build.manifest();
+        for (logical, asset) in manifest["assets"].as_object().unwrap() {
+            let path = asset["url"].as_str().unwrap().to_owned();
+            let identity = std::fs::read(build.dist_dir.join(build.key(logical))).unwrap();
+            asks.push((path.clone(), None, identity));
+            if let Some(gzip) = asset["encodings"].get("gzip") {
+                let bytes = std::fs::read(build.dist_dir.join(gzip["path"].as_str().unwrap()));
+                asks.push((path, Some("gzip"), bytes.unwrap()));
+            }
+        }
+    }
+    let (client, asks) = (&client, &asks);
+    let requests = servers.iter().flat_map(|addr| {
+        asks.iter().map(move |(path, coding, expected)| {
+            let mut request = client.get(format!("http://{addr}{path}"));
+            if let Some(coding) = coding {
+                request = request.header("accept-encoding", *coding);
+            }
+            async move {
+                let response = request.send().await.unwrap();
+                assert_eq!(response.status(), 200, "{path} {coding:?}");
+                let encoding = response.headers().get("content-encoding");
+                assert_eq!(encoding.map(|v| v.to_str().unwrap()), *coding, "{path}");
+                assert_eq!(
+                    &response.bytes().await.unwrap()[..],
+                    &expected[..],
+                    "{path}"
+                );
+            }
+        })
+    });
+    futures::future::join_all(requests).await;
+}
