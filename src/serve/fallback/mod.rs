@@ -151,7 +151,7 @@ impl Fallback {
 
     /// A fallback to a destination URL as `upload-assets` takes it: `s3://bucket/prefix` with
     /// the standard AWS environment variables or profile, `az://container/prefix` with the
-    /// Azure Storage ones, or `file:///dir`.
+    /// Azure Storage ones, `gs://bucket/prefix` with Google Cloud's, or `file:///dir`.
     ///
     /// # Errors
     ///

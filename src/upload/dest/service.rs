@@ -34,7 +34,7 @@ impl Service {
             Service::Gcs => {
                 "check the service account key (GOOGLE_SERVICE_ACCOUNT, \
                  GOOGLE_SERVICE_ACCOUNT_KEY or GOOGLE_APPLICATION_CREDENTIALS) and its role on \
-                 the bucket (Storage Object Admin, or Creator and Viewer)"
+                 the bucket (Storage Object User)"
             }
             Service::S3 | Service::Local | Service::Other => {
                 "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for \
