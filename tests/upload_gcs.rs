@@ -247,3 +247,32 @@ async fn a_rolling_deploy_reads_both_releases_from_cloud_storage_through_the_fal
     let url = format!("gs://{bucket}/{PREFIX}");
     stores::both_releases_are_served_by_every_server_through_the_fallback(&dest, &url).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bucket_that_ignores_generation_preconditions_fails_the_first_upload_and_verify() {
+    let Some(server) = server() else {
+        return;
+    };
+    let bucket = server.bucket_ignoring_preconditions();
+    let dest = destination(&bucket, PREFIX);
+    let build = fixture::site();
+
+    let error = run(&build.source(), &dest, &quiet(Options::upload()))
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("ignores x-goog-if-generation-match: 0"),
+        "{text}"
+    );
+    let left = stored(store(&bucket).as_ref(), PREFIX).await;
+    assert!(left.is_empty(), "nothing uploaded: {left:?}");
+
+    // Taking the risk explicitly, the upload goes through; the gate still says no.
+    let accept = Options::upload().accept_overwrites(true);
+    run(&build.source(), &dest, &quiet(accept)).await.unwrap();
+    let error = run(&build.source(), &dest, &quiet(Options::verify()))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("--accept-overwrites"), "{error}");
+}

@@ -54,7 +54,10 @@ enum Kind {
     /// `--prune` refused to start.
     Prune(String),
     /// The store replaces an object a create-only PUT should have left alone.
-    NotCreateOnly(String),
+    NotCreateOnly {
+        dest: String,
+        condition: &'static str,
+    },
     /// Some files of a pull could not be had.
     Pull {
         failures: Vec<Failure>,
@@ -151,9 +154,14 @@ impl Error {
         }
     }
 
-    pub(crate) fn not_create_only(dest: impl Into<String>) -> Error {
+    /// `dest` stored a second create-only write of a key; `condition` is the request header
+    /// it ignored.
+    pub(crate) fn not_create_only(dest: impl Into<String>, condition: &'static str) -> Error {
         Error {
-            kind: Kind::NotCreateOnly(dest.into()),
+            kind: Kind::NotCreateOnly {
+                dest: dest.into(),
+                condition,
+            },
         }
     }
 
@@ -276,10 +284,10 @@ impl fmt::Display for Error {
                 write_failures(f, problems)
             }
             Kind::Prune(message) => write!(f, "prune refused: {message}"),
-            Kind::NotCreateOnly(dest) => write!(
+            Kind::NotCreateOnly { dest, condition } => write!(
                 f,
                 "{dest} accepted a second create-only PUT of the same key: the store ignores \
-                 If-None-Match, so an upload there could replace objects that servers and pages \
+                 {condition}, so an upload there could replace objects that servers and pages \
                  depend on. Use a store that honours conditional writes (AWS S3, R2, recent \
                  MinIO, GCS, Azure), or pass --accept-overwrites to take the risk"
             ),

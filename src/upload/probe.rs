@@ -30,7 +30,10 @@ pub(crate) async fn create_only(dest: &Destination) -> Result<(), Error> {
     }
     match (first, second?) {
         (Outcome::Created, Outcome::AlreadyThere) => Ok(()),
-        (Outcome::Created, Outcome::Created) => Err(Error::not_create_only(dest.to_string())),
+        (Outcome::Created, Outcome::Created) => Err(Error::not_create_only(
+            dest.to_string(),
+            dest.service().create_only_condition(),
+        )),
         (Outcome::AlreadyThere, _) => Err(probe_failed(&key, "a fresh key was taken")),
     }
 }

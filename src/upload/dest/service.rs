@@ -65,6 +65,14 @@ impl Service {
         }
     }
 
+    /// The request header that makes a write create-only on this service.
+    pub(crate) fn create_only_condition(self) -> &'static str {
+        match self {
+            Service::Gcs => "x-goog-if-generation-match: 0",
+            _ => "If-None-Match",
+        }
+    }
+
     /// Whether objects stored with a `Content-Encoding` need `Cache-Control: no-transform` to
     /// be served as stored: Cloud Storage otherwise decompresses a gzip object for a client
     /// whose request lacks `Accept-Encoding: gzip` (decompressive transcoding), and the bytes

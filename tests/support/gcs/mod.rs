@@ -13,7 +13,8 @@
 //! - listings with prefix, delimiter and pages ([`listing`]).
 //!
 //! Multipart (XML API) uploads and copies are answered 501 and counted: the uploader never
-//! needs them.
+//! needs them. A bucket made by [`Server::bucket_ignoring_preconditions`] behaves like the
+//! emulators that ignore `x-goog-if-generation-match` and store every PUT.
 //!
 //! Stores reach it as `upload-assets` does, from the environment: starting it sets
 //! `GOOGLE_SERVICE_ACCOUNT_KEY`, `GOOGLE_BASE_URL` and `GOOGLE_ALLOW_HTTP` for the whole
@@ -43,7 +44,7 @@ use objects::{Object, error, header_str};
 pub struct Server {
     pub endpoint: String,
     account: Account,
-    buckets: Mutex<HashMap<String, BTreeMap<String, Object>>>,
+    buckets: Mutex<HashMap<String, Bucket>>,
     generations: AtomicU64,
     /// Object PUTs that stored an object.
     pub stored: AtomicUsize,
@@ -51,6 +52,13 @@ pub struct Server {
     pub refused: AtomicUsize,
     /// Requests for multipart uploads or copies, which the uploader must not need.
     pub unsupported: AtomicUsize,
+}
+
+#[derive(Default)]
+struct Bucket {
+    objects: BTreeMap<String, Object>,
+    /// PUTs ignore `x-goog-if-generation-match`.
+    ignores_preconditions: bool,
 }
 
 /// The server of this test binary, started on first use; `None` when `openssl`, which makes
@@ -112,14 +120,24 @@ fn start() -> Option<Arc<Server>> {
 impl Server {
     /// A new empty bucket.
     pub fn bucket(&self) -> String {
+        self.new_bucket(false)
+    }
+
+    /// A new empty bucket whose PUTs ignore generation preconditions.
+    pub fn bucket_ignoring_preconditions(&self) -> String {
+        self.new_bucket(true)
+    }
+
+    fn new_bucket(&self, ignores_preconditions: bool) -> String {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let id = NEXT.fetch_add(1, Ordering::SeqCst);
-        let bucket = format!("b{}-{id}", std::process::id());
-        self.buckets
-            .lock()
-            .unwrap()
-            .insert(bucket.clone(), BTreeMap::new());
-        bucket
+        let name = format!("b{}-{id}", std::process::id());
+        let bucket = Bucket {
+            objects: BTreeMap::new(),
+            ignores_preconditions,
+        };
+        self.buckets.lock().unwrap().insert(name.clone(), bucket);
+        name
     }
 
     /// The service account's key file.
@@ -166,7 +184,11 @@ async fn handle(
     let (bucket, name) = (listing::decode_path(bucket), listing::decode_path(name));
     let query = uri.query().unwrap_or("");
     let mut buckets = server.buckets.lock().unwrap();
-    let Some(objects) = buckets.get_mut(&bucket) else {
+    let Some(Bucket {
+        objects,
+        ignores_preconditions,
+    }) = buckets.get_mut(&bucket)
+    else {
         let message = format!("bucket {bucket} does not exist");
         return error(StatusCode::NOT_FOUND, "NoSuchBucket", &message);
     };
@@ -193,6 +215,10 @@ async fn handle(
     match method {
         Method::PUT => {
             let generation = server.generations.fetch_add(1, Ordering::SeqCst);
+            let mut headers = headers;
+            if *ignores_preconditions {
+                headers.remove("x-goog-if-generation-match");
+            }
             match objects::put(objects.get(&name), generation, &headers, body) {
                 Ok(object) => {
                     server.stored.fetch_add(1, Ordering::SeqCst);
