@@ -8,8 +8,8 @@
 
 use std::path::PathBuf;
 
-use object_store::ClientOptions;
-use object_store::gcp::GoogleCloudStorageBuilder;
+use object_store::ClientConfigKey;
+use object_store::gcp::{GoogleCloudStorageBuilder, GoogleConfigKey};
 
 use super::super::Error;
 use super::aws_env::retry_config;
@@ -23,32 +23,44 @@ use super::service::GCS_CREDENTIAL_SOURCES;
 /// metadata server turned off (`NO_GCE_CHECK=true`).
 pub(super) fn builder_from_env(bucket: String) -> Result<GoogleCloudStorageBuilder, Error> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let mut builder = GoogleCloudStorageBuilder::from_env()
+    let builder = GoogleCloudStorageBuilder::from_env()
         .with_bucket_name(bucket)
         .with_retry(retry_config());
+    let builder = endpoint(builder, &var)?;
+    check_credentials_exist(&var)?;
+    Ok(builder)
+}
+
+/// `builder` pointed at `STORAGE_EMULATOR_HOST` when it is set and `GOOGLE_BASE_URL` is not;
+/// an error for an `http://` `GOOGLE_BASE_URL` without `GOOGLE_ALLOW_HTTP=true`.
+fn endpoint(
+    builder: GoogleCloudStorageBuilder,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<GoogleCloudStorageBuilder, Error> {
     let allow_http = var("GOOGLE_ALLOW_HTTP").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     match (var("GOOGLE_BASE_URL"), var("STORAGE_EMULATOR_HOST")) {
-        (Some(url), _) if url.starts_with("http://") && !allow_http => {
-            return Err(Error::usage(
-                "GOOGLE_BASE_URL is an http:// URL: set GOOGLE_ALLOW_HTTP=true to allow \
-                 unencrypted HTTP",
-            ));
-        }
+        (Some(url), _) if url.starts_with("http://") && !allow_http => Err(Error::usage(
+            "GOOGLE_BASE_URL is an http:// URL: set GOOGLE_ALLOW_HTTP=true to allow unencrypted \
+             HTTP",
+        )),
         (None, Some(host)) => {
-            // Google's client libraries take a host (`localhost:4443`) or a URL.
+            // Google's client libraries take a host (`localhost:4443`) or a URL; emulators
+            // speak plain HTTP.
             let url = match host.contains("://") {
                 true => host,
                 false => format!("http://{host}"),
             };
             let http = url.starts_with("http://");
-            builder = builder
-                .with_base_url(url.trim_end_matches('/'))
-                .with_client_options(ClientOptions::new().with_allow_http(http || allow_http));
+            let builder = builder.with_base_url(url.trim_end_matches('/'));
+            Ok(match http {
+                true => {
+                    builder.with_config(GoogleConfigKey::Client(ClientConfigKey::AllowHttp), "true")
+                }
+                false => builder,
+            })
         }
-        _ => {}
+        _ => Ok(builder),
     }
-    check_credentials_exist(&var)?;
-    Ok(builder)
 }
 
 /// With no key file, no key, no application default credentials and the metadata server
@@ -90,6 +102,48 @@ mod tests {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
         }
+    }
+
+    #[tokio::test]
+    async fn storage_emulator_host_is_the_endpoint_unless_google_base_url_is_set() {
+        use object_store::ObjectStoreExt;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let host = listener.local_addr().unwrap().to_string();
+        // A key whose requests go unsigned, as emulators take them.
+        let key = r#"{"private_key": "", "private_key_id": "", "client_email": "", "disable_oauth": true}"#;
+        let builder = GoogleCloudStorageBuilder::new()
+            .with_bucket_name("site")
+            .with_service_account_key(key);
+        let store = endpoint(builder, &vars(&[("STORAGE_EMULATOR_HOST", &host)]))
+            .unwrap()
+            .build()
+            .unwrap();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = vec![0; 1024];
+            let read = socket.read(&mut request).await.unwrap();
+            let answer = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+            socket.write_all(answer).await.unwrap();
+            String::from_utf8_lossy(&request[..read]).into_owned()
+        });
+        let path = object_store::path::Path::from("a/b.css");
+        assert!(matches!(
+            store.head(&path).await,
+            Err(object_store::Error::NotFound { .. })
+        ));
+        let request = server.await.unwrap();
+        assert!(
+            request.starts_with("HEAD /site/a%2Fb%2Ecss HTTP/1.1"),
+            "{request}"
+        );
+
+        let base = ("GOOGLE_BASE_URL", "http://127.0.0.1:1");
+        let builder = GoogleCloudStorageBuilder::new();
+        let error = endpoint(builder, &vars(&[base, ("STORAGE_EMULATOR_HOST", &host)]));
+        let error = error.err().unwrap().to_string();
+        assert!(error.contains("GOOGLE_ALLOW_HTTP=true"), "{error}");
     }
 
     #[test]

@@ -36,9 +36,12 @@ impl Service {
                  GOOGLE_SERVICE_ACCOUNT_KEY or GOOGLE_APPLICATION_CREDENTIALS) and its role on \
                  the bucket (Storage Object User)"
             }
-            Service::S3 | Service::Local | Service::Other => {
+            Service::S3 => {
                 "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for \
                  temporary credentials)"
+            }
+            Service::Local | Service::Other => {
+                "check the credentials the store was configured with"
             }
         }
     }
@@ -50,9 +53,8 @@ impl Service {
                 "check AZURE_STORAGE_ACCOUNT_NAME (or AZURITE_BLOB_STORAGE_URL) and the network"
             }
             Service::Gcs => "check GOOGLE_BASE_URL (or STORAGE_EMULATOR_HOST) and the network",
-            Service::S3 | Service::Local | Service::Other => {
-                "check AWS_ENDPOINT_URL (or the region, AWS_REGION) and the network"
-            }
+            Service::S3 => "check AWS_ENDPOINT_URL (or the region, AWS_REGION) and the network",
+            Service::Local | Service::Other => "check the store's endpoint and the network",
         }
     }
 
