@@ -14,7 +14,7 @@ use assetlock::serve::Fallback;
 use assetlock::upload::object_store::gcp::GoogleCloudStorageBuilder;
 use assetlock::upload::object_store::path::Path;
 use assetlock::upload::object_store::{
-    Attribute, Attributes, ClientOptions, PutOptions, PutPayload,
+    Attribute, Attributes, ClientOptions, ObjectStoreExt, PutOptions, PutPayload,
 };
 use assetlock::upload::{Destination, Options, run};
 use support::gcs::{bucket_or_skip, destination, server, store};
@@ -83,6 +83,9 @@ async fn upload_verify_and_rerun_on_cloud_storage() {
     let (name, _) = fixture::SITE[6];
     let (bytes, _) = get(store.as_ref(), PREFIX, &build.key(name)).await;
     assert_eq!(bytes, b"percent\n", "{name}");
+    let path = Path::parse(format!("{PREFIX}/{}", build.key(name))).unwrap();
+    let part = store.get_range(&path, 2..5).await.unwrap();
+    assert_eq!(&part[..], b"rce", "a ranged read");
 
     let deep = Options::verify().deep(true);
     let report = run(&build.source(), &dest, &quiet(deep)).await.unwrap();
