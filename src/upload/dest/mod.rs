@@ -78,7 +78,9 @@ impl Destination {
     /// store's root) of a store you configured, which keeps `Content-Type`, `Content-Encoding`
     /// and `Cache-Control` (S3, GCS, Azure, in-memory).
     ///
-    /// Use create-only capable stores: every write is `PutMode::Create`.
+    /// Use create-only capable stores: every write is `PutMode::Create`. object_store's S3,
+    /// Azure and GCS stores are recognised, for their error messages and, on GCS, the
+    /// `no-transform` that encoded objects need there (see [`Destination::gcs`]).
     ///
     /// # Errors
     ///
@@ -87,6 +89,7 @@ impl Destination {
         let prefix =
             Path::parse(prefix).map_err(|e| Error::usage(format!("prefix `{prefix}`: {e}")))?;
         let name = format!("{store}/{prefix}");
+        let service = Service::of_store(&name);
         Ok(Destination {
             store,
             prefix,
@@ -94,7 +97,7 @@ impl Destination {
             headers: true,
             multipart: None,
             local_root: None,
-            service: Service::Other,
+            service,
         })
     }
 
@@ -115,7 +118,6 @@ impl Destination {
         let multipart = Multipart::new(&builder, Arc::clone(&store)).map_err(Error::usage)?;
         let mut dest = Destination::new(store, prefix)?;
         dest.multipart = Some(Arc::new(multipart));
-        dest.service = Service::S3;
         Ok(dest)
     }
 
@@ -143,9 +145,7 @@ impl Destination {
         let store = builder
             .build()
             .map_err(|e| Error::usage(redact(&e.to_string())))?;
-        let mut dest = Destination::new(Arc::new(store), prefix)?;
-        dest.service = Service::Gcs;
-        Ok(dest)
+        Destination::new(Arc::new(store), prefix)
     }
 
     /// Objects of `threshold` bytes or more go up in parts of `part_size` bytes (S3 needs at
@@ -192,8 +192,7 @@ impl Destination {
             }
             Target::Azure { container, prefix } => {
                 let store = azure::from_env(container)?;
-                let mut dest = Destination::new(Arc::new(store), prefix.as_ref())?;
-                dest.service = Service::Azure;
+                let dest = Destination::new(Arc::new(store), prefix.as_ref())?;
                 Ok(dest.named(url))
             }
             Target::Gcs { bucket, prefix } => {

@@ -12,7 +12,7 @@ pub(crate) enum Service {
     Gcs,
     /// A local directory (`file://`).
     Local,
-    /// A store the caller built ([`super::Destination::new`]).
+    /// Any other store (in memory, or a wrapper around one of the above).
     Other,
 }
 
@@ -24,6 +24,21 @@ pub(crate) const GCS_CREDENTIAL_SOURCES: &str = "GOOGLE_SERVICE_ACCOUNT (or \
     Cloud Run (NO_GCE_CHECK=true skips it)";
 
 impl Service {
+    /// The service of a store built by hand, from the name object_store's stores give
+    /// themselves (`AmazonS3(bucket)`, `MicrosoftAzure { .. }`, `GoogleCloudStorage(bucket)`,
+    /// `LocalFileSystem(root)`).
+    pub(crate) fn of_store(name: &str) -> Service {
+        [
+            ("AmazonS3(", Service::S3),
+            ("MicrosoftAzure ", Service::Azure),
+            ("GoogleCloudStorage(", Service::Gcs),
+            ("LocalFileSystem(", Service::Local),
+        ]
+        .into_iter()
+        .find_map(|(prefix, service)| name.starts_with(prefix).then_some(service))
+        .unwrap_or(Service::Other)
+    }
+
     /// What to check when the store refused the credentials.
     pub(crate) fn auth_hint(self) -> &'static str {
         match self {
@@ -81,5 +96,48 @@ impl Service {
     /// served would no longer be the bytes uploaded.
     pub(crate) fn needs_no_transform(self) -> bool {
         self == Service::Gcs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use object_store::ObjectStore;
+
+    use super::Service;
+
+    #[test]
+    fn stores_built_by_hand_are_known_by_their_names() {
+        let gcs = object_store::gcp::GoogleCloudStorageBuilder::new()
+            .with_bucket_name("b")
+            .with_service_account_key(
+                r#"{"private_key": "", "private_key_id": "", "client_email": "", "disable_oauth": true}"#,
+            )
+            .build()
+            .unwrap();
+        let s3 = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name("b")
+            .with_region("eu-west-1")
+            .build()
+            .unwrap();
+        let azure = object_store::azure::MicrosoftAzureBuilder::new()
+            .with_account("a")
+            .with_container_name("c")
+            .with_access_key("a2V5")
+            .build()
+            .unwrap();
+        let stores: [(Arc<dyn ObjectStore>, Service); 4] = [
+            (Arc::new(gcs), Service::Gcs),
+            (Arc::new(s3), Service::S3),
+            (Arc::new(azure), Service::Azure),
+            (
+                Arc::new(object_store::memory::InMemory::new()),
+                Service::Other,
+            ),
+        ];
+        for (store, service) in stores {
+            assert_eq!(Service::of_store(&store.to_string()), service, "{store}");
+        }
     }
 }
