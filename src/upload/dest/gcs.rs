@@ -3,8 +3,9 @@
 //! endpoint), `STORAGE_EMULATOR_HOST` for an emulator, and a clear error before any request when
 //! HTTP is not allowed or no credentials can be found.
 //!
-//! Every object goes up in one PUT with `x-goog-if-generation-match: 0`, whatever its size (up
-//! to 5 TiB): object_store completes XML multipart uploads without that condition.
+//! Every object goes up in one PUT with `x-goog-if-generation-match: 0` (up to the 5 GiB the
+//! uploader allows one PUT): object_store completes XML multipart uploads without that
+//! condition.
 
 use std::path::PathBuf;
 

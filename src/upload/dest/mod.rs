@@ -123,7 +123,7 @@ impl Destination {
 
     /// Objects under `prefix` of the Google Cloud Storage bucket `builder` describes. Like
     /// [`Destination::new`]; every object goes up in one PUT with `x-goog-if-generation-match: 0`
-    /// (create-only, up to Cloud Storage's 5 TiB), and objects stored with a
+    /// (create-only, up to 5 GiB), and objects stored with a
     /// `Content-Encoding` also carry `Cache-Control: no-transform`, without which Cloud Storage
     /// serves a gzip object decompressed to clients that do not ask for gzip.
     ///
