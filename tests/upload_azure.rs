@@ -110,7 +110,7 @@ async fn an_azure_pipeline_pulls_the_last_release_and_a_server_sends_a_delta_aga
     };
     let dest = destination(&container, PREFIX);
     // The server's fallback reads the URL as `ASSETLOCK_FALLBACK` would give it.
-    let url = format!("az://{}/{PREFIX}", container);
+    let url = format!("az://{container}/{PREFIX}");
     stores::delta_and_identity_through_the_fallback(&dest, &url).await;
 }
 

@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -18,17 +17,11 @@ use assetlock::upload::object_store::{
 };
 use assetlock::upload::{Destination, Options, run};
 use support::gcs::{bucket_or_skip, destination, server, store};
-use support::stores::{self, stored};
+use support::stores::{self, gzip, stored};
 use support::{fixture, get, header, quiet};
 
 const PREFIX: &str = "assets";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
 
 /// The fixture site with a real gzip variant of its stylesheet; returns the variant's key
 /// and bytes too.
@@ -211,7 +204,7 @@ async fn a_cloud_storage_pipeline_pulls_the_last_release_and_a_server_sends_a_de
     };
     let dest = destination(&bucket, PREFIX);
     // The server's fallback reads the URL as `ASSETLOCK_FALLBACK` would give it.
-    let url = format!("gs://{}/{PREFIX}", bucket);
+    let url = format!("gs://{bucket}/{PREFIX}");
     stores::delta_and_identity_through_the_fallback(&dest, &url).await;
 }
 

@@ -85,6 +85,14 @@ pub async fn a_large_object_is_stored_once_and_never_replaces_one(
     assert_eq!(bytes, b"tampered");
 }
 
+/// `bytes` gzipped, as a precompressed variant holds them.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
 /// Two releases uploaded to `dest` (`pause` apart, so that the store's clock orders them) and
 /// a file of someone else's beside them; a prune keeping one release deletes release 1's
 /// stylesheet and record and nothing else, and release 2 still verifies. `store` is the
@@ -158,19 +166,13 @@ pub async fn both_releases_are_served_by_every_server_through_the_fallback(
     dest: &Destination,
     url: &str,
 ) {
-    let gzip = |text: &str| {
-        use std::io::Write;
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        encoder.write_all(text.as_bytes()).unwrap();
-        encoder.finish().unwrap()
-    };
     let mut releases = Vec::new();
     for color in ["#123456", "#654321"] {
         let css = format!("body {{ color: {color} }}\n");
         let mut files = fixture::SITE.to_vec();
         files[0] = ("css/app.css", &css);
         let build = fixture::build(&files);
-        build.add_variant("css/app.css", "gzip", ".gz", &gzip(&css));
+        build.add_variant("css/app.css", "gzip", ".gz", &gzip(css.as_bytes()));
         run(&build.source(), dest, &quiet(Options::upload()))
             .await
             .unwrap();
